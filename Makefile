@@ -1,0 +1,60 @@
+# Two commands on a fresh clone: `make run` and `make test`. Both set up whatever is missing.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+MODEL := models/assistant.tar.gz
+TRAIN_INPUTS := config.yml $(shell find bot/domain bot/data nlu/data -name '*.yml' 2>/dev/null)
+KNOWLEDGE_INPUTS := $(shell find knowledge/content -name '*.yml' 2>/dev/null)
+QUESTIONS ?= tests/data/questions.yml
+
+.PHONY: setup run test train chat eval bench browser knowledge staff-user telegram-webhook purge validate
+
+setup:
+	@bash scripts/setup.sh
+
+$(MODEL): $(TRAIN_INPUTS) | setup
+	$(RASA) train --config config.yml --domain bot/domain --data nlu/data bot/data \
+	  --out models --fixed-model-name assistant
+
+train: setup $(MODEL)
+
+var/.knowledge-loaded: $(KNOWLEDGE_INPUTS) | setup
+	$(PY) -m knowledge load
+	@touch $@
+
+knowledge: setup var/.knowledge-loaded
+
+browser:
+	@bash scripts/ensure-browser.sh
+
+validate: train
+	$(RASA) data validate --config config.yml --domain bot/domain --data nlu/data bot/data --fail-on-warnings
+
+run: train knowledge
+	@bash scripts/run.sh
+
+chat: train knowledge
+	@bash scripts/chat.sh
+
+test: train knowledge browser validate
+	$(PY) -m pytest
+	bash scripts/test-stories.sh
+
+eval: train knowledge
+	$(PY) -m bot.evaluate $(QUESTIONS)
+
+bench: train knowledge
+	$(PY) -m bench
+
+staff-user: setup knowledge
+	$(PY) -m kcc.staff create
+
+telegram-webhook: setup
+	$(PY) -m channels.telegram_webhook
+
+purge: setup
+	$(PY) -m bot.retention purge

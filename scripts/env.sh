@@ -1,0 +1,25 @@
+# Embedded defaults for every setting; any of them may be overridden from the environment.
+# Sourced by the run, chat and test scripts.
+export RASA_TELEMETRY_ENABLED=false
+export TF_CPP_MIN_LOG_LEVEL=2
+export PYTHONHASHSEED=0
+export MUNICIPALITY="${MUNICIPALITY:-het-hogeland}"
+export DATABASE_URL="${DATABASE_URL:-sqlite:///var/assistant.db}"
+export TRACKER_STORE_URL="${TRACKER_STORE_URL:-sqlite:///var/tracker.db}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export CONSOLE_PORT="${CONSOLE_PORT:-8080}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:${RASA_PORT}}"
+export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:${ACTIONS_PORT}/webhook}"
+export CONSOLE_URL="${CONSOLE_URL:-http://127.0.0.1:${CONSOLE_PORT}}"
+export ALLOWED_ORIGINS="${ALLOWED_ORIGINS:-http://127.0.0.1:${CONSOLE_PORT},http://localhost:${CONSOLE_PORT}}"
+export TELEGRAM_TOKEN="${TELEGRAM_TOKEN:-}"
+export TELEGRAM_SECRET="${TELEGRAM_SECRET:-}"
+export TELEGRAM_PUBLIC_URL="${TELEGRAM_PUBLIC_URL:-}"
+export TELEGRAM_API_BASE="${TELEGRAM_API_BASE:-}"
+mkdir -p var
+if [ -z "${RASA_API_TOKEN:-}" ]; then
+  [ -f var/rasa_api_token ] || python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_api_token
+  RASA_API_TOKEN="$(cat var/rasa_api_token)"
+fi
+export RASA_API_TOKEN
