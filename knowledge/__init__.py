@@ -1,0 +1,60 @@
+"""The service catalogue the assistant answers from.
+
+    from knowledge import get_catalogue
+    cat = get_catalogue()            # DATABASE_URL + MUNICIPALITY, cached per process
+    cat.search("ik heb hulp nodig bij het schoonmaken")
+
+Importing this package does no work: the database and scikit-learn are touched only when a
+catalogue is requested or searched.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Dict, Optional, Tuple
+
+from .types import Contact, Entry, Helpline, OpeningHours, Partner, Profile, RUNGS
+
+__all__ = ["get_catalogue", "reset_cache", "Catalogue", "Entry", "Profile", "Helpline",
+           "Contact", "Partner", "OpeningHours", "RUNGS"]
+
+_CACHE: Dict[Tuple[str, str], "Catalogue"] = {}
+_LOCK = threading.Lock()
+
+
+def get_catalogue(municipality: Optional[str] = None, database_url: Optional[str] = None) -> "Catalogue":
+    """The catalogue for MUNICIPALITY from DATABASE_URL, cached per process.
+
+    If the database holds no catalogue yet it is loaded from the YAML sources first, so a
+    fresh checkout answers without a separate `python -m knowledge load`.
+    """
+    from . import settings
+    from .catalogue import read_catalogue
+
+    url = settings.database_url(database_url)
+    slug = settings.municipality(municipality)
+    key = (url, slug)
+    with _LOCK:
+        if key not in _CACHE:
+            cat = read_catalogue(url, slug)
+            if cat is None:
+                from .loader import load
+
+                load(url)
+                cat = read_catalogue(url, slug)
+            assert cat is not None
+            _CACHE[key] = cat
+        return _CACHE[key]
+
+
+def reset_cache() -> None:
+    """Forget cached catalogues (after `load`, or in tests that switch MUNICIPALITY)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def __getattr__(name: str):  # lazy: `knowledge.Catalogue` without importing the DB layer early
+    if name == "Catalogue":
+        from .catalogue import Catalogue
+
+        return Catalogue
+    raise AttributeError(name)

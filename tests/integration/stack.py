@@ -83,7 +83,7 @@ class Stack:
         self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
                              "-m", str(MODEL), "--endpoints", "endpoints.yml",
                              "--credentials", "credentials.yml", "--port", str(port),
-                             "--interface", "127.0.0.1", "--cors", "*"])
+                             "--interface", "127.0.0.1"])
         self.rasa_url = f"http://127.0.0.1:{port}"
         self._wait(f"{self.rasa_url}/status?token={self.token}", "rasa", timeout=180)
 

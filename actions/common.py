@@ -1,0 +1,99 @@
+"""Small helpers every action module uses: the catalogue, the clock, buttons, message splitting.
+
+Why: actions stay thin when the shared phrasing and plumbing live in one place.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+MAX_MESSAGE_CHARS = 600  # longer texts are split into readable messages
+
+BUTTON_HELPS = {"title": "Dat helpt", "payload": "/ladder_helps"}
+BUTTON_FAILS = {"title": "Dat lukt niet", "payload": "/ladder_fails"}
+BUTTON_HUMAN = {"title": "Spreek een medewerker", "payload": "/request_human"}
+
+
+def catalogue() -> Any:
+    """The municipality's catalogue (cached per process by the knowledge package)."""
+    from knowledge import get_catalogue
+
+    return get_catalogue()
+
+
+def now() -> datetime:
+    """Local time; ``ASSISTANT_NOW`` pins it (tests and demos of office hours)."""
+    pinned = os.environ.get("ASSISTANT_NOW")
+    return datetime.fromisoformat(pinned) if pinned else datetime.now()
+
+
+def details_button(entry_id: str) -> Dict[str, str]:
+    return {"title": "Meer uitleg", "payload": f'/details{{"entry_id":"{entry_id}"}}'}
+
+
+def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> List[str]:
+    """Split on paragraphs, then sentences, so each message stays short and readable."""
+    parts: List[str] = []
+    for para in [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]:
+        if len(para) <= limit:
+            parts.append(para)
+            continue
+        chunk = ""
+        for sentence in re.split(r"(?<=[.!?])\s+", para):
+            if chunk and len(chunk) + 1 + len(sentence) > limit:
+                parts.append(chunk)
+                chunk = sentence
+            else:
+                chunk = f"{chunk} {sentence}".strip()
+        if chunk:
+            parts.append(chunk)
+    return parts
+
+
+def utter_long(dispatcher: CollectingDispatcher, text: str, buttons: Optional[List[dict]] = None,
+               links: Optional[Sequence[dict]] = None) -> None:
+    """Send a long text as several messages; buttons and links go with the last one."""
+    parts = split_text(text) or [""]
+    for part in parts[:-1]:
+        dispatcher.utter_message(text=part)
+    extra: Dict[str, Any] = {}
+    if links:
+        extra["links"] = [dict(link) for link in links]
+    dispatcher.utter_message(text=parts[-1], buttons=buttons or [], **extra)
+
+
+def user_texts(tracker: Tracker, limit: int = 6) -> List[str]:
+    """The resident's own recent words in this session (payloads and staff events left out)."""
+    texts: List[str] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            texts = []
+        elif event.get("event") == "user":
+            text = (event.get("text") or "").strip()
+            if text and not text.startswith("/") and not text.startswith("EXTERNAL:"):
+                texts.append(text)
+    return texts[-limit:]
+
+
+def episode(tracker: Tracker) -> str:
+    """Id of the current conversation session: one ticket per conversation episode."""
+    started = [e.get("timestamp") for e in tracker.events if e.get("event") == "session_started"]
+    return str(int(started[-1])) if started and started[-1] else "0"
+
+
+def latest_channel(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "rest"
+
+
+def entity(tracker: Tracker, name: str) -> Optional[str]:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+def join_nl(items: Iterable[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]

@@ -1,0 +1,174 @@
+"""The conversation around the questions: greeting, privacy, yes/no, clarifying, out of scope.
+
+Why actions instead of fixed responses: the municipality's name, contact and privacy page come
+from the selected profile, and "ja"/"nee" mean different things depending on what was asked.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import handoff, knowledge, triage
+from actions.common import BUTTON_HUMAN, catalogue
+from actions.decisions import decide
+from bot.topics import IN_SCOPE, TOPIC_NAMES, topic_ranking
+
+CAPABILITIES = ("Ik help u met vragen over hulp thuis, zorg, vervoer, mantelzorg, opvoeden, "
+                "geld en schulden, werk, eenzaamheid en wonen. Ik zoek met u uit wat u zelf kunt "
+                "doen, wie kan helpen en wat de gemeente doet.")
+
+
+def privacy_url() -> str:
+    console = os.environ.get("CONSOLE_URL", "http://127.0.0.1:8080")
+    return os.environ.get("PRIVACY_URL") or f"{console}/privacy"
+
+
+class ActionGreet(Action):
+    """Greeting: who is talking (a bot), what it can do, a short privacy notice, a person."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        profile = catalogue().profile
+        dispatcher.utter_message(
+            text=f"Goedendag! Ik ben de digitale assistent van {profile.name}. Ik ben een "
+                 "computerprogramma, geen mens.\n" + CAPABILITIES)
+        dispatcher.utter_message(
+            text="Wij bewaren dit gesprek een tijdje om u te kunnen helpen. Persoonlijke gegevens "
+                 "zoals uw BSN of telefoonnummer maken wij onleesbaar. Deel uw BSN nooit in de chat.",
+            links=[{"title": "Privacyverklaring", "url": privacy_url()}])
+        dispatcher.utter_message(text="Waar kan ik u mee helpen? U mag het in uw eigen woorden "
+                                      "vertellen. Liever een mens? Kies 'Spreek een medewerker'.",
+                                 buttons=[BUTTON_HUMAN])
+        return []
+
+
+class ActionCapabilities(Action):
+    def name(self) -> Text:
+        return "action_capabilities"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(text=CAPABILITIES + " Ik ben een computer. Ik kan u altijd "
+                                                     "doorverbinden met een medewerker.",
+                                 buttons=[BUTTON_HUMAN])
+        return []
+
+
+class ActionPrivacy(Action):
+    def name(self) -> Text:
+        return "action_privacy"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        days = os.environ.get("RETENTION_CONVERSATION_DAYS", "30")
+        dispatcher.utter_message(
+            text=f"Wij bewaren dit gesprek {days} dagen. Daarna wissen wij het. Een BSN, "
+                 "rekeningnummer, telefoonnummer of e-mailadres maken wij onleesbaar. Alleen als u "
+                 "zelf vraagt om teruggebeld te worden, bewaren wij uw nummer bij die vraag. "
+                 "Medewerkers van de gemeente kunnen het gesprek lezen als u om hulp vraagt.",
+            links=[{"title": "Privacyverklaring", "url": privacy_url()}])
+        return []
+
+
+class ActionOutOfScope(Action):
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return knowledge.out_of_scope(dispatcher, intent)
+
+
+class ActionClarify(Action):
+    """Unsure what the resident means: ask with buttons for the likeliest topics, then hand over."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        decision = decide(text, tracker.latest_message, catalogue())
+        if decision.topic and not decision.clarify:
+            return knowledge.answer_decision(dispatcher, tracker, decision)
+        count = float(tracker.get_slot("fallback_count") or 0) + 1
+        if count >= 2:
+            dispatcher.utter_message(text="Het lukt mij niet goed om uw vraag te begrijpen. "
+                                          "Een medewerker kan u beter helpen.")
+            return handoff.start(dispatcher, tracker, reason="fallback") + [
+                SlotSet("fallback_count", 0.0)]
+        candidates = [t for t, _ in topic_ranking(tracker.latest_message) if t in IN_SCOPE][:3]
+        for hit, _score in catalogue().search(text, k=3):
+            if hit.topic in IN_SCOPE and hit.topic not in candidates and len(candidates) < 4:
+                candidates.append(hit.topic)
+        buttons = [{"title": TOPIC_NAMES[t].capitalize(), "payload": f'/choose_topic{{"topic":"{t}"}}'}
+                   for t in candidates]
+        dispatcher.utter_message(
+            text="Ik weet niet zeker of ik u goed begrijp. Gaat uw vraag over een van deze "
+                 "onderwerpen? U kunt het ook anders zeggen.",
+            buttons=buttons + [BUTTON_HUMAN])
+        return [SlotSet("fallback_count", count), SlotSet("awaiting", "clarify")]
+
+
+class ActionConfirm(Action):
+    """'Ja': what it agrees to depends on the question the assistant just asked."""
+
+    def name(self) -> Text:
+        return "action_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        awaiting = tracker.get_slot("awaiting")
+        if awaiting == "ladder":
+            return await triage.ActionLadderHelps().run(dispatcher, tracker, domain)
+        if awaiting == "loket_offer":
+            return handoff.start(dispatcher, tracker, reason="melding")
+        if awaiting == "consent":
+            dispatcher.utter_message(
+                text="Hoe wilt u dat wij contact opnemen?",
+                buttons=[{"title": "Bel mij", "payload": '/contact_method{"contact_method":"telefoon"}'},
+                         {"title": "Mail mij", "payload": '/contact_method{"contact_method":"email"}'}])
+            return []
+        if awaiting == "pending_topic":
+            pending = list(tracker.get_slot("pending_topics") or [])
+            if pending:
+                decision = decide("", tracker.latest_message, catalogue(), forced_topic=pending[0])
+                events = knowledge.answer_decision(dispatcher, tracker, decision)
+                return events + [SlotSet("pending_topics", pending[1:])]
+        dispatcher.utter_message(text="Waar kan ik u mee helpen? Vertel het gerust in uw eigen woorden.")
+        return [SlotSet("awaiting", None)]
+
+
+class ActionDecline(Action):
+    """'Nee': decline what was just offered, without closing any door."""
+
+    def name(self) -> Text:
+        return "action_decline"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        awaiting = tracker.get_slot("awaiting")
+        if awaiting == "ladder":
+            return triage.advance(dispatcher, tracker)
+        profile = catalogue().profile
+        if awaiting in ("consent", "contact_value"):
+            dispatcher.utter_message(text=f"Dat is goed. U kunt zelf contact opnemen. "
+                                          f"{profile.general_contact}")
+            return [SlotSet("awaiting", None), SlotSet("contact_method", None)]
+        if awaiting == "loket_offer":
+            dispatcher.utter_message(text=f"Dat is goed. Wilt u later toch contact? "
+                                          f"{profile.general_contact}")
+            return triage.offer_pending_topic(dispatcher, tracker)
+        if awaiting == "pending_topic":
+            dispatcher.utter_message(text="Goed. Kan ik u nog ergens anders mee helpen?")
+            return [SlotSet("awaiting", None), SlotSet("pending_topics", [])]
+        dispatcher.utter_message(text="Goed. Kan ik u nog ergens anders mee helpen?")
+        return [SlotSet("awaiting", None)]

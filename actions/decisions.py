@@ -1,0 +1,108 @@
+"""What the assistant decides about one resident message: topic, danger, complexity, first rung.
+
+Why one function: the actions act on this decision and the evaluation CLI measures it, so the
+numbers in the README are the numbers of the real assistant, not of a copy of its logic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
+
+from actions.safety_detector import SafetyResult, detect
+from actions.triage_logic import Complexity, assess_complexity, detect_needs, first_rung
+from bot.topics import OUT_OF_SCOPE, TOPICS, topic_ranking
+
+# Below this NLU confidence the catalogue search is asked to confirm or rescue the topic.
+LOW_CONFIDENCE = 0.5
+# A catalogue hit this strong decides the topic even when the NLU did not rank it.
+STRONG_RETRIEVAL = 0.45
+# A catalogue hit this strong decides the topic when the NLU ranked that topic in its top 3.
+AGREEING_RETRIEVAL = 0.2
+# Below this NLU confidence, without a rescue, the assistant asks instead of answering.
+CLARIFY_BELOW = 0.35
+
+
+@dataclass
+class Decision:
+    """Everything the first answer to a message depends on."""
+
+    text: str
+    intent: Optional[str]
+    topic: Optional[str]
+    confidence: float
+    safety: SafetyResult
+    needs: List[str] = field(default_factory=list)
+    complexity: Complexity = field(default_factory=lambda: Complexity(False, ()))
+    entry: Any = None
+    ladder: Optional[str] = None
+    rescued: bool = False
+    clarify: bool = False
+    ranking: List[Tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def urgent(self) -> bool:
+        return self.safety.urgent
+
+    @property
+    def out_of_scope(self) -> bool:
+        return self.topic in OUT_OF_SCOPE
+
+    @property
+    def handoff(self) -> bool:
+        """A person should take over: danger, a complex situation, or an explicit wish."""
+        return self.urgent or self.complexity.complex or self.intent == "request_human"
+
+
+def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
+           forced_topic: Optional[str] = None) -> Decision:
+    """Decide about one message from its NLU parse and the catalogue."""
+    intent = (parse.get("intent") or {}).get("name")
+    ranking = topic_ranking(parse)
+    topic, confidence = ranking[0] if ranking else (None, 0.0)
+    rescued = clarify = False
+    if forced_topic in TOPICS:
+        topic, confidence = forced_topic, 1.0
+    elif intent == "nlu_fallback" or confidence < LOW_CONFIDENCE or topic is None:
+        rescue = _rescue(text, ranking, catalogue)
+        if rescue:
+            topic, rescued = rescue, True
+        elif confidence < CLARIFY_BELOW:
+            clarify = True
+    safety = detect(text, topic, confidence)
+    needs = [t for t in detect_needs(text, ranking) if t in TOPICS] if ranking else []
+    if topic and topic not in needs and topic not in OUT_OF_SCOPE:
+        needs = [topic] + [t for t in needs if t != topic]
+    elif topic in needs:
+        needs = [topic] + [t for t in needs if t != topic]
+    complexity = assess_complexity(text, needs or ([topic] if topic else []))
+    decision = Decision(text=text, intent=intent, topic=topic, confidence=confidence,
+                        safety=safety, needs=needs, complexity=complexity, rescued=rescued,
+                        clarify=clarify, ranking=ranking)
+    if topic and topic not in OUT_OF_SCOPE:
+        decision.entry = pick_entry(text, topic, catalogue)
+        if decision.entry is not None:
+            decision.ladder = first_rung(text, decision.entry.ladder)
+    if decision.urgent:
+        decision.ladder = "urgent"
+    return decision
+
+
+def pick_entry(text: str, topic: str, catalogue: Any) -> Any:
+    """The catalogue entry within a topic that fits the words best (main entry if none does)."""
+    hits = catalogue.search(text, topic=topic, k=1)
+    if hits and hits[0][1] > 0.05:
+        return hits[0][0]
+    entries = catalogue.entries_for_topic(topic)
+    return entries[0] if entries else None
+
+
+def _rescue(text: str, ranking: Sequence[Tuple[str, float]], catalogue: Any) -> Optional[str]:
+    """A topic from the catalogue search when the NLU is unsure, or None."""
+    hits = catalogue.search(text, k=3)
+    if not hits:
+        return None
+    entry, score = hits[0]
+    nlu_top3 = {t for t, _ in ranking[:3]}
+    if score >= STRONG_RETRIEVAL or (score >= AGREEING_RETRIEVAL and entry.topic in nlu_top3):
+        return entry.topic
+    return None

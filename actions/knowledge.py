@@ -1,0 +1,141 @@
+"""Answers from the service catalogue: the short answer first, then the first ladder rung.
+
+Why: residents get the facts of the municipality's own catalogue (never invented) and, in the
+same breath, the first thing they can do, so the conversation moves on instead of ending in text.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import handoff
+from actions.common import BUTTON_HUMAN, catalogue, details_button, entity, utter_long
+from actions.decisions import Decision, decide
+from actions.ladder_text import rung_buttons, rung_message
+from actions.triage_logic import tried_rungs
+from bot.topics import OUT_OF_SCOPE, TOPIC_NAMES, names
+
+
+def answer_entry(dispatcher: CollectingDispatcher, entry: Any, rung: Optional[str],
+                 tried: List[str], extra_intro: str = "") -> List[EventType]:
+    """Short answer of an entry, then the offer of its first rung (or the related entries)."""
+    text = f"{extra_intro}\n\n{entry.short_answer}".strip() if extra_intro else entry.short_answer
+    if rung is None:
+        buttons = [details_button(entry.id), BUTTON_HUMAN]
+        utter_long(dispatcher, text, buttons=buttons, links=entry.links)
+        return [SlotSet("entry_id", entry.id), SlotSet("topic", entry.topic),
+                SlotSet("awaiting", None)]
+    utter_long(dispatcher, text, links=entry.links)
+    body = entry.ladder.get(rung) or ""
+    utter_long(dispatcher, rung_message(rung, body),
+               buttons=rung_buttons(rung) + [details_button(entry.id)])
+    return [SlotSet("entry_id", entry.id), SlotSet("topic", entry.topic),
+            SlotSet("ladder_rung", rung), SlotSet("rungs_skipped", sorted(tried)),
+            SlotSet("awaiting", "loket_offer" if rung == "sociaal_loket" else "ladder")]
+
+
+def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
+                    decision: Decision) -> List[EventType]:
+    """Act on a decision: complex → person, two needs → name both, else answer and offer a rung."""
+    cat = catalogue()
+    if decision.out_of_scope:
+        return out_of_scope(dispatcher, decision.topic)
+    if decision.complexity.complex:
+        reasons = "; ".join(decision.complexity.reasons)
+        dispatcher.utter_message(
+            text="Ik lees dat er meerdere dingen tegelijk spelen. Dan is het beter dat een "
+                 "medewerker met u meedenkt. Die kan alles in één keer met u bekijken.")
+        return handoff.start(dispatcher, tracker, reason="complex", note=reasons,
+                             topic=decision.topic)
+    if decision.entry is None:
+        dispatcher.utter_message(text=f"Over {TOPIC_NAMES.get(decision.topic or '', 'dit onderwerp')} "
+                                      f"heb ik nog geen informatie. {cat.profile.general_contact}",
+                                 buttons=[BUTTON_HUMAN])
+        return []
+    intro = ""
+    pending: List[str] = []
+    if len(decision.needs) > 1:
+        pending = [t for t in decision.needs[1:] if t not in OUT_OF_SCOPE]
+        intro = (f"Ik lees dat u vragen heeft over {names(decision.needs)}. "
+                 f"We beginnen met {TOPIC_NAMES.get(decision.topic or '', '')}. "
+                 f"Daarna kijken we naar de rest.")
+    tried = sorted(tried_rungs(decision.text))
+    events = answer_entry(dispatcher, decision.entry, decision.ladder, tried, extra_intro=intro)
+    return events + [SlotSet("pending_topics", pending), SlotSet("fallback_count", 0.0)]
+
+
+def out_of_scope(dispatcher: CollectingDispatcher, topic: Optional[str]) -> List[EventType]:
+    """Say honestly what the assistant cannot do, where to go instead, and what it can do."""
+    cat = catalogue()
+    entries = cat.entries_for_topic(topic) if topic else []
+    if entries:
+        utter_long(dispatcher, entries[0].short_answer, buttons=[BUTTON_HUMAN], links=entries[0].links)
+    else:
+        dispatcher.utter_message(
+            text=f"Daar kan ik u helaas niet mee helpen. {cat.profile.general_contact}",
+            buttons=[BUTTON_HUMAN])
+    dispatcher.utter_message(
+        text="Ik help u wel met vragen over zorg, hulp thuis, geld en schulden, werk, "
+             "opvoeden, mantelzorg en meedoen.")
+    return [SlotSet("awaiting", None)]
+
+
+class ActionAnswerTopic(Action):
+    """A resident asked about a topic: answer from the catalogue and start the ladder."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        forced = entity(tracker, "topic") if text.startswith("/") else None
+        if forced:  # a topic chosen with a button: use the resident's earlier words for the entry
+            earlier = [e.get("text") for e in tracker.events if e.get("event") == "user"
+                       and not (e.get("text") or "").startswith("/")]
+            text = earlier[-1] if earlier else ""
+        decision = decide(text, tracker.latest_message, catalogue(), forced_topic=forced)
+        return answer_decision(dispatcher, tracker, decision)
+
+
+class ActionDetails(Action):
+    """More about the current (or chosen) entry, with its related entries as buttons."""
+
+    def name(self) -> Text:
+        return "action_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        cat = catalogue()
+        entry = cat.entry(entity(tracker, "entry_id") or tracker.get_slot("entry_id") or "")
+        if entry is None:
+            dispatcher.utter_message(text="Waar wilt u meer over weten? Stelt u uw vraag gerust in "
+                                          "uw eigen woorden.")
+            return []
+        related = [cat.entry(rid) for rid in entry.related]
+        buttons = [{"title": r.title, "payload": f'/choose_entry{{"entry_id":"{r.id}"}}'}
+                   for r in related if r is not None][:3]
+        utter_long(dispatcher, entry.details or entry.short_answer, buttons=buttons + [BUTTON_HUMAN],
+                   links=entry.links)
+        return [SlotSet("entry_id", entry.id), SlotSet("topic", entry.topic)]
+
+
+class ActionChooseEntry(Action):
+    """The resident picked a related entry: answer it and offer its first rung."""
+
+    def name(self) -> Text:
+        return "action_choose_entry"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        entry = catalogue().entry(entity(tracker, "entry_id") or "")
+        if entry is None:
+            dispatcher.utter_message(text="Dat onderwerp kan ik niet vinden. Stelt u uw vraag in uw "
+                                          "eigen woorden?")
+            return []
+        from actions.triage_logic import first_rung
+
+        return answer_entry(dispatcher, entry, first_rung("", entry.ladder), [])

@@ -1,0 +1,463 @@
+"""Recall-first detection of danger in a resident's message (suicide, violence, abuse, acute danger).
+
+Why this module exists: a municipal assistant must never answer "Hoe vraag ik huishoudelijke hulp
+aan?" when the same message says "ik wil niet meer leven". The NLU model is trained for topics, not
+for rare and life-critical signals, so this is a reviewed Dutch phrase list that runs on *every*
+message: in the Rasa server's ConversationGuardPolicy, in the action server and in the evaluation
+CLI. It therefore has to be pure Python (no rasa_sdk, no I/O), deterministic and fast (all regexes
+are compiled once, at first use; none has nested unbounded repetition, so a 100 kB paste is linear).
+
+Design choices, each with the reason:
+
+* **Recall first.** A false alarm costs one extra message with help lines; a miss can cost a life.
+  Patterns are therefore broad where the phrase is almost never innocent ("zelfmoord", "ik wil
+  dood", "hij slaat me"), and only narrowed where everyday Dutch uses the same words harmlessly
+  ("doodmoe", "ik schrik me dood", "wat een strop", "groente snijden", "mijn pillen genomen").
+* **Worry about someone else counts.** "Mijn vriendin wil er een eind aan maken" or "de buurman
+  slaat zijn kinderen" is as urgent as a first-person message; patterns accept third persons.
+* **Negation only where it is safe.** A short, explicit list of negated forms is removed before
+  matching ("ik heb geen zelfmoordgedachten", "niet suïcidaal", "geen acuut gevaar"). Negations
+  that *are* the danger ("ik wil niet meer leven") are patterns themselves and never removed.
+* **Help-line order is policy, not chance.** See :func:`_helplines`: 112 first whenever there is
+  danger now, then 113 for suicide/self-harm/psychiatric crisis, Veilig Thuis for domestic violence
+  and child abuse, Centrum Seksueel Geweld for sexual violence, De Kindertelefoon when a child
+  writes about itself, and De Luisterlijn last as a listening ear.
+* **The NLU model can add, never remove.** If the classifier is confident (>= 0.6) that the
+  message is about a crisis or domestic violence *and* a lighter cue occurs ("bang", "wanhopig",
+  "geen uitweg" ...), the message is urgent even without a phrase from the strict list.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, List, Optional, Pattern, Sequence, Tuple
+
+__all__ = [
+    "SafetyResult",
+    "detect",
+    "normalise",
+    "KINDS",
+    "HELPLINE_KEYS",
+    "CRISIS_INTENTS",
+    "NLU_THRESHOLD",
+]
+
+KINDS: Tuple[str, ...] = (
+    "suicide",
+    "self_harm",
+    "domestic_violence",
+    "child_abuse",
+    "sexual_violence",
+    "acute_danger",
+    "psychiatric_crisis",
+)
+HELPLINE_KEYS: Tuple[str, ...] = (
+    "112",
+    "113",
+    "veilig_thuis",
+    "centrum_seksueel_geweld",
+    "kindertelefoon",
+    "luisterlijn",
+)
+#: Intents whose confident prediction plus a light cue makes a message urgent.
+CRISIS_INTENTS: Tuple[str, ...] = ("psychische_problemen_crisis", "huiselijk_geweld_veiligheid")
+#: Minimum NLU confidence for the intent-plus-light-cue rule.
+NLU_THRESHOLD: float = 0.6
+
+
+@dataclass(frozen=True)
+class SafetyResult:
+    """What :func:`detect` found.
+
+    ``kinds`` and ``helplines`` are ordered tuples so callers can show them as they are;
+    ``matched`` holds the normalised phrases that fired, for logs and tests (never the whole text,
+    so logging it does not leak the resident's story).
+    """
+
+    urgent: bool
+    kinds: Tuple[str, ...] = ()
+    helplines: Tuple[str, ...] = ()
+    matched: Tuple[str, ...] = ()
+
+    @property
+    def acute(self) -> bool:
+        """True when there is danger *now* (112 is shown first)."""
+        return "acute_danger" in self.kinds
+
+
+NOT_URGENT = SafetyResult(False, (), (), ())
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------------------------
+
+# Contractions and chat spelling that would otherwise need alternatives in every pattern.
+_CONTRACTIONS: Tuple[Tuple[str, str], ...] = (
+    (r"\bm ?n\b", "mijn"),      # "m'n", "mn" (apostrophe already turned into a space)
+    (r"\bz ?n\b", "zijn"),      # "z'n", "zn"
+    (r"\bd r\b", "haar"),       # "d'r"
+    (r"\bt\b", "het"),          # "'t"
+    (r"\bk\b", "ik"),           # "k wil dood"
+    (r"\bmn zelf\b", "mezelf"),
+    (r"\bmijn zelf\b", "mezelf"),
+    (r"\bmij zelf\b", "mezelf"),
+    (r"\bmijzelf\b", "mezelf"),
+    (r"\bme zelf\b", "mezelf"),
+    (r"\bzich zelf\b", "zichzelf"),
+    (r"\bwil(?:l)+\b", "wil"),   # "willl"
+    (r"\bzelf ?moo?r[dt]", "zelfmoord"),   # "zelfmoort", "zelf moord", "zelfmord"
+    (r"\bzelfmoo?d", "zelfmoord"),          # "zelfmood"
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, strip accents, turn punctuation into spaces, expand chat contractions.
+
+    Why: residents type "Suïcidaal", "zelfmoort", "m'n man", "K WIL DOOD!!!"; one canonical form
+    keeps the pattern list reviewable. Digits are kept (ages, "112").
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    for pattern, repl in _CONTRACTIONS:
+        text = re.sub(pattern, repl, text)
+    return " " + re.sub(r"\s+", " ", text).strip() + " "
+
+
+# ---------------------------------------------------------------------------------------------
+# Pattern vocabulary (over normalised text: lowercase a-z0-9 and single spaces)
+# ---------------------------------------------------------------------------------------------
+
+_W = r"(?:[a-z0-9]+ )"            # one word and its space
+_GAP3 = _W + "{0,3}"               # up to three words in between
+_GAP5 = _W + "{0,5}"
+
+# Reflexive objects: first person and third person (a worry about someone else is urgent too).
+_SELF = r"(?:mezelf|mij|me|zichzelf|zich|jezelf|je|hemzelf|haarzelf|onszelf)"
+# Reflexive objects without "je" (too common: "hoe snij je ...", "kun je iets doen").
+_SELF_STRONG = r"(?:mezelf|mij|me|zichzelf|zich|hemzelf|haarzelf)"
+# Someone in the household or close by, as subject or object.
+_PERSON = (
+    r"(?:man|vrouw|partner|vriend|vriendin|ex|echtgenoot|echtgenote|vader|moeder|pa|ma|papa|mama|"
+    r"stiefvader|stiefmoeder|stiefvader|broer|zus|zoon|dochter|opa|oma|oom|tante|neef|nicht|"
+    r"schoonvader|schoonmoeder|schoonzoon|vriendje|zwager|huisgenoot|buurman|buurvrouw|"
+    r"verloofde|kinderen|kind|kleinzoon|kleindochter|kleinkind|kleinkinderen)"
+)
+# Adults someone can be afraid of at home ("bang voor mijn man"); children excluded because
+# "bang voor mijn kind" is mostly a worry *about* the child.
+_ADULT = (
+    r"(?:man|vrouw|partner|vriend|vriendin|ex|echtgenoot|echtgenote|vader|moeder|pa|ma|papa|mama|"
+    r"stiefvader|stiefmoeder|broer|zus|zoon|dochter|oom|schoonvader|schoonmoeder|schoonzoon|"
+    r"vriendje|zwager|huisgenoot|buurman|buurvrouw|verloofde|opa)"
+)
+# Threats by a creditor or an authority are not violence ("bedreigt me met beslag").
+_NOT_ADMIN = (
+    r"(?! met (?:[a-z]+ )?(?:beslag|boete|boetes|ontruiming|afsluiting|deurwaarder|incasso|"
+    r"uithuiszetting|uitzetting|rechter|rechtszaak|korting|stopzetting|sanctie|maatregel|terugvordering|"
+    r"aanmaning|beslaglegging|afsluiten|een brief)\b)"
+)
+_POSS = r"(?:mijn|me|haar|zijn|hun|onze|ons|de|die|d r)"
+_CHILD = (
+    r"(?:kind|kinderen|kindje|kindjes|zoon|zoontje|dochter|dochtertje|baby|peuter|kleuter|"
+    r"jongetje|meisje|jongen|tiener|kleinkind|kleinkinderen|kleinzoon|kleindochter|neefje|nichtje|"
+    r"buurjongen|buurmeisje|buurkinderen|buurkind|leerling|stiefzoon|stiefdochter|broertje|zusje|"
+    r"kids|kleintje|kleine)"
+)
+_HIT = r"(?:sla(?:at|an|g|gen)?|sloeg|sloegen|schopt|schoppen|trapt|mept|knokt)"
+_HIT_PP = r"(?:geslagen|geschopt|getrapt|gemept|mishandeld|in elkaar geslagen|afgetuigd)"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One reviewed phrase pattern: what it means and whether it implies danger *now*."""
+
+    kind: str
+    pattern: str
+    acute: bool = False
+
+
+_RULES: Tuple[_Rule, ...] = (
+    # ---------------- suicide ----------------
+    _Rule("suicide", r"\bzelfmoord\w*"),
+    _Rule("suicide", r"\bzelfdoding\w*"),
+    _Rule("suicide", r"\bsu[iy]?[cs]i{1,2}d\w*"),            # suicide, suicidaal, suisidaal, sucide
+    _Rule("suicide", r"\bzuicid\w*"),
+    _Rule("suicide", r"\b(?:wil|wilde|wou|willen|zou willen|wilt|will) " + _GAP3 + r"dood(?: gaan|gaan)?\b"),
+    _Rule("suicide", r"\b(?:ik|hij|zij|ze|je) (?:[a-z]+ ){0,2}dood (?:wil|willen|wilde|wou|zijn wil|te willen)\b"),
+    _Rule("suicide", r"\bdoodgaan (?:wil|willen|wilde)\b"),
+    _Rule("suicide", r"\bliever dood\b"),
+    _Rule("suicide", r"\b(?:was|ware|wou|wilde) (?:ik|hij|zij|ze) (?:maar )?dood\b"),
+    _Rule("suicide", r"\bwou dat (?:ik|hij|ze|zij) dood (?:was|ging|waren)\b"),
+    _Rule("suicide", r"\bdoodsgedachten\b|\bdoodswens\w*\b|\bdood wens\w*"),
+    _Rule("suicide", r"\bniet (?:meer|langer) (?:zo |echt |gewoon |zo verder )?(?:willen |wil |hoeven |te )?(?:leven|levend|verder leven|verder te leven|bestaan)\b(?! van\b)(?! op (?:een|mijn|de|het|dit|dat|zo)\b)"),
+    _Rule("suicide", r"\b(?:wil|wilt|willen|wou|wilde) (?:echt |gewoon |eigenlijk )?(?:niet|nie) (?:meer|langer) (?:leven|verder leven|bestaan)\b"),
+    _Rule("suicide", r"\bniet meer wakker (?:worden|te worden|word|wordt|wil worden)\b"),
+    _Rule("suicide", r"\bnooit meer wakker (?:worden|te worden|word|wordt)\b"),
+    _Rule("suicide", r"\ber (?:een )?(?:eind|einde) aan (?:te )?(?:maken|maakt|maak|gemaakt)\b"),
+    _Rule("suicide", r"\b(?:maak|maakt|maken|ga|gaat|wil|wilt) er (?:een )?(?:eind|einde) aan\b"),
+    _Rule("suicide", r"\b(?:eind|einde) (?:aan|maken aan) (?:mijn|zijn|haar|het|je|me) leven\b"),
+    _Rule("suicide", r"\b(?:mijn|zijn|haar|het|je) leven (?:te )?(?:beeindigen|beeindig|beeindigt|beeindigd)\b"),
+    _Rule("suicide", r"\buit het leven (?:te )?(?:stappen|stap|stapt|gaan)\b"),
+    _Rule("suicide", r"\b" + _SELF + r" (?:van kant|om het leven|dood te|doodmaken|dood maken|ophangen|op te hangen|verhangen|te verhangen|doden|te doden|ombrengen|om te brengen|iets aandoen|iets aan te doen|wat aandoen|wat aan te doen)\b"),
+    _Rule("suicide", r"\b(?:kill|killing) (?:myself|herself|himself)\b|\bwant to die\b|\bend my life\b"),
+    _Rule("suicide", r"\b(?:wil|wilt|willen|wou|wilde) er (?:niet meer|nie meer|liever niet meer) (?:zijn|wezen)\b"),
+    _Rule("suicide", r"\ber niet meer (?:willen|wil) zijn\b"),
+    _Rule("suicide", r"\b(?:het|mijn|zijn|haar) leven (?:heeft|had) (?:voor mij |voor hem |voor haar )?(?:geen|weinig) zin\b"),
+    _Rule("suicide", r"\bgeen zin meer (?:in|om te) (?:het |mijn |zijn |haar )?leven\b"),
+    _Rule("suicide", r"\bgeen reden (?:meer )?om (?:te leven|door te gaan|verder te gaan)\b"),
+    _Rule("suicide", r"\bbeter af zonder (?:mij|me|hem|haar)\b"),
+    _Rule("suicide", r"\bniemand (?:zal|gaat) (?:mij|me|hem|haar) missen\b"),
+    _Rule("suicide", r"\bhet hoeft (?:voor|van) (?:mij|hem|haar) niet meer\b"),
+    _Rule("suicide", r"\bafscheidsbrie\w*"),
+    _Rule("suicide", r"\b(?:touw|strop) (?:gekocht|klaar|klaargelegd|opgehangen)\b"),
+    _Rule("suicide", r"\b(?:van|vanaf|voor|onder) (?:de|het|een) (?:brug|flat|dak|trein|balkon|spoor|galerij|viaduct|metro) " + _GAP3 + r"(?:springen|spring|springt|te springen|gaan liggen|ga liggen|lopen)\b", acute=True),
+    _Rule("suicide", r"\b(?:sta|staat|zit|zitten|staan|ben) (?:nu |hier )?(?:op|bij) (?:het|de|een) (?:dak|brug|spoor|rand|balkon|rails|viaduct)\b", acute=True),
+    _Rule("suicide", r"(?<!mijn )(?<!haar )(?<!zijn )(?<!de )(?<!hun )(?<!je )(?<!uw )(?<!die )\b(?:pillen|tabletten|slaappillen) (?:in ?genomen|genomen|geslikt|ingeslikt)\b", acute=True),
+    _Rule("suicide", r"\b(?:alle|al mijn|al haar|al zijn|te ?veel|een heleboel|een hele (?:strip|doos|pot|potje|fles)|hele (?:strip|doos|pot|potje)|handvol|hand vol|stuk of \d+) (?:pillen|tabletten|slaappillen|medicijnen|pijnstillers|paracetamol|oxazepam|insuline)(?: [a-z]+)? (?:in ?genomen|genomen|geslikt|ingeslikt|in ?nemen|in te nemen|slikken|te slikken|opgegeten|tegelijk)\b", acute=True),
+    _Rule("suicide", r"\boverdosis\b", acute=True),
+    _Rule("suicide", r"\b(?:wil|ga|gaat|wilt) (?:alle|al mijn|mijn) pillen (?:in ?nemen|slikken|tegelijk)\b", acute=True),
+    # ---------------- self harm ----------------
+    _Rule("self_harm", r"\b" + _SELF + r" (?:iets|wat) (?:aan ?doen|aandoet|aan doe|aan te doen|aangedaan)\b"),
+    _Rule("self_harm", r"\b" + _SELF_STRONG + r" (?:iets |wat )?pijn (?:doen|te doen|gedaan)\b"),
+    _Rule("self_harm", r"\b(?:doe|doet|deed|doen) (?:mezelf|zichzelf|jezelf) (?:iets|wat|pijn)(?: aan)?\b"),
+    _Rule("self_harm", r"\b(?:doe|doet|deed|doen) (?:me|mij|zich) (?:iets|wat) aan\b"),
+    _Rule("self_harm", r"\b(?:snij|snijd|snijdt|snijden|sneed|kras|krast|krassen|beschadig|beschadigt) " + _SELF_STRONG + r"\b"),
+    _Rule("self_harm", r"\b" + _SELF_STRONG + r" (?:snijden|te snijden|gesneden|krassen|te krassen|gekrast|beschadigen|te beschadigen|beschadigd|verwonden|branden)\b"),
+    _Rule("self_harm", r"\b(?:in|mijn|haar|zijn) (?:arm|armen|pols|polsen|benen|been|bovenbenen|huid) " + _GAP3 + r"(?:snijden|gesneden|snij|snijdt|krassen|gekrast|kras)\b"),
+    _Rule("self_harm", r"\b(?:polsen|pols) (?:door ?snijden|doorgesneden|door te snijden)\b", acute=True),
+    _Rule("self_harm", r"\bzelf ?beschadig\w*|\bzelf ?verwond\w*|\bautomutilatie\b|\bself ?harm\w*|\bhurt myself\b"),
+    # ---------------- domestic violence ----------------
+    _Rule("domestic_violence", r"\bhuiselijk(?:e)? geweld\b|\bpartnergeweld\b|\brelationeel geweld\b|\bgeweld (?:in|bij) (?:huis|ons thuis|het gezin|de relatie)\b|\bgeweld thuis\b|\bthuis geweld\b"),
+    _Rule("domestic_violence", r"mishandel\w*"),
+    _Rule("domestic_violence", r"\b" + _HIT + r" (?:mij|me|ons|haar|hem|mijn moeder|mijn vader)\b(?! (?:niet|nooit) )"),
+    _Rule("domestic_violence", r"\b" + _HIT + r" " + _POSS + r" " + _PERSON + r"\b"),
+    _Rule("domestic_violence", r"\b(?:word|wordt|worden|werd|werden|ben|is|zijn|heeft|hebben|had) " + _GAP3 + _HIT_PP + r"\b"),
+    _Rule("domestic_violence", r"\b(?:hij|zij|ze|mijn " + _PERSON + r") (?:heeft|had) (?:mij|me|haar|hem|ons) " + _GAP3 + r"(?:geslagen|geschopt|gestompt|geduwd|gewurgd|gebeten|pijn gedaan|opgesloten)\b"),
+    _Rule("domestic_violence", r"\b(?:bang|doodsbang|angstig|banger) (?:voor|van) (?:mijn|me|haar|zijn|onze|de) " + _ADULT + r"\b"),
+    _Rule("domestic_violence", r"\b(?:bang|doodsbang) (?:voor|van) (?:hem|haar)\b(?! (?:gezondheid|toekomst|baan|huis|leven|welzijn|ontwikkeling|geheugen|school)\b)"),
+    _Rule("domestic_violence", r"\b(?:bedreigt|bedreigd|bedreigen|bedreigde) (?:mij|me|ons|haar|hem|mijn|de kinderen|door)\b" + _NOT_ADMIN),
+    _Rule("domestic_violence", r"\b(?:word|wordt|werd|worden) " + _GAP3 + r"bedreigd\b" + _NOT_ADMIN),
+    _Rule("domestic_violence", r"\b(?:hoor|horen|hoorde) " + _GAP5 + r"(?:klappen en gillen|gillen om hulp|schreeuwen om hulp|om hulp roepen|om hulp schreeuwen|slaan en schreeuwen)\b"),
+    _Rule("domestic_violence", r"\b(?:dreigt|dreigde|dreigen) " + _GAP3 + r"(?:vermoorden|dood te maken|te doden|iets aan te doen|te slaan|af te maken|kapot te maken)\b"),
+    _Rule("domestic_violence", r"\b(?:durf|durft|durven|durfde) " + _GAP3 + r"niet (?:meer )?(?:naar huis|thuis|terug naar huis|naar binnen)\b"),
+    _Rule("domestic_violence", r"\b(?:voel|voelt) (?:me|mij|zich|ik me) " + _GAP3 + r"(?:niet veilig|onveilig) (?:thuis|in (?:mijn|ons|haar|zijn) huis|bij (?:mijn|haar|zijn) " + _PERSON + r")\b"),
+    _Rule("domestic_violence", r"\b(?:niet veilig|onveilig) (?:thuis|in huis)\b"),
+    _Rule("domestic_violence", r"\bthuis (?:is )?(?:niet veilig|onveilig)\b"),
+    _Rule("domestic_violence", r"\b(?:wurgt|wurgde|gewurgd|wurgen|verwurgd|keel dichtgeknepen|keel dicht ?knijpt|knijpt (?:mijn|haar|zijn) keel|handen om (?:mijn|haar) (?:keel|nek))\b", acute=True),
+    _Rule("domestic_violence", r"\b(?:sluit|sloot|sluiten) " + _SELF_STRONG + r" op\b|\b(?:word|wordt|werd|worden) " + _GAP3 + r"opgesloten\b"),
+    _Rule("domestic_violence", r"\bblauwe plekken\b"),
+    _Rule("domestic_violence", r"\b(?:eer ?gerelateerd|eerwraak|uithuwelijk\w*|gedwongen (?:te )?trouwen|gedwongen huwelijk)\b"),
+    _Rule("domestic_violence", r"\b(?:stalkt|gestalkt|stalking|stalker)\b"),
+    _Rule("domestic_violence", r"\b(?:gooit|gooide) " + _GAP3 + r"(?:naar|tegen) (?:mij|me|mijn hoofd|haar|hem)\b"),
+    _Rule("domestic_violence", r"\bduwt (?:mij|me|haar) (?:tegen|van|op|om)\b"),
+    _Rule("domestic_violence", r"\b(?:hits|beats|hit) me\b|\bdomestic (?:violence|abuse)\b"),
+    _Rule("domestic_violence", r"\bfinancieel (?:misbruik\w*|uitgebuit)\b|\bouderen ?mishandel\w*|\bouderenmisbruik\b"),
+    _Rule("domestic_violence", r"\b(?:gaat|zal|wil) (?:mij|me|ons|haar|hem) (?:vermoorden|doodmaken|dood maken|afmaken)\b", acute=True),
+    _Rule("domestic_violence", r"\bvermoord\b"),
+    # ---------------- child abuse ----------------
+    _Rule("child_abuse", r"kindermishandel\w*|\bkindermisbruik\w*"),
+    _Rule("child_abuse", r"\b" + _CHILD + r" " + _GAP3 + r"(?:wordt|worden|werd|werden|is|zijn) " + _GAP3 + r"(?:geslagen|mishandeld|verwaarloosd|misbruikt|opgesloten|geschopt|vastgebonden|uitgehongerd)\b"),
+    _Rule("child_abuse", r"\b" + _HIT + r" " + _POSS + r" " + _CHILD + r"\b"),
+    _Rule("child_abuse", r"\b(?:verwaarloos|verwaarloost|verwaarlozen|verwaarloosd|verwaarlozing)\b(?= " + _GAP5 + _CHILD + r"\b)"),
+    _Rule("child_abuse", r"\b" + _CHILD + r" " + _GAP5 + r"(?:verwaarloos|verwaarloost|verwaarlozen|verwaarloosd)\b"),
+    _Rule("child_abuse", r"\b" + _CHILD + r" " + _GAP5 + r"(?:krijgen|krijgt|hebben|heeft) (?:geen|nooit|bijna nooit) (?:eten|te eten|schone kleren|ontbijt)\b"),
+    _Rule("child_abuse", r"\b(?:laat|laten|liet) " + _GAP3 + _CHILD + r" " + _GAP3 + r"(?:alleen thuis|dagen alleen|nachten alleen|de hele nacht alleen)\b"),
+    _Rule("child_abuse", r"\b(?:hoor|horen|hoorde) " + _GAP5 + r"(?:" + _CHILD + r") " + _GAP3 + r"(?:gillen|huilen en schreeuwen|krijsen|schreeuwen om hulp)\b"),
+    _Rule("child_abuse", r"\b(?:schudt|schudde|geschud) " + _GAP3 + r"(?:baby|kindje|peuter)\b|\b(?:baby|kindje|peuter) " + _GAP3 + r"(?:door elkaar geschud|geschud)\b", acute=True),
+    # ---------------- sexual violence ----------------
+    _Rule("sexual_violence", r"\bverkracht\w*|\braped?\b"),
+    _Rule("sexual_violence", r"\baangerand\b|\baanranding\w*|\baanrand\w*"),
+    _Rule("sexual_violence", r"\bseksueel (?:misbruik\w*|geweld|overschrijdend\w*|intimidatie|lastig ?gevallen|uitgebuit|uitbuiting)\b|\bseksueel geweld\b"),
+    _Rule("sexual_violence", r"\bmisbruikt\b|\bmisbruikte\b|\bmisbruik (?:door|van (?:mijn|haar|zijn|een|de) " + _PERSON + r")\b"),
+    _Rule("sexual_violence", r"\bincest\b|\bgrooming\b|\bsextortion\b|\bloverboy\w*|\bgedwongen (?:tot )?seks\w*|\bgedwongen prostitutie\b|\bmensenhandel\b"),
+    _Rule("sexual_violence", r"\b(?:betast|betastte|ongewenst aangeraakt|aan (?:mijn|haar|zijn) (?:lichaam|borsten|kruis|billen) (?:gezeten|zitten|zit))\b"),
+    _Rule("sexual_violence", r"\bzit (?:steeds |altijd |vaak )?aan (?:mij|me|haar|hem)\b(?! (?:te|kant)\b)"),
+    _Rule("sexual_violence", r"\bnaakt ?foto\w* " + _GAP3 + r"(?:verspreid|rondgestuurd|gedeeld|online gezet|doorgestuurd|chanteert|chantage)\b|\bchanteert " + _GAP5 + r"(?:naakt|foto)"),
+    # ---------------- acute danger ----------------
+    _Rule("acute_danger", r"\bacuut gevaar\b|\bdirect gevaar\b|\blevensgevaar\w*|\bin gevaar\b", acute=True),
+    _Rule("acute_danger", r"\b(?:heeft|had|pakt|pakte|met|zwaait|houdt|dreigt met) (?:een |zijn |haar |het )?(?:mes|messen|wapen|pistool|vuurwapen|geweer)\b(?! (?:en vork|slijpen|geslepen))", acute=True),
+    _Rule("acute_danger", r"\b(?:pakt|pakte|zwaait|zwaaide|dreigt met|slaat met) (?:een |zijn |haar |de )?(?:bijl|hamer|honkbalknuppel|knuppel)\b", acute=True),
+    _Rule("acute_danger", r"\b(?:er is |staat in |het huis staat in )brand\b|\bbrand (?:in|bij) (?:mijn|ons|het|de|haar) (?:huis|flat|woning|keuken|kamer|slaapkamer|schuur)\b|\bhet brandt\b|\brook in (?:huis|de gang|mijn huis)\b", acute=True),
+    _Rule("acute_danger", r"\b(?:buiten westen|buiten bewustzijn|bewusteloos|ademt niet|ademt niet meer|niet meer ademen|geen hartslag|reageert nergens meer op)\b", acute=True),
+    _Rule("acute_danger", r"\b(?:gaslucht|ruik gas|koolmonoxide)\b", acute=True),
+    _Rule("acute_danger", r"\b(?:trapt|ramt|slaat|beukt) " + _GAP3 + r"(?:de|onze|mijn) (?:deur|ramen|voordeur) (?:in|kapot)\b", acute=True),
+    _Rule("acute_danger", r"\bbloedt (?:heel )?(?:erg|hevig|veel)\b|\bveel bloed (?:verloren|kwijt)\b|\bbloed stopt niet\b|\boveral bloed\b", acute=True),
+    _Rule("acute_danger", r"\bhelp (?:me )?(?:nu|alsjeblieft nu)\b|\bhelp help\b", acute=True),
+    # ---------------- psychiatric crisis ----------------
+    _Rule("psychiatric_crisis", r"\bpsychose\w*|\bpsychotisch\w*", acute=True),
+    _Rule("psychiatric_crisis", r"\b(?:hoor|hoort|horen) (?:steeds |weer |de hele tijd )?stemmen\b|\bstemmen (?:in (?:mijn|zijn|haar) hoofd|die (?:zeggen|me zeggen|hem zeggen|haar zeggen))\b", acute=True),
+    _Rule("psychiatric_crisis", r"\bverward\w* " + _GAP3 + r"(?:en |maar )?(?:gevaarlijk|agressief|dreigend)\b|\b(?:gevaarlijk|agressief) (?:en )?verward\b|\bverward persoon\b", acute=True),
+    _Rule("psychiatric_crisis", r"\bcrisisdienst\b|\bggz ?crisis\w*|\bacute (?:psychiatri\w*|ggz)\b|\bpsychiatrische crisis\b", acute=True),
+    _Rule("psychiatric_crisis", r"\b(?:waanbeelden|wanen|waan)\b(?! van de dag)"),
+    _Rule("psychiatric_crisis", r"\b(?:manisch|paranoide) en " + _GAP3 + r"(?:gevaarlijk|agressief|slaapt niet|dreigt)\b", acute=True),
+    _Rule("psychiatric_crisis", r"\bbreakdown\b|\bzenuwinstorting\b|\bin een (?:zware |acute |psychische )crisis\b"),
+)
+
+# Negated or harmless forms removed before matching. Only forms whose negation is unambiguous:
+# never "niet meer leven" and the like, which *are* the danger.
+_NEUTRALISERS: Tuple[str, ...] = (
+    # "ik heb geen zelfmoordgedachten", "nooit aan zelfmoord gedacht", "niet suicidaal"
+    r"\b(?:geen|niet|nooit|nooit eerder) (?:echt |eens |al |ooit |meer |sprake van |gedachten (?:aan|over) |aan |over |van |last van ){0,4}(?:zelfmoord\w*|zelfdoding\w*|su[iy]?[cs]i{1,2}d\w*|doodsgedachten|doodswens\w*|dood wens\w*)",
+    r"\b(?:geen|niet) (?:acuut |direct |levens)?(?:gevaar|in gevaar)\b",
+    r"\bgeen (?:sprake van )?(?:huiselijk(?:e)? )?geweld\b",
+    r"\b(?:word|wordt|werd|ben|is) (?:gelukkig )?niet (?:mishandeld|geslagen|misbruikt|bedreigd)\b",
+    r"\b(?:voel|voelt|voelde) (?:me|mij|mezelf|zich|ons) (?:[a-z]+ )?(?:misbruikt|gebruikt)\b",
+    r"\bniet psychotisch\b|\bgeen psychose\b",
+    # Past psychosis as background to a support question ("na haar psychose zoekt ze begeleiding").
+    r"\b(?:psychose|psychoses) (?:gehad|achter de rug)\b|\bna (?:een|haar|zijn|mijn) psychose\b|\bvroeger (?:een )?psychose\b",
+    # Knowledge / work questions, not a disclosure: "spreekbeurt over huiselijk geweld".
+    r"\b(?:werkstuk|spreekbeurt|cursus|training|voorlichting|folder|scholing|presentatie|onderzoek|studie|vacature|beleid|meldcode|webinar|boek|film|serie|documentaire|nieuws) (?:over|tegen|rond|van|voor) " + _GAP3 + r"(?:huiselijk(?:e)? geweld|kindermishandeling|zelfmoord\w*|su[iy]?[cs]i{1,2}d\w*|ouderenmishandeling|seksueel geweld|mishandeling)\b",
+    # Misuse of money or schemes, not of people: "de pgb wordt misbruikt", "misbruik van de regeling".
+    r"\b(?:pgb|regeling|regelingen|uitkering|bijstand|toeslag|toeslagen|systeem|gegevens|identiteit|naam|vertrouwen|budget|geld|pas|bankpas|account|situatie|goedheid) " + _GAP3 + r"misbruik\w*",
+    r"\bmisbruik (?:van|maken van) (?:de|het|mijn|een) (?:pgb|regeling|uitkering|bijstand|toeslag|situatie|systeem|gegevens|budget|geld|pas)\w*",
+    # Everyday idioms with "dood", "gek", "slaan", "brand".
+    r"\b(?:schrik|schrok|lach|lachte|verveel|werk|erger|zoek|wacht|pieker|schaam) (?:me|mij|mezelf|zich|ons|je) (?:helemaal |echt |bijna |nog )?(?:dood|een ongeluk|rot|suf)\b",
+    r"\bslaat (?:nergens|helemaal nergens) op\b|\bsla(?:at|an)? (?:de|mijn) (?:deur|deuren|bal|maat|plank) \w*\b",
+    r"\bbrand ?(?:verzekering|weer|alarm|melder|preventie|gevaar|stof|hout|kraan)\w*",
+    r"\bmes (?:en vork|slijpen)\b",
+)
+
+_ACUTE_CUES = (
+    r"\b(?:nu|nu meteen|nu direct|op dit moment|op het moment|vannacht|vanavond|straks|zo meteen|vandaag nog|"
+    r"right now|nu al bezig|ik ga het doen|heb het gedaan|net gedaan|zojuist)\b(?! al\b)(?! een tijd| een tijdje| een paar| weken| maanden| jaren)"
+)
+# "tot nu toe", "nu al weken", "en nu wil ik ..." do not mean danger right now.
+_ACUTE_NOT = r"\btot nu(?: toe)?\b|\bnu al (?:een|weken|maanden|jaren|een tijd)\b|\ben nu (?:wil|weet|zoek|vraag|heb)\b|\bnu (?:wil|zoek|vraag|weet) ik\b|\bnu ik\b"
+
+# A child writing about itself: age under 18, school words, "papa/mama".
+_CHILD_SELF = (
+    r"\bik ben (?:pas )?(?:[6-9]|1[0-7]|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien)(?: jaar| jr)?\b"
+    r"|\bik zit (?:in|op) (?:groep \d|de brugklas|de basisschool|de middelbare|klas \d|de \d(?:e|de)? klas|havo|vwo|vmbo)\b"
+    r"|\bmijn (?:juf|meester|mentor)\b|\b(?:mijn )?(?:papa|mama|stiefpapa)\b"
+)
+# Lighter cues, only in combination with a confident crisis intent.
+_LIGHT_CUES = (
+    r"\bgeweld\w*|\bbang\b|\bangst\w*|\bcrisis\b|\bwanhopig\w*|\bkan (?:het )?niet meer\b|\bgeen uitweg\b|"
+    r"\bonveilig\b|\bniet veilig\b|\bzie het niet meer zitten\b|\bten einde raad\b|\bradeloos\b|\bhopeloos\b|"
+    r"\bagressie\w*|\bagressief\b|\bdreig\w*|\bhou (?:het )?niet (?:meer )?vol\b|\btrek het niet meer\b|"
+    r"\bpaniek\w*|\bverdwijnen\b|\bdonkere gedachten\b|\bnare gedachten\b|\bzwarte gedachten\b"
+)
+
+_KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rules: Tuple[Tuple[_Rule, Pattern[str]], ...]
+    neutralisers: Pattern[str]
+    acute_cues: Pattern[str]
+    acute_not: Pattern[str]
+    child_self: Pattern[str]
+    light: Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> _Compiled:
+    """Compile all patterns once per process, on first use (nothing happens at import)."""
+    return _Compiled(
+        rules=tuple((r, re.compile(r.pattern)) for r in _RULES),
+        neutralisers=re.compile("|".join(f"(?:{p})" for p in _NEUTRALISERS)),
+        acute_cues=re.compile(_ACUTE_CUES),
+        acute_not=re.compile(_ACUTE_NOT),
+        child_self=re.compile(_CHILD_SELF),
+        light=re.compile(_LIGHT_CUES),
+    )
+
+
+def _helplines(kinds: Iterable[str], child_self: bool) -> Tuple[str, ...]:
+    """Help lines in the order to show them.
+
+    Why this order: 112 whenever someone is in danger *now* (an overdose, a knife, a fire, a
+    psychosis with danger); then the specialist line for the kind of danger (113 for suicide,
+    self-harm and a psychiatric crisis; Veilig Thuis for violence at home and child abuse; Centrum
+    Seksueel Geweld for sexual violence); De Kindertelefoon when a child writes about itself; De
+    Luisterlijn last, as a listening ear after a suicide/psychiatric signal.
+    """
+    ks = set(kinds)
+    out: List[str] = []
+    if "acute_danger" in ks:
+        out.append("112")
+    if ks & {"suicide", "self_harm", "psychiatric_crisis"}:
+        out.append("113")
+    if ks & {"domestic_violence", "child_abuse"}:
+        out.append("veilig_thuis")
+    if "sexual_violence" in ks:
+        out.append("centrum_seksueel_geweld")
+    if child_self:
+        out.append("kindertelefoon")
+    if ks & {"suicide", "self_harm", "psychiatric_crisis"}:
+        out.append("luisterlijn")
+    return tuple(out)
+
+
+def _first_person_victim(norm: str) -> bool:
+    """Does a child speak about itself ("papa slaat mij", "ik word geslagen")?"""
+    return bool(re.search(r"\b(?:mij|me|mezelf|ik|ons)\b", norm))
+
+
+def detect(text: str, intent: Optional[str] = None, confidence: float = 0.0) -> SafetyResult:
+    """Decide whether ``text`` signals danger, of which kinds, and which help lines to show.
+
+    ``intent``/``confidence`` are the NLU prediction for the same message (optional): a confident
+    ``psychische_problemen_crisis`` or ``huiselijk_geweld_veiligheid`` plus a light cue ("bang",
+    "wanhopig", "geen uitweg", ...) makes the message urgent even when no strict phrase matched.
+    The function never raises on odd input: ``None``, numbers and empty strings are not urgent.
+    """
+    if not text or not isinstance(text, str):
+        return NOT_URGENT
+    c = _compiled()
+    norm = normalise(text)
+    if not norm.strip():
+        return NOT_URGENT
+    cleaned = c.neutralisers.sub(" # ", norm)
+
+    kinds: set = set()
+    matched: List[str] = []
+    acute = False
+    for rule, rx in c.rules:
+        m = rx.search(cleaned)
+        if m is None:
+            continue
+        kinds.add(rule.kind)
+        acute = acute or rule.acute
+        phrase = m.group(0).strip()
+        if phrase not in matched:
+            matched.append(phrase)
+
+    if not kinds and intent in CRISIS_INTENTS and (confidence or 0.0) >= NLU_THRESHOLD:
+        m = c.light.search(cleaned)
+        if m is not None:
+            kinds.add("psychiatric_crisis" if intent == "psychische_problemen_crisis" else "domestic_violence")
+            matched.extend([f"intent:{intent}", m.group(0).strip()])
+
+    if not kinds:
+        return NOT_URGENT
+
+    if not acute and kinds & {"suicide", "self_harm", "domestic_violence", "child_abuse", "sexual_violence"}:
+        cue_text = c.acute_not.sub(" # ", cleaned)
+        m = c.acute_cues.search(cue_text)
+        if m is not None:
+            acute = True
+            matched.append(m.group(0).strip())
+    if acute:
+        kinds.add("acute_danger")
+
+    child_self = False
+    if kinds & {"domestic_violence", "child_abuse", "sexual_violence", "suicide", "self_harm"}:
+        if c.child_self.search(cleaned) and _first_person_victim(cleaned):
+            child_self = True
+            if "domestic_violence" in kinds:
+                kinds.add("child_abuse")
+
+    ordered = tuple(sorted(kinds, key=_KIND_ORDER.__getitem__))
+    return SafetyResult(True, ordered, _helplines(ordered, child_self), tuple(matched))
+
+
+def detect_many(texts: Sequence[str]) -> List[SafetyResult]:
+    """Convenience for the evaluation CLI: :func:`detect` over a batch."""
+    return [detect(t) for t in texts]

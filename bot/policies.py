@@ -1,0 +1,92 @@
+"""The policy that decides before all others: safety, live takeover, staff messages, contact data.
+
+Why a policy and not rules: these decisions must hold in *every* state (inside a form, after a
+fallback, while a staff member has taken over), and rules only match the states they list.
+A policy with a higher priority than the RulePolicy sees each turn first and abstains (all
+zeros) when none of its cases applies, so ordinary dialogue stays in readable rules.
+
+Rasa's own ``ConversationPaused`` is not used for takeover: a paused tracker skips prediction
+entirely, which would also silence the safety answer. A slot (``takeover``) keeps the state in
+the tracker store instead, so it survives a server restart.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from actions.safety_detector import detect
+
+logger = logging.getLogger(__name__)
+
+EXTERNAL_ACTIONS: Dict[str, str] = {
+    "EXTERNAL_takeover_start": "action_takeover_start",
+    "EXTERNAL_staff_message": "action_staff_message",
+    "EXTERNAL_takeover_end": "action_takeover_end",
+}
+# After these actions the bot waits for the resident.
+LISTEN_AFTER = frozenset({
+    "action_safety", "action_collect_contact", "action_handoff_waiting", *EXTERNAL_ACTIONS.values(),
+})
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class ConversationGuardPolicy(Policy):
+    """Safety first, then staff takeover, then a pending request for contact data."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": 7}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 execution_context: ExecutionContext, featurizer: Any = None) -> None:
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
+              **kwargs: Any) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
+                                     rule_only_data: Optional[Dict[Text, Any]] = None,
+                                     **kwargs: Any) -> PolicyPrediction:
+        action = self.decide(tracker)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(self._default_predictions(domain))
+        return self._prediction(confidence_scores_for(action, 1.0, domain))
+
+    @staticmethod
+    def decide(tracker: DialogueStateTracker) -> Optional[str]:
+        """The action to force this turn, or None to let the other policies decide."""
+        last = tracker.latest_action_name
+        if last in LISTEN_AFTER:
+            return ACTION_LISTEN_NAME
+        if last != ACTION_LISTEN_NAME:
+            return None
+        message = tracker.latest_message
+        if message is None:
+            return None
+        intent = (message.intent or {}).get("name")
+        if intent in EXTERNAL_ACTIONS:
+            return EXTERNAL_ACTIONS[intent]
+        text = message.text or ""
+        confidence = float((message.intent or {}).get("confidence") or 0.0)
+        if not text.startswith("/") and detect(text, intent, confidence).urgent:
+            return "action_safety"
+        if tracker.get_slot("takeover"):
+            # A staff member has the conversation (or is about to): the bot stays silent,
+            # the message is stored and the console shows it.
+            return "action_handoff_waiting" if not tracker.get_slot("agent") else ACTION_LISTEN_NAME
+        if tracker.get_slot("awaiting") == "contact_value" and intent not in ("request_human", "deny"):
+            return "action_collect_contact"
+        return None

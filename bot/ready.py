@@ -1,0 +1,49 @@
+"""Waits until the assistant answers, then prints where residents and staff can reach it.
+
+Why a process of its own: `make run` starts several servers at once (honcho); this one tells
+the person at the terminal when everything is really up, and which URLs to open.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+import urllib.request
+
+
+def _up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except Exception:  # noqa: BLE001 - anything but an answer means "not yet"
+        return False
+
+
+def main() -> int:
+    rasa = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
+    console = os.environ.get("CONSOLE_URL", "http://127.0.0.1:8080")
+    token = os.environ.get("RASA_API_TOKEN", "")
+    checks = [f"{rasa}/status?token={token}", f"{console}/healthz",
+              f"http://127.0.0.1:{os.environ.get('ACTIONS_PORT', '5055')}/health"]
+    deadline = time.monotonic() + 600
+    while not all(_up(u) for u in checks):
+        if time.monotonic() > deadline:
+            print("De assistent is na 10 minuten nog niet bereikbaar; zie de logregels hierboven.")
+            return 1
+        time.sleep(1)
+    print(f"""
+==============================================================================
+ De assistent draait ({os.environ.get('MUNICIPALITY', 'het-hogeland')}).
+   Demo-pagina met chat:   {rasa}/webhooks/webchat/demo
+   KCC-console:            {console}/console   (account: make staff-user)
+   Privacyverklaring:      {console}/privacy
+   REST (test):            curl -s {rasa}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+                             -d '{{"sender":"demo","message":"hallo"}}'
+   Stoppen:                Ctrl-C
+==============================================================================""", flush=True)
+    while True:  # honcho stops every process when one exits; stay until Ctrl-C
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

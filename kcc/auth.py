@@ -1,0 +1,125 @@
+"""Staff accounts, login sessions and login rate limiting for the console.
+
+Why server-side sessions: logging out or disabling an account must take effect at once, and a
+stolen database must not yield usable cookies, so only the SHA-256 of the cookie value is stored.
+Passwords are hashed with Argon2id (argon2-cffi defaults).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+
+from kcc.db import get_engine, session_factory
+from kcc.models import LoginAttempt, Staff, StaffSession, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class RateLimited(Exception):
+    """Too many failed logins for this username from this address."""
+
+
+@dataclass(frozen=True)
+class Login:
+    """A valid session: who is logged in, and the CSRF token for their forms."""
+
+    staff_id: int
+    username: str
+    name: str
+    csrf_token: str
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class StaffAuth:
+    def __init__(self, database_url: Optional[str] = None, session_minutes: int = 480,
+                 max_attempts: int = 5, window_minutes: int = 15) -> None:
+        self._session = session_factory(get_engine(database_url))
+        self.session_minutes = session_minutes
+        self.max_attempts = max_attempts
+        self.window = timedelta(minutes=window_minutes)
+        self._hasher = PasswordHasher()
+        self._dummy_hash = self._hasher.hash(secrets.token_hex(8))
+
+    # -- accounts -------------------------------------------------------------------------
+    def create_staff(self, username: str, password: str, name: Optional[str] = None) -> Staff:
+        username = username.strip().lower()
+        if not username or len(username) > 64:
+            raise ValueError("Gebruikersnaam is verplicht (maximaal 64 tekens).")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"Wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens hebben.")
+        with self._session() as s, s.begin():
+            if s.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none():
+                raise ValueError(f"Gebruiker {username!r} bestaat al.")
+            staff = Staff(username=username, name=(name or username).strip(),
+                          password_hash=self._hasher.hash(password))
+            s.add(staff)
+        return staff
+
+    # -- login ----------------------------------------------------------------------------
+    def authenticate(self, username: str, password: str, ip: str,
+                     now: Optional[datetime] = None) -> Optional[Staff]:
+        """The staff member, or None for a wrong name/password; RateLimited when blocked."""
+        now = now or utcnow()
+        username = username.strip().lower()[:64]
+        with self._session() as s, s.begin():
+            failures = s.execute(select(func.count(LoginAttempt.id)).where(
+                LoginAttempt.username == username, LoginAttempt.ip == ip,
+                LoginAttempt.at > now - self.window)).scalar_one()
+            if failures >= self.max_attempts:
+                raise RateLimited()
+            staff = s.execute(select(Staff).where(Staff.username == username,
+                                                  Staff.active.is_(True))).scalar_one_or_none()
+            if self._verify(staff.password_hash if staff else None, password):
+                s.execute(delete(LoginAttempt).where(LoginAttempt.username == username,
+                                                     LoginAttempt.ip == ip))
+                return staff
+            s.add(LoginAttempt(username=username, ip=ip, at=now))
+            return None
+
+    def _verify(self, stored: Optional[str], password: str) -> bool:
+        """Constant work whether or not the user exists (no username probing by timing)."""
+        try:
+            return self._hasher.verify(stored or self._dummy_hash, password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    # -- sessions -------------------------------------------------------------------------
+    def start_session(self, staff: Staff) -> str:
+        """Creates a session; returns the random cookie value (only its hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        now = utcnow()
+        with self._session() as s, s.begin():
+            s.execute(delete(StaffSession).where(StaffSession.expires_at <= now))
+            s.add(StaffSession(id_hash=_hash_token(token), staff_id=staff.id,
+                               csrf_token=secrets.token_urlsafe(32), created_at=now,
+                               expires_at=now + timedelta(minutes=self.session_minutes)))
+        return token
+
+    def lookup(self, token: Optional[str]) -> Optional[Login]:
+        if not token:
+            return None
+        with self._session() as s:
+            row = s.execute(select(StaffSession, Staff).join(Staff, Staff.id == StaffSession.staff_id)
+                            .where(StaffSession.id_hash == _hash_token(token),
+                                   StaffSession.expires_at > utcnow(),
+                                   Staff.active.is_(True))).first()
+        if row is None:
+            return None
+        sess, staff = row
+        return Login(staff_id=staff.id, username=staff.username, name=staff.name,
+                     csrf_token=sess.csrf_token)
+
+    def end_session(self, token: Optional[str]) -> None:
+        if token:
+            with self._session() as s, s.begin():
+                s.execute(delete(StaffSession).where(StaffSession.id_hash == _hash_token(token)))

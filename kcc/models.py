@@ -1,0 +1,125 @@
+"""Tables of the contact centre (prefix `kcc_`), in the shared DATABASE_URL.
+
+Times are stored as naive UTC (SQLite has no time zones); the console converts for display.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+
+from kcc.db import Base
+
+URGENCIES = ("urgent", "high", "normal")
+MODES = ("live", "callback")
+STATUSES = ("open", "claimed", "answered", "closed")
+REASONS = ("request", "fallback", "complex", "urgent", "ladder_exhausted")
+
+
+def utcnow() -> datetime:
+    """Current time as naive UTC, the form every kcc column stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Ticket(Base):
+    """A resident's question that needs a person; one per (conversation, handoff episode)."""
+
+    __tablename__ = "kcc_tickets"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "episode", name="uq_kcc_ticket_episode"),
+        Index("ix_kcc_tickets_status", "status"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    episode = Column(Integer, nullable=False, default=1)
+    channel = Column(String(32), nullable=False)
+    municipality = Column(String(64), nullable=False)
+    topic = Column(String(64), nullable=True)
+    ladder_rung = Column(String(32), nullable=True)
+    summary = Column(Text, nullable=False, default="")
+    urgency = Column(String(16), nullable=False, default="normal")
+    mode = Column(String(16), nullable=False, default="live")
+    contact_preference = Column(String(16), nullable=True)
+    consent = Column(Boolean, nullable=False, default=False)
+    contact_value = Column(String(255), nullable=True)
+    reason = Column(String(32), nullable=False, default="request")
+    status = Column(String(16), nullable=False, default="open")
+    staff = Column(String(64), nullable=True)
+    staff_name = Column(String(128), nullable=True)
+    outcome = Column(String(64), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow)
+    claimed_at = Column(DateTime, nullable=True)
+    answered_at = Column(DateTime, nullable=True)
+    closed_at = Column(DateTime, nullable=True)
+    external_ref = Column(String(255), nullable=True)
+
+
+class OutboxItem(Base):
+    """A pending delivery of a ticket to an external backend, retried until it is delivered."""
+
+    __tablename__ = "kcc_outbox"
+    __table_args__ = (UniqueConstraint("ticket_id", "backend", name="uq_kcc_outbox_ticket"),)
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("kcc_tickets.id"), nullable=False)
+    backend = Column(String(32), nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    last_error = Column(Text, nullable=True)
+    progress = Column(Text, nullable=False, default="{}")  # JSON: steps already done remotely
+    delivered_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Staff(Base):
+    """A contact-centre employee who may log in to the console."""
+
+    __tablename__ = "kcc_staff"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    name = Column(String(128), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class StaffSession(Base):
+    """A server-side login session; the cookie holds a random id, the table its SHA-256."""
+
+    __tablename__ = "kcc_sessions"
+
+    id_hash = Column(String(64), primary_key=True)
+    staff_id = Column(Integer, ForeignKey("kcc_staff.id"), nullable=False)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False, index=True)
+
+
+class LoginAttempt(Base):
+    """A failed login, counted per username + IP address for rate limiting."""
+
+    __tablename__ = "kcc_login_attempts"
+    __table_args__ = (Index("ix_kcc_login_attempts_key", "username", "ip", "at"),)
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False)
+    ip = Column(String(64), nullable=False)
+    at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who looked at or acted on which conversation, and when (privacy accountability)."""
+
+    __tablename__ = "kcc_audit"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    staff = Column(String(64), nullable=False)
+    action = Column(String(64), nullable=False)
+    conversation_id = Column(String(255), nullable=True, index=True)
+    ticket_id = Column(Integer, nullable=True)
+    detail = Column(Text, nullable=True)

@@ -1,0 +1,235 @@
+"""Tickets: the contact centre's work items, stored in SQL first (the contract in /tmp/contracts.md).
+
+Why every state change is one conditional UPDATE: several staff members and processes act at the
+same time. `UPDATE ... WHERE status='open'` lets the database pick exactly one winner of a claim,
+and the (conversation_id, episode) unique constraint makes ticket creation idempotent under
+double clicks, retries and concurrent calls.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from typing import Iterable, List, Optional, Tuple
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kcc.db import get_engine, session_factory
+from kcc.models import MODES, REASONS, URGENCIES, OutboxItem, Ticket, utcnow
+
+CHANNELS = ("webchat", "telegram", "rest")
+CONTACT_PREFERENCES = ("chat", "telefoon", "email")
+ACTIVE_STATUSES = ("open", "claimed", "answered")
+HANDED_BACK = "teruggegeven"
+OUTCOMES = {
+    "beantwoord": "Vraag beantwoord",
+    "doorverwezen": "Doorverwezen naar een andere organisatie",
+    "terugbelafspraak": "Terugbelafspraak gemaakt",
+    "geen_reactie": "Geen reactie van de inwoner",
+    "overig": "Overig",
+}
+OUTCOME_LABELS = {**OUTCOMES, HANDED_BACK: "Teruggegeven aan de assistent"}
+
+
+class TicketError(Exception):
+    """Base class: a ticket action that cannot be done; `message` is Dutch, for staff."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TicketNotFound(TicketError):
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__(f"Ticket {ticket_id} bestaat niet.")
+
+
+class ClaimConflict(TicketError):
+    """Someone else was first, or the ticket is no longer open."""
+
+
+class NotAllowed(TicketError):
+    """The ticket is not in a state (or not owned by the staff member) for this action."""
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """What the handoff action knows when it asks for a person."""
+
+    conversation_id: str
+    episode: int
+    channel: str
+    municipality: str
+    topic: Optional[str] = None
+    ladder_rung: Optional[str] = None
+    summary: str = ""
+    urgency: str = "normal"
+    mode: str = "live"
+    contact_preference: Optional[str] = None
+    consent: bool = False
+    contact_value: Optional[str] = None
+    reason: str = "request"
+
+    def __post_init__(self) -> None:
+        if not self.conversation_id:
+            raise ValueError("conversation_id is required")
+        for name, value, allowed in (("channel", self.channel, CHANNELS),
+                                     ("urgency", self.urgency, URGENCIES),
+                                     ("mode", self.mode, MODES),
+                                     ("reason", self.reason, REASONS)):
+            if value not in allowed:
+                raise ValueError(f"{name}={value!r} not in {allowed}")
+        if self.contact_preference not in (None, *CONTACT_PREFERENCES):
+            raise ValueError(f"contact_preference={self.contact_preference!r} not allowed")
+
+    def columns(self) -> dict:
+        """Column values; contact details are dropped unless the resident consented."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if not self.consent:
+            values["contact_value"] = None
+        return values
+
+
+def _urgency_rank():  # type: ignore[no-untyped-def]
+    return case({"urgent": 0, "high": 1}, value=Ticket.urgency, else_=2)
+
+
+class TicketStore:
+    """Ticket persistence and the state machine open → claimed → answered → closed."""
+
+    def __init__(self, database_url: Optional[str] = None, backend: str = "sql") -> None:
+        self.engine = get_engine(database_url)
+        self._session = session_factory(self.engine)
+        self.backend = backend
+
+    @classmethod
+    def from_env(cls) -> "TicketStore":
+        """Store for DATABASE_URL; TICKET_BACKEND decides whether tickets go to the outbox."""
+        return cls(os.environ.get("DATABASE_URL"), os.environ.get("TICKET_BACKEND", "sql") or "sql")
+
+    def session(self) -> Session:
+        return self._session()
+
+    # -- creation -------------------------------------------------------------------------
+    def create(self, draft: TicketDraft) -> Tuple[Ticket, bool]:
+        """Store a ticket once per (conversation, episode); returns (ticket, created)."""
+        from kcc.backends import backend_wants
+
+        try:
+            with self.session() as s, s.begin():
+                existing = self._by_episode(s, draft.conversation_id, draft.episode)
+                if existing is not None:
+                    return existing, False
+                ticket = Ticket(**draft.columns(), status="open")
+                s.add(ticket)
+                s.flush()
+                if backend_wants(self.backend, ticket):
+                    s.add(OutboxItem(ticket_id=ticket.id, backend=self.backend))
+                return ticket, True
+        except IntegrityError:  # a concurrent writer won the race on another database engine
+            with self.session() as s:
+                existing = self._by_episode(s, draft.conversation_id, draft.episode)
+            if existing is None:
+                raise
+            return existing, False
+
+    @staticmethod
+    def _by_episode(s: Session, conversation_id: str, episode: int) -> Optional[Ticket]:
+        return s.execute(select(Ticket).where(Ticket.conversation_id == conversation_id,
+                                              Ticket.episode == episode)).scalar_one_or_none()
+
+    # -- reading --------------------------------------------------------------------------
+    def get(self, ticket_id: int) -> Optional[Ticket]:
+        with self.session() as s:
+            return s.get(Ticket, ticket_id)
+
+    def open_for_conversation(self, conversation_id: str) -> Optional[Ticket]:
+        """The newest ticket of this conversation that is not closed yet."""
+        with self.session() as s:
+            return s.execute(select(Ticket).where(
+                Ticket.conversation_id == conversation_id,
+                Ticket.status.in_(ACTIVE_STATUSES)).order_by(Ticket.id.desc()).limit(1)
+            ).scalar_one_or_none()
+
+    def queue(self, statuses: Iterable[str] = ACTIVE_STATUSES, limit: int = 200) -> List[Ticket]:
+        """Tickets to work on: most urgent first, then oldest first."""
+        with self.session() as s:
+            return list(s.execute(select(Ticket).where(Ticket.status.in_(tuple(statuses)))
+                                  .order_by(_urgency_rank(), Ticket.created_at, Ticket.id)
+                                  .limit(limit)).scalars())
+
+    def recently_closed(self, limit: int = 20) -> List[Ticket]:
+        with self.session() as s:
+            return list(s.execute(select(Ticket).where(Ticket.status == "closed")
+                                  .order_by(Ticket.closed_at.desc()).limit(limit)).scalars())
+
+    def fingerprint(self) -> str:
+        """Changes whenever any ticket is created or changes state (drives the live queue)."""
+        with self.session() as s:
+            count, latest = s.execute(select(func.count(Ticket.id), func.max(Ticket.updated_at))).one()
+        return f"{count}:{latest}"
+
+    # -- state changes --------------------------------------------------------------------
+    def claim(self, ticket_id: int, staff: str, staff_name: str) -> Ticket:
+        """Take an open ticket; exactly one of several simultaneous claims succeeds."""
+        now = utcnow()
+        won = self._transition(ticket_id, [Ticket.status == "open"],
+                               status="claimed", staff=staff, staff_name=staff_name,
+                               claimed_at=now, updated_at=now)
+        if won is None:
+            current = self._require(ticket_id)
+            who = current.staff_name or current.staff
+            if current.status == "closed":
+                raise ClaimConflict("Dit ticket is al afgesloten.")
+            raise ClaimConflict(f"Dit ticket is al opgepakt door {who}.")
+        return won
+
+    def release(self, ticket_id: int, staff: str) -> Ticket:
+        """Undo a claim (e.g. the assistant could not be told): the ticket is open again."""
+        return self._owned(ticket_id, staff, ("claimed",), status="open", staff=None,
+                           staff_name=None, claimed_at=None)
+
+    def mark_answered(self, ticket_id: int, staff: str) -> Ticket:
+        """The staff member has replied (live) or called back (callback)."""
+        return self._owned(ticket_id, staff, ("claimed", "answered"), status="answered",
+                           answered_at=func.coalesce(Ticket.answered_at, utcnow()))
+
+    def hand_back(self, ticket_id: int, staff: str) -> Ticket:
+        """The assistant takes the conversation over again; the ticket is done."""
+        return self.close(ticket_id, staff, HANDED_BACK)
+
+    def close(self, ticket_id: int, staff: str, outcome: str) -> Ticket:
+        if outcome not in OUTCOME_LABELS:
+            raise NotAllowed("Kies een geldige uitkomst.")
+        return self._owned(ticket_id, staff, ("claimed", "answered"), status="closed",
+                           outcome=outcome, closed_at=utcnow())
+
+    # -- internals ------------------------------------------------------------------------
+    def _require(self, ticket_id: int) -> Ticket:
+        ticket = self.get(ticket_id)
+        if ticket is None:
+            raise TicketNotFound(ticket_id)
+        return ticket
+
+    def _owned(self, ticket_id: int, staff: str, allowed: Tuple[str, ...], **values) -> Ticket:
+        values.setdefault("updated_at", utcnow())
+        done = self._transition(ticket_id, [Ticket.status.in_(allowed), Ticket.staff == staff],
+                                **values)
+        if done is None:
+            current = self._require(ticket_id)
+            if current.status == "closed":
+                raise NotAllowed("Dit ticket is al afgesloten.")
+            if current.staff != staff:
+                raise NotAllowed("U kunt dit alleen doen bij een ticket dat u zelf hebt opgepakt.")
+            raise NotAllowed("Dit kan niet in de huidige status van het ticket.")
+        return done
+
+    def _transition(self, ticket_id: int, conditions: list, **values) -> Optional[Ticket]:
+        """Conditional UPDATE; returns the updated ticket, or None when the condition failed."""
+        with self.session() as s, s.begin():
+            result = s.execute(update(Ticket).where(Ticket.id == ticket_id, *conditions)
+                               .values(**values).execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                return None
+            return s.get(Ticket, ticket_id, populate_existing=True)

@@ -1,0 +1,67 @@
+"""Request-level security helpers: who is logged in, CSRF checks, cookies.
+
+Why separate from the handlers: every handler must apply the same rules (pages redirect to the
+login, API and SSE answer 401, every POST needs the session's CSRF token), and keeping them in one
+place makes that easy to check.
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Optional
+from urllib.parse import quote
+
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from kcc.auth import Login
+
+SESSION_COOKIE = "kcc_session"
+LOGIN_CSRF_COOKIE = "kcc_login_csrf"
+AUTH_KEY = "kcc_auth"
+
+
+def current_login(request: web.Request) -> Optional[Login]:
+    return request.app[AUTH_KEY].lookup(request.cookies.get(SESSION_COOKIE))
+
+
+def require_page_login(request: web.Request) -> Login:
+    """Logged-in staff member, or a redirect to the login page (back here afterwards)."""
+    login = current_login(request)
+    if login is None:
+        raise web.HTTPSeeOther(f"/console/login?next={quote(request.path_qs, safe='')}")
+    return login
+
+
+def require_api_login(request: web.Request) -> Login:
+    """Logged-in staff member, or 401 (fragments and event streams are not pages)."""
+    login = current_login(request)
+    if login is None:
+        raise web.HTTPUnauthorized(text="Niet ingelogd. Log opnieuw in.",
+                                   content_type="text/plain", charset="utf-8")
+    return login
+
+
+def check_token(expected: Optional[str], given: Optional[str]) -> None:
+    if not expected or not given or not secrets.compare_digest(expected, given):
+        raise web.HTTPForbidden(text="Ongeldig formulier (CSRF). Laad de pagina opnieuw.")
+
+
+async def csrf_form(request: web.Request, login: Login) -> MultiDictProxy:
+    """The POSTed form, after checking it carries this session's CSRF token."""
+    form = await request.post()
+    token = form.get("csrf_token")
+    check_token(login.csrf_token, token if isinstance(token, str) else None)
+    return form
+
+
+def safe_next(target: Optional[str]) -> str:
+    """Only local console paths as redirect targets (no open redirect)."""
+    if target and target.startswith("/console") and not target.startswith("//"):
+        return target
+    return "/console"
+
+
+def set_cookie(response: web.StreamResponse, name: str, value: str, secure: bool,
+               max_age: Optional[int] = None) -> None:
+    response.set_cookie(name, value, httponly=True, samesite="Strict", secure=secure,
+                        path="/", max_age=max_age)

@@ -1,0 +1,4 @@
+"""Allow `python -m knowledge ...`."""
+from .cli import main
+
+raise SystemExit(main())

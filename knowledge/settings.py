@@ -1,0 +1,32 @@
+"""Where things live: repo root, content directory, database URL, selected municipality.
+
+Why a module: the defaults (`sqlite:///var/assistant.db` relative to the repo root, municipality
+`het-hogeland`) must be identical for the loader, the CLI, the actions and the tests.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+DEFAULT_DATABASE_URL = "sqlite:///var/assistant.db"
+DEFAULT_MUNICIPALITY = "het-hogeland"
+
+
+def database_url(url: str | None = None) -> str:
+    """DATABASE_URL with relative SQLite paths resolved against the repo root (and var/ created)."""
+    url = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
+        path = REPO_ROOT / url[len(prefix):]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return prefix + str(path)
+    if url.startswith(prefix + "/"):
+        Path(url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def municipality(slug: str | None = None) -> str:
+    """Selected municipality slug (MUNICIPALITY, default het-hogeland)."""
+    return (slug or os.environ.get("MUNICIPALITY") or DEFAULT_MUNICIPALITY).strip().lower()

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Conversation tests: test stories with real Dutch resident text, through the real NLU model and
+# all policies (rules + ConversationGuardPolicy). Any wrong prediction fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+out="$(mktemp -d)"
+export TRACKER_STORE_URL="sqlite:///$out/tracker.db"
+.venv/bin/rasa test core --stories tests/conversations -m models/assistant.tar.gz \
+  --endpoints endpoints.yml --fail-on-prediction-errors --out "$out/results" --no-plot
+echo "conversation tests: all stories predicted correctly (report in $out/results)"
