@@ -80,14 +80,19 @@ def user_texts(tracker: Tracker, limit: int = 6) -> List[str]:
     return texts[-limit:]
 
 
-def episode(tracker: Tracker) -> str:
+def episode(tracker: Tracker) -> int:
     """Id of the current conversation session: one ticket per conversation episode."""
     started = [e.get("timestamp") for e in tracker.events if e.get("event") == "session_started"]
-    return str(int(started[-1])) if started and started[-1] else "0"
+    return int(started[-1]) if started and started[-1] else 0
+
+
+# Channels that can push a staff message to the resident; anything else is answered over REST.
+PUSH_CHANNELS = ("webchat", "telegram")
 
 
 def latest_channel(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "rest"
+    channel = tracker.get_latest_input_channel()
+    return channel if channel in PUSH_CHANNELS else "rest"
 
 
 def entity(tracker: Tracker, name: str) -> Optional[str]:

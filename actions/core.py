@@ -130,7 +130,8 @@ class ActionConfirm(Action):
         if awaiting == "ladder":
             return await triage.ActionLadderHelps().run(dispatcher, tracker, domain)
         if awaiting == "loket_offer":
-            return handoff.start(dispatcher, tracker, reason="melding")
+            return handoff.start(dispatcher, tracker, reason="request",
+                                 note=handoff.REASONS["melding"])
         if awaiting == "consent":
             dispatcher.utter_message(
                 text="Hoe wilt u dat wij contact opnemen?",

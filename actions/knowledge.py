@@ -45,9 +45,10 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
         return out_of_scope(dispatcher, decision.topic)
     if decision.complexity.complex:
         reasons = "; ".join(decision.complexity.reasons)
+        what = names(decision.needs) if len(decision.needs) > 1 else reasons
         dispatcher.utter_message(
-            text="Ik lees dat er meerdere dingen tegelijk spelen. Dan is het beter dat een "
-                 "medewerker met u meedenkt. Die kan alles in één keer met u bekijken.")
+            text=f"Ik lees dat er meerdere dingen tegelijk spelen: {what}. Dan is het beter dat "
+                 "een medewerker met u meedenkt. Die kan alles in één keer met u bekijken.")
         return handoff.start(dispatcher, tracker, reason="complex", note=reasons,
                              topic=decision.topic)
     if decision.entry is None:

@@ -38,8 +38,10 @@ def helpline_text(key: str) -> str:
         line = None
     if line is None:
         return FALLBACK_LINES.get(key, "")
-    hours = f" {line.hours}." if getattr(line, "hours", None) else ""
-    return f"{line.name}: {line.number}.{hours}".replace("..", ".")
+    numbers = " of ".join([line.number, *line.alt_numbers]) if line.number else ""
+    hours = f" {line.hours[0].upper()}{line.hours[1:]}." if line.hours else ""
+    site = f" {line.url}" if line.url else ""
+    return f"{line.name}: bel {numbers}.{hours}{site}".replace("..", ".")
 
 
 def safety_message(result: SafetyResult) -> str:

@@ -8,6 +8,7 @@ without network and without touching the bot's settings).
 What this fixes compared with Rasa's connector: the secret-token header is checked, re-delivered
 updates are processed once, bad input never produces a 500, and starting makes no network call.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,11 @@ class TelegramInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TelegramInput":
         """Missing or empty values leave the channel registered but switched off (503)."""
         credentials = credentials or {}
-        return cls(str(credentials.get("token") or ""), str(credentials.get("secret") or ""),
-                   str(credentials.get("api_base") or ""))
+        return cls(
+            str(credentials.get("token") or ""),
+            str(credentials.get("secret") or ""),
+            str(credentials.get("api_base") or ""),
+        )
 
     def __init__(self, token: str, secret: str, api_base: str = "") -> None:
         self.token = token.strip()
@@ -52,7 +56,9 @@ class TelegramInput(InputChannel):
         sender = TelegramSender(self.token, api_base.strip()) if self.configured else None
         self.output = TelegramOutput(sender, self.payloads)
         if not self.configured:
-            logger.info("Telegram channel not configured (token and secret needed); webhook answers 503")
+            logger.info(
+                "Telegram channel not configured (token and secret needed); webhook answers 503"
+            )
 
     @property
     def configured(self) -> bool:
@@ -72,7 +78,9 @@ class TelegramInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            status = await self.handle(request.headers.get(SECRET_HEADER), request.body, on_new_message)
+            status = await self.handle(
+                request.headers.get(SECRET_HEADER), request.body, on_new_message
+            )
             return response.json({"ok": status == 200}, status=status)
 
         return webhook
@@ -128,10 +136,17 @@ class TelegramInput(InputChannel):
             elif isinstance(step, Forward):
                 await self._forward(plan.chat_id, step.text, update_id, on_new_message)
 
-    async def _forward(self, chat_id: str, text: str, update_id: int, on_new_message: OnNewMessage) -> None:
+    async def _forward(
+        self, chat_id: str, text: str, update_id: int, on_new_message: OnNewMessage
+    ) -> None:
         # No metadata on purpose: Telegram profile data (names, usernames) stays out of Rasa.
-        message = UserMessage(text, self.output, chat_id, input_channel=self.name(),
-                              message_id=f"telegram-{update_id}")
+        message = UserMessage(
+            text,
+            self.output,
+            chat_id,
+            input_channel=self.name(),
+            message_id=f"telegram-{update_id}",
+        )
         try:
             await on_new_message(message)
         except Exception:

@@ -4,6 +4,7 @@ Pure functions and one small in-memory map, so the rules can be unit-tested with
 We send plain text (no parse_mode): dialogue texts may contain `*`, `_` or `<` and must never
 break a message or be interpreted as markup.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -102,7 +103,9 @@ class CallbackPayloads:
 
     def encode(self, payload: str) -> str:
         """callback_data for `payload`: the payload itself when it fits, else a short key."""
-        if len(payload.encode()) <= MAX_CALLBACK_BYTES and not payload.startswith(CALLBACK_KEY_PREFIX):
+        if len(payload.encode()) <= MAX_CALLBACK_BYTES and not payload.startswith(
+            CALLBACK_KEY_PREFIX
+        ):
             return payload
         key = CALLBACK_KEY_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:24]
         self._by_key[key] = payload
@@ -118,7 +121,9 @@ class CallbackPayloads:
         return self._by_key.get(data)
 
 
-def build_keyboard(buttons: Iterable[Dict[str, Any]], payloads: CallbackPayloads) -> Optional[InlineKeyboardMarkup]:
+def build_keyboard(
+    buttons: Iterable[Dict[str, Any]], payloads: CallbackPayloads
+) -> Optional[InlineKeyboardMarkup]:
     """An inline keyboard, one button per row (Dutch labels are long); None if no usable button."""
     rows = []
     for button in buttons:

@@ -5,6 +5,7 @@
 - Duplicates: Telegram re-delivers an update when our answer was slow or lost; a resident should
   not get the same answer (or the same ticket) twice.
 """
+
 from __future__ import annotations
 
 import hmac

@@ -6,6 +6,7 @@ inside the event loop that uses it.
 Why it never raises: a failed send is logged and dropped; the conversation itself is already in
 the tracker, and an exception here would surface as a 500 to Telegram (which then re-delivers).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,14 @@ def retry_seconds(exc: RetryAfter) -> float:
 class TelegramSender:
     """One bot's outgoing calls, retried on Telegram's flood limit (HTTP 429, `RetryAfter`)."""
 
-    def __init__(self, token: str, api_base: str = "", max_tries: int = 3,
-                 max_wait: float = 30.0, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        token: str,
+        api_base: str = "",
+        max_tries: int = 3,
+        max_wait: float = 30.0,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self._token = token
         self._api_base = api_base.rstrip("/")
         self._max_tries = max_tries
@@ -60,16 +67,19 @@ class TelegramSender:
             self._bot = Bot(self._token, **kwargs)
         return self._bot
 
-    async def send_text(self, chat_id: str, text: str,
-                        reply_markup: Optional[InlineKeyboardMarkup] = None) -> bool:
+    async def send_text(
+        self, chat_id: str, text: str, reply_markup: Optional[InlineKeyboardMarkup] = None
+    ) -> bool:
         """sendMessage as plain text; True when Telegram accepted it."""
         return await self._call(
-            "sendMessage", lambda: self.bot.send_message(chat_id, text, reply_markup=reply_markup))
+            "sendMessage", lambda: self.bot.send_message(chat_id, text, reply_markup=reply_markup)
+        )
 
     async def answer_callback(self, callback_query_id: str) -> bool:
         """Stops the spinner on the pressed button; the answer itself comes as a message."""
         return await self._call(
-            "answerCallbackQuery", lambda: self.bot.answer_callback_query(callback_query_id))
+            "answerCallbackQuery", lambda: self.bot.answer_callback_query(callback_query_id)
+        )
 
     async def _call(self, method: str, call: Callable[[], Awaitable[Any]]) -> bool:
         for attempt in range(1, self._max_tries + 1):
@@ -88,8 +98,11 @@ class TelegramSender:
             except Exception:  # never let a channel failure take down the Rasa server
                 logger.exception("Telegram %s failed unexpectedly", method)
                 return False
-        logger.warning("Telegram %s still rate-limited after %d tries; message dropped",
-                       method, self._max_tries)
+        logger.warning(
+            "Telegram %s still rate-limited after %d tries; message dropped",
+            method,
+            self._max_tries,
+        )
         return False
 
 

@@ -3,6 +3,7 @@
 Kept apart from the logic so that a municipality's editor can review every sentence in one place.
 Language rules: B1, formal "u", short sentences.
 """
+
 from __future__ import annotations
 
 import os

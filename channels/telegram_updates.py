@@ -6,6 +6,7 @@ non-text messages, group chats) is unit-tested on plain `telegram.Update` object
 Privacy: the plan carries only the chat id (the Rasa sender id) and the text; names, usernames
 and other profile fields of the Telegram user are never read here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,19 @@ COMMANDS: Dict[str, str] = {
 _RESERVED_INTENT_PREFIX = "EXTERNAL_"
 
 _NON_TEXT_FIELDS = (
-    "photo", "voice", "sticker", "document", "location", "venue", "video", "video_note",
-    "audio", "animation", "contact", "poll", "dice",
+    "photo",
+    "voice",
+    "sticker",
+    "document",
+    "location",
+    "venue",
+    "video",
+    "video_note",
+    "audio",
+    "animation",
+    "contact",
+    "poll",
+    "dice",
 )
 
 

@@ -11,6 +11,7 @@ calls Telegram while starting cannot start without network.
 Environment: TELEGRAM_TOKEN, TELEGRAM_SECRET, TELEGRAM_PUBLIC_URL (the public HTTPS address of
 the Rasa server, e.g. https://assistent.gemeente.nl), optional TELEGRAM_API_BASE (tests only).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,15 +38,19 @@ def webhook_url(public_url: str) -> str:
     """The full webhook URL from the public base address (a full URL is accepted as-is)."""
     base = public_url.strip().rstrip("/")
     if not base.startswith("https://"):
-        raise ConfigError("TELEGRAM_PUBLIC_URL must be a public https:// address (Telegram demands HTTPS)")
+        raise ConfigError(
+            "TELEGRAM_PUBLIC_URL must be a public https:// address (Telegram demands HTTPS)"
+        )
     return base if base.endswith(WEBHOOK_PATH) else base + WEBHOOK_PATH
 
 
 def check_secret(secret: str) -> str:
     """Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and -."""
     if not _SECRET_PATTERN.match(secret):
-        raise ConfigError("TELEGRAM_SECRET must be 1-256 characters: letters, digits, _ or - "
-                          "(create one with: python -m channels.telegram_webhook new-secret)")
+        raise ConfigError(
+            "TELEGRAM_SECRET must be 1-256 characters: letters, digits, _ or - "
+            "(create one with: python -m channels.telegram_webhook new-secret)"
+        )
     return secret
 
 
@@ -81,9 +86,13 @@ async def run(command: str, env: Mapping[str, str]) -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m channels.telegram_webhook",
-                                     description="Manage the Telegram webhook of the assistant.")
-    parser.add_argument("command", nargs="?", default="set", choices=["set", "info", "delete", "new-secret"])
+    parser = argparse.ArgumentParser(
+        prog="python -m channels.telegram_webhook",
+        description="Manage the Telegram webhook of the assistant.",
+    )
+    parser.add_argument(
+        "command", nargs="?", default="set", choices=["set", "info", "delete", "new-secret"]
+    )
     args = parser.parse_args(argv)
     try:
         print(asyncio.run(run(args.command, os.environ)))

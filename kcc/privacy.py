@@ -24,12 +24,12 @@ class PrivacyStatement:
     who_sees: List[str]
 
 
-def municipality_name(slug: str) -> Tuple[str, Optional[str]]:
+def municipality_name(slug: str, database_url: Optional[str] = None) -> Tuple[str, Optional[str]]:
     """(name, general contact sentence) from the catalogue profile, else a name from the slug."""
     try:
         from knowledge import get_catalogue
 
-        profile = get_catalogue().profile
+        profile = get_catalogue(municipality=slug, database_url=database_url).profile
         return profile.name, getattr(profile, "general_contact", None)
     except Exception:  # noqa: BLE001 — the catalogue may not be loaded; the page must still work
         log.info("privacy: catalogue profile not available, using the municipality slug")
@@ -37,7 +37,7 @@ def municipality_name(slug: str) -> Tuple[str, Optional[str]]:
 
 
 def statement(config: ConsoleConfig) -> PrivacyStatement:
-    name, contact = municipality_name(config.municipality)
+    name, contact = municipality_name(config.municipality, config.database_url)
     days_c, days_t = config.retention_conversation_days, config.retention_ticket_days
     return PrivacyStatement(
         municipality=name,

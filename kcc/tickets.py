@@ -212,15 +212,15 @@ class TicketStore:
             raise TicketNotFound(ticket_id)
         return ticket
 
-    def _owned(self, ticket_id: int, staff: str, allowed: Tuple[str, ...], **values) -> Ticket:
+    def _owned(self, ticket_id: int, owner: str, allowed: Tuple[str, ...], **values) -> Ticket:
         values.setdefault("updated_at", utcnow())
-        done = self._transition(ticket_id, [Ticket.status.in_(allowed), Ticket.staff == staff],
+        done = self._transition(ticket_id, [Ticket.status.in_(allowed), Ticket.staff == owner],
                                 **values)
         if done is None:
             current = self._require(ticket_id)
             if current.status == "closed":
                 raise NotAllowed("Dit ticket is al afgesloten.")
-            if current.staff != staff:
+            if current.staff != owner:
                 raise NotAllowed("U kunt dit alleen doen bij een ticket dat u zelf hebt opgepakt.")
             raise NotAllowed("Dit kan niet in de huidige status van het ticket.")
         return done

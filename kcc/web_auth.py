@@ -14,14 +14,14 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from kcc.auth import Login
+from kcc.services import SERVICES_KEY
 
 SESSION_COOKIE = "kcc_session"
 LOGIN_CSRF_COOKIE = "kcc_login_csrf"
-AUTH_KEY = "kcc_auth"
 
 
 def current_login(request: web.Request) -> Optional[Login]:
-    return request.app[AUTH_KEY].lookup(request.cookies.get(SESSION_COOKIE))
+    return request.app[SERVICES_KEY].auth.lookup(request.cookies.get(SESSION_COOKIE))
 
 
 def require_page_login(request: web.Request) -> Login:
@@ -36,8 +36,7 @@ def require_api_login(request: web.Request) -> Login:
     """Logged-in staff member, or 401 (fragments and event streams are not pages)."""
     login = current_login(request)
     if login is None:
-        raise web.HTTPUnauthorized(text="Niet ingelogd. Log opnieuw in.",
-                                   content_type="text/plain", charset="utf-8")
+        raise web.HTTPUnauthorized()  # the error middleware answers in Dutch
     return login
 
 

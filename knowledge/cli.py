@@ -142,6 +142,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     try:
         return args.func(args)
+    except BrokenPipeError:  # `... | head` closed the pipe; not an error for editors
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except ContentError as exc:
         print("FOUT in de kennisbank-bronnen:", file=sys.stderr)
         for problem in exc.problems:

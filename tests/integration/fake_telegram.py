@@ -7,6 +7,7 @@ PTB can parse), records every call, and can answer the next calls with HTTP 429.
 It runs an aiohttp server on 127.0.0.1 (free port) in a background thread with its own loop, so
 both synchronous tests and the Rasa server process can use it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,11 +23,20 @@ from typing import Any, Dict, List, Optional, Union
 
 from aiohttp import web
 
-BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Gemeente Assistent",
-            "username": "gemeente_assistent_test_bot"}
+BOT_USER = {
+    "id": 777000111,
+    "is_bot": True,
+    "first_name": "Gemeente Assistent",
+    "username": "gemeente_assistent_test_bot",
+}
 # A resident as Telegram describes them: the channel must not pass these names on.
-RESIDENT_PROFILE = {"is_bot": False, "first_name": "Johanna", "last_name": "Testbewoner",
-                    "username": "johanna_testbewoner", "language_code": "nl"}
+RESIDENT_PROFILE = {
+    "is_bot": False,
+    "first_name": "Johanna",
+    "last_name": "Testbewoner",
+    "username": "johanna_testbewoner",
+    "language_code": "nl",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class FakeTelegramServer:
         self.secret = secret or secrets.token_urlsafe(24)
         self.port = 0
         self.webhook: Dict[str, Any] = {}
+        self.rate_limited: List[str] = []  # methods answered with 429, in order
         self._calls: List[ApiCall] = []
         self._changed = threading.Condition()
         self._fail_next = 0
@@ -107,14 +118,22 @@ class FakeTelegramServer:
 
     def messages(self, chat_id: Union[int, str]) -> List[Dict[str, Any]]:
         """Parameters of every accepted sendMessage to `chat_id`, oldest first."""
-        return [c.params for c in self.calls("sendMessage") if str(c.params.get("chat_id")) == str(chat_id)]
+        return [
+            c.params
+            for c in self.calls("sendMessage")
+            if str(c.params.get("chat_id")) == str(chat_id)
+        ]
 
     def texts(self, chat_id: Union[int, str]) -> List[str]:
         return [str(m.get("text", "")) for m in self.messages(chat_id)]
 
-    def wait_for_messages(self, chat_id: Union[int, str], n: int = 1, timeout: float = 30.0) -> List[Dict[str, Any]]:
+    def wait_for_messages(
+        self, chat_id: Union[int, str], n: int = 1, timeout: float = 30.0
+    ) -> List[Dict[str, Any]]:
         """Block until at least `n` messages reached `chat_id`; returns all of them."""
-        return self._wait(lambda: self.messages(chat_id), n, timeout, f"{n} message(s) to chat {chat_id}")
+        return self._wait(
+            lambda: self.messages(chat_id), n, timeout, f"{n} message(s) to chat {chat_id}"
+        )
 
     def wait_for_calls(self, method: str, n: int = 1, timeout: float = 30.0) -> List[ApiCall]:
         return self._wait(lambda: self.calls(method), n, timeout, f"{n} {method} call(s)")
@@ -145,20 +164,38 @@ class FakeTelegramServer:
 
     def callback_update(self, chat_id: int, data: str, message_id: int = 1) -> Dict[str, Any]:
         """A pressed inline button on message `message_id` of the bot in `chat_id`."""
-        message = {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
-                   "chat": self._chat(chat_id), "text": "..."}
-        return {"update_id": next(self._update_ids),
-                "callback_query": {"id": str(next(self._update_ids)), "from": self._resident(chat_id),
-                                   "chat_instance": "fake-instance", "message": message, "data": data}}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "chat": self._chat(chat_id),
+            "text": "...",
+        }
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "from": self._resident(chat_id),
+                "chat_instance": "fake-instance",
+                "message": message,
+                "data": data,
+            },
+        }
 
-    def deliver(self, url: str, update: Union[Dict[str, Any], bytes], secret: Optional[str] = "",
-                timeout: float = 60.0) -> int:
+    def deliver(
+        self,
+        url: str,
+        update: Union[Dict[str, Any], bytes],
+        secret: Optional[str] = "",
+        timeout: float = 60.0,
+    ) -> int:
         """POST an update to our webhook like Telegram does; returns the HTTP status.
 
         `secret=""` (default) sends this server's secret, None sends no header."""
         body = update if isinstance(update, bytes) else json.dumps(update).encode()
-        request = urllib.request.Request(url, data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url, data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
         if secret is not None:
             request.add_header("X-Telegram-Bot-Api-Secret-Token", secret or self.secret)
         try:
@@ -167,9 +204,16 @@ class FakeTelegramServer:
         except urllib.error.HTTPError as error:
             return error.code
 
-    def _message_update(self, chat_id: int, content: Dict[str, Any], chat_type: str = "private") -> Dict[str, Any]:
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "from": self._resident(chat_id), "chat": self._chat(chat_id, chat_type), **content}
+    def _message_update(
+        self, chat_id: int, content: Dict[str, Any], chat_type: str = "private"
+    ) -> Dict[str, Any]:
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "from": self._resident(chat_id),
+            "chat": self._chat(chat_id, chat_type),
+            **content,
+        }
         return {"update_id": next(self._update_ids), "message": message}
 
     @staticmethod
@@ -179,23 +223,35 @@ class FakeTelegramServer:
     @staticmethod
     def _chat(chat_id: int, chat_type: str = "private") -> Dict[str, Any]:
         if chat_type == "private":
-            return {"id": chat_id, "type": "private", "first_name": RESIDENT_PROFILE["first_name"],
-                    "username": RESIDENT_PROFILE["username"]}
+            return {
+                "id": chat_id,
+                "type": "private",
+                "first_name": RESIDENT_PROFILE["first_name"],
+                "username": RESIDENT_PROFILE["username"],
+            }
         return {"id": chat_id, "type": chat_type, "title": "Testgroep"}
 
     # -- the Bot API ----------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         method = request.match_info["method"]
         params = await self._params(request)
         with self._changed:
             if self._fail_next > 0:
                 self._fail_next -= 1
+                self.rate_limited.append(method)
                 return web.json_response(
-                    {"ok": False, "error_code": 429,
-                     "description": f"Too Many Requests: retry after {self._retry_after}",
-                     "parameters": {"retry_after": self._retry_after}}, status=429)
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {self._retry_after}",
+                        "parameters": {"retry_after": self._retry_after},
+                    },
+                    status=429,
+                )
             self._calls.append(ApiCall(method, params, time.time()))
             result = self._result(method, params)
             self._changed.notify_all()
@@ -222,21 +278,33 @@ class FakeTelegramServer:
             return BOT_USER
         if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             chat_id = params.get("chat_id", 0)
-            message = {"message_id": next(self._message_ids), "date": int(time.time()), "from": BOT_USER,
-                       "chat": {"id": int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0,
-                                "type": "private"},
-                       "text": params.get("text", "")}
+            message = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "from": BOT_USER,
+                "chat": {
+                    "id": int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0,
+                    "type": "private",
+                },
+                "text": params.get("text", ""),
+            }
             if isinstance(params.get("reply_markup"), dict):
                 message["reply_markup"] = params["reply_markup"]
             return message
         if method == "setWebhook":
-            self.webhook = {"url": params.get("url", ""), "secret_token": params.get("secret_token"),
-                            "allowed_updates": params.get("allowed_updates")}
+            self.webhook = {
+                "url": params.get("url", ""),
+                "secret_token": params.get("secret_token"),
+                "allowed_updates": params.get("allowed_updates"),
+            }
             return True
         if method == "deleteWebhook":
             self.webhook = {}
             return True
         if method == "getWebhookInfo":
-            return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
-                    "pending_update_count": 0}
+            return {
+                "url": self.webhook.get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": 0,
+            }
         return True

@@ -1,4 +1,5 @@
 """TelegramInput.handle and TelegramSender without network: sends are recorded by stubs."""
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,9 @@ def channel_and_recorder(monkeypatch: pytest.MonkeyPatch) -> Tuple[TelegramInput
     return channel, recorder
 
 
-async def deliver(channel: TelegramInput, recorder: Recorder, update: Any,
-                  secret: Optional[str] = TELEGRAM.secret) -> int:
+async def deliver(
+    channel: TelegramInput, recorder: Recorder, update: Any, secret: Optional[str] = TELEGRAM.secret
+) -> int:
     body = update if isinstance(update, bytes) else json.dumps(update).encode()
     return await channel.handle(secret, body, recorder.on_new_message)
 
@@ -71,8 +73,16 @@ async def test_wrong_or_missing_secret_is_403(channel_and_recorder) -> None:
     assert recorder.received == [] and recorder.sent == []
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"no_update_id": 1}', b'{"update_id": true}',
-                                  b'{"update_id": 5, "message": {"weird": 1}}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[]",
+        b'{"no_update_id": 1}',
+        b'{"update_id": true}',
+        b'{"update_id": 5, "message": {"weird": 1}}',
+    ],
+)
 async def test_malformed_input_is_200_and_does_nothing(channel_and_recorder, body: bytes) -> None:
     channel, recorder = channel_and_recorder
     assert await deliver(channel, recorder, body) == 200
@@ -86,7 +96,11 @@ async def test_text_forwarded_once_without_profile_metadata(channel_and_recorder
     assert await deliver(channel, recorder, update) == 200  # re-delivery
     assert len(recorder.received) == 1
     message = recorder.received[0]
-    assert (message.sender_id, message.text, message.input_channel) == (str(CHAT), "Ik zoek hulp bij schulden", "telegram")
+    assert (message.sender_id, message.text, message.input_channel) == (
+        str(CHAT),
+        "Ik zoek hulp bij schulden",
+        "telegram",
+    )
     assert message.metadata is None
     assert message.output_channel is channel.get_output_channel()
 
@@ -119,14 +133,17 @@ async def test_output_splits_and_puts_buttons_on_last_part(channel_and_recorder)
     channel, recorder = channel_and_recorder
     text = ("Eerste alinea. " * 200).strip() + "\n\n" + ("Tweede alinea. " * 200).strip()
     await channel.get_output_channel().send_response(
-        str(CHAT), {"text": text, "buttons": [{"title": "Medewerker", "payload": "/request_human"}]})
+        str(CHAT), {"text": text, "buttons": [{"title": "Medewerker", "payload": "/request_human"}]}
+    )
     assert len(recorder.sent) == 2
     assert recorder.sent[0][2] is None and recorder.sent[1][2] is not None
 
 
 async def test_buttons_without_text_get_a_prompt(channel_and_recorder) -> None:
     channel, recorder = channel_and_recorder
-    await channel.get_output_channel().send_response(str(CHAT), {"text": None, "buttons": [{"title": "Ja", "payload": "/affirm"}]})
+    await channel.get_output_channel().send_response(
+        str(CHAT), {"text": None, "buttons": [{"title": "Ja", "payload": "/affirm"}]}
+    )
     assert recorder.sent[0][1] == "Maak een keuze:"
 
 

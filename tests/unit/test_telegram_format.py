@@ -1,10 +1,17 @@
 """Formatting rules of the Telegram channel: splitting, composing, keyboards, callback keys."""
+
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from channels.telegram_format import (
-    MAX_CALLBACK_BYTES, CallbackPayloads, build_keyboard, compose_text, split_text, utf16_len,
+    MAX_CALLBACK_BYTES,
+    CallbackPayloads,
+    build_keyboard,
+    compose_text,
+    split_text,
+    utf16_len,
 )
 
 
@@ -45,9 +52,15 @@ def test_split_never_exceeds_limit_or_loses_words(text: str) -> None:
 
 
 def test_compose_staff_prefix_and_links() -> None:
-    message = {"text": "Ik bel u morgen.", "agent": "Anna",
-               "links": [{"title": "Wmo", "url": "https://example.nl/wmo"}, {"title": "leeg"}]}
-    assert compose_text(message) == "Anna (medewerker): Ik bel u morgen.\n\nWmo: https://example.nl/wmo"
+    message = {
+        "text": "Ik bel u morgen.",
+        "agent": "Anna",
+        "links": [{"title": "Wmo", "url": "https://example.nl/wmo"}, {"title": "leeg"}],
+    }
+    assert (
+        compose_text(message)
+        == "Anna (medewerker): Ik bel u morgen.\n\nWmo: https://example.nl/wmo"
+    )
 
 
 def test_compose_links_only_and_nothing() -> None:
@@ -72,7 +85,7 @@ def test_long_payload_gets_short_stable_key() -> None:
 
 def test_unknown_or_evicted_key_decodes_to_none() -> None:
     payloads = CallbackPayloads(capacity=2)
-    keys = [payloads.encode(f"/details{{\"entry_id\": \"{i:070d}\"}}") for i in range(3)]
+    keys = [payloads.encode(f'/details{{"entry_id": "{i:070d}"}}') for i in range(3)]
     assert payloads.decode(keys[0]) is None
     assert payloads.decode(keys[2]) is not None
     assert payloads.decode("~nonsense") is None
@@ -80,8 +93,14 @@ def test_unknown_or_evicted_key_decodes_to_none() -> None:
 
 def test_keyboard_one_button_per_row_skips_incomplete() -> None:
     payloads = CallbackPayloads()
-    keyboard = build_keyboard([{"title": "Ja", "payload": "/affirm"}, {"title": "Geen payload"},
-                               {"title": "Nee", "payload": "/deny"}], payloads)
+    keyboard = build_keyboard(
+        [
+            {"title": "Ja", "payload": "/affirm"},
+            {"title": "Geen payload"},
+            {"title": "Nee", "payload": "/deny"},
+        ],
+        payloads,
+    )
     assert [[b.text for b in row] for row in keyboard.inline_keyboard] == [["Ja"], ["Nee"]]
     assert keyboard.inline_keyboard[1][0].callback_data == "/deny"
     assert build_keyboard([{"title": "", "payload": ""}], payloads) is None

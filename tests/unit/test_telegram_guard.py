@@ -1,4 +1,5 @@
 """Secret-token check and duplicate-update guard."""
+
 from __future__ import annotations
 
 from channels.telegram_guard import RecentUpdates, secret_matches

@@ -1,4 +1,5 @@
 """What each kind of Telegram update turns into (no network, no Rasa)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -41,10 +42,15 @@ def test_privacy_url_defaults_to_console(monkeypatch: pytest.MonkeyPatch) -> Non
     assert texts.privacy_url() == "https://kcc.example/privacy"
 
 
-@pytest.mark.parametrize("command, payload", [
-    ("/help", "/ask_capabilities"), ("/medewerker", "/request_human"),
-    ("/HELP@gemeente_bot", "/ask_capabilities"), ("/start extra", "/greet"),
-])
+@pytest.mark.parametrize(
+    "command, payload",
+    [
+        ("/help", "/ask_capabilities"),
+        ("/medewerker", "/request_human"),
+        ("/HELP@gemeente_bot", "/ask_capabilities"),
+        ("/start extra", "/greet"),
+    ],
+)
 def test_commands_map_to_intents(command: str, payload: str) -> None:
     assert plan(TELEGRAM.text_update(CHAT, command)).steps[0] == Forward(payload)
 

@@ -56,6 +56,7 @@ async def server() -> AsyncIterator[SimpleNamespace]:
     """The channel inside a Sanic app on a free port, as `rasa run --cors "*"` would set it up."""
     channel = WebchatInput.from_credentials({"allowed_origins": f"{ALLOWED}, http://other.test"})
     channel.limiter = RateLimiter(limit=5, window=60)
+    Sanic.test_mode = True  # lets Sanic build one app per test in the same process
     app = Sanic(f"webchat_test_{uuid.uuid4().hex[:8]}")
     configure_cors(app, "*")
     app.ctx.agent = FakeAgent()

@@ -1,0 +1,465 @@
+"""The self-reliance ladder, complexity and multi-need logic, as plain functions.
+
+Why a separate, pure module: the same decisions are made in three places (the action server
+choosing what to say, the evaluation CLI scoring the bot, the unit tests) and must agree. No
+rasa_sdk import, no I/O, no state: every function takes text and data and returns a value.
+
+The ladder (lowest first): ``zelf`` -> ``netwerk`` -> ``voorliggend_veld`` -> ``sociaal_loket``.
+A catalogue entry says per rung what a resident can do there (``None`` = not applicable for that
+entry). The municipalities' own policy says "eerst kijken wat u zelf kunt, wat u binnen uw eigen
+netwerk kunt organiseren" (Oldambt), so we start low, but we *skip* what the resident already says
+they tried or cannot do ("mijn kinderen kunnen niet helpen"), and we go straight to the Sociaal
+Loket when someone explicitly asks for a municipal provision: sending them to "tips" after they
+asked "hoe vraag ik een traplift aan?" would be patronising and wastes their time.
+
+Beside the ladder: ``urgent`` (see :mod:`actions.safety_detector`) and ``complex`` (several life
+domains at once, safety of children, threatened homelessness, an exhausted mantelzorger): a
+person is better than a bot there, so those cases go to staff.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
+
+from actions.safety_detector import detect, normalise
+
+__all__ = [
+    "RUNGS",
+    "Complexity",
+    "tried_rungs",
+    "first_rung",
+    "next_rung",
+    "assess_complexity",
+    "detect_needs",
+    "handoff_expected",
+    "first_ladder_label",
+    "is_explicit_municipal_request",
+    "is_general_question",
+    "TOPIC_KEYWORDS",
+]
+
+RUNGS: Tuple[str, ...] = ("zelf", "netwerk", "voorliggend_veld", "sociaal_loket")
+_RUNG_INDEX: Dict[str, int] = {r: i for i, r in enumerate(RUNGS)}
+
+OUT_OF_SCOPE: Tuple[str, ...] = ("out_of_scope_municipal", "out_of_scope_other")
+#: Topic labels (= topic intent names, see CONTRACTS). Core intents are not topics.
+TOPICS: Tuple[str, ...] = (
+    "huishoudelijke_hulp", "begeleiding_dagbesteding", "hulpmiddelen_woningaanpassing", "vervoer",
+    "mantelzorg", "jeugdhulp_opvoeden", "bijstand_uitkering", "werk_reintegratie",
+    "schulden_geldzorgen", "minimaregelingen_toeslagen", "eenzaamheid_meedoen",
+    "wonen_beschermd_wonen_opvang", "huiselijk_geweld_veiligheid", "psychische_problemen_crisis",
+    "eigen_bijdrage_kosten", "pgb", "bezwaar_klacht", "clientondersteuning", "sociaal_loket_contact",
+) + OUT_OF_SCOPE
+
+
+def _c(pattern: str) -> Pattern[str]:
+    return re.compile(pattern)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rungs the resident already tried or cannot use
+# ---------------------------------------------------------------------------------------------
+
+_NETWORK_NOUN = (
+    r"(?:kinderen|kind|zoon|zonen|dochter|dochters|familie|familieleden|buren|buurman|buurvrouw|"
+    r"vrienden|vriend|vriendin|vriendinnen|partner|man|vrouw|broer|broers|zus|zussen|kennissen|"
+    r"omgeving|netwerk|schoonzoon|schoondochter|neef|nicht|kleinkinderen|mantelzorger)"
+)
+
+_TRIED_PATTERNS: Mapping[str, Tuple[str, ...]] = {
+    "netwerk": (
+        # "mijn kinderen kunnen niet helpen", "mijn dochter kan niet meer komen"
+        r"\b(?:mijn|onze|de|me) " + _NETWORK_NOUN + r" (?:[a-z]+ ){0,3}(?:kan|kunnen|wil|willen|kon|konden|wilden|hebben|heeft) (?:[a-z]+ ){0,2}(?:niet|geen|niks|nooit)\b(?! alleen)",
+        r"\b(?:heb|hebben|heeft) (?:[a-z]+ ){0,2}(?:geen|weinig) (?:familie|kinderen|vrienden|netwerk|kennissen|mensen om me heen|mantelzorger|contact met (?:mijn )?familie)\b",
+        r"\bniemand (?:in (?:mijn|de|onze) (?:omgeving|buurt|familie)|om (?:me|mij|ons) heen|die (?:me|mij|ons) (?:kan|wil) helpen|kan (?:me |mij |ons )?helpen|die kan helpen|die helpt)\b",
+        r"\b" + _NETWORK_NOUN + r" (?:woont|wonen) (?:te |heel |erg )?(?:ver|ver weg|in het buitenland|aan de andere kant)\b",
+        r"\bsta (?:er|ik) (?:helemaal )?alleen (?:voor)?\b|\bik ben (?:helemaal )?alleen\b(?! (?:thuis|op) )",
+        r"\b(?:kan|kunnen) (?:niet|nergens) (?:meer )?(?:op (?:mijn |onze )?" + _NETWORK_NOUN + r"|op iemand) (?:rekenen|terugvallen)\b",
+        r"\b(?:netwerk|familie) (?:is|kan) (?:te klein|er niet|niet helpen|weg|uitgeput|overbelast)\b",
+        r"\b(?:wehelpen|buren) (?:al )?(?:geprobeerd|gevraagd)\b",
+        r"\b" + _NETWORK_NOUN + r" (?:zijn|is) (?:overleden|te druk|zelf ziek|er niet)\b",
+    ),
+    "zelf": (
+        r"\b(?:kan|kunnen|lukt|red) (?:het |ik |we |me |mij )*(?:zelf|alleen) (?:niet|nie)(?: meer)?\b",
+        r"\b(?:kan|kunnen) (?:het |ik |we )?(?:niet|nie) (?:meer )?(?:zelf|alleen)\b",
+        r"\blukt (?:me|mij|ons|het) (?:[a-z]+ ){0,2}niet (?:meer )?(?:alleen|zelf)\b",
+        r"\b(?:red|redt|redden) (?:het|ik het|me|mij|ons) (?:[a-z]+ ){0,2}niet (?:meer )?(?:alleen|zelf)?\b",
+        r"\b(?:kan|kunnen|kon) (?:het|dat|dit) (?:[a-z]+ ){0,2}niet (?:meer )?(?:betalen|opbrengen|zelf betalen|bekostigen)\b",
+        r"\bgeen geld (?:voor|om)\b|\bte duur (?:voor mij|voor ons|om zelf)\b|\bniet (?:zelf )?te betalen\b",
+        r"\b(?:zelf|alles) (?:al )?(?:geprobeerd|gedaan|uitgezocht)\b|\bheb (?:het )?(?:al )?(?:zelf )?(?:alles )?geprobeerd\b",
+        r"\bzelf (?:niet|nie) meer\b|\bniet meer zelfstandig\b",
+        r"\b(?:tips|website|folder|uitleg) (?:helpen|hielpen|helpt|hielp) (?:niet|me niet|mij niet)\b",
+    ),
+    "voorliggend_veld": (
+        r"\b(?:bij|naar|met|van|via) (?:de |het |een )?" + r"(?P<org>WELZIJN) " + r"(?:[a-z]+ ){0,3}(?:geweest|gegaan|gebeld|gesproken|gemaild|geholpen|contact|al hulp|geprobeerd|kon|konden|kan niet|kunnen niet|helpt al|helpen al|verwezen|aangemeld|ingeschreven)\b",
+        r"\b(?:WELZIJN) (?:[a-z]+ ){0,3}(?:helpt|helpen|hielp|hielpen|komt|kwam|kan|kon|kunnen|konden) (?:al|me al|mij al|ons al|niet|me niet|mij niet|ons niet|niet verder|niet meer)\b",
+        r"\b(?:krijg|krijgen|heb|hebben) (?:al )?(?:hulp|een maatje|ondersteuning|begeleiding) (?:van|via|bij) (?:de |het |een )?(?:WELZIJN)\b",
+        r"\b(?:al|ook al) (?:een )?(?:schuldhulpmaatje|maatje|vrijwilliger|thuisadministratie|formulierenbrigade|ouderenadviseur)\b",
+    ),
+}
+_WELZIJN = (
+    r"(?:welzijn\w*|buurthuis|buurtcentrum|wijkcentrum|dorpshuis|vrijwilligers\w*|vrijwilliger|"
+    r"schuldhulpmaatje\w*|maatje|humanitas|ouderenadviseur\w*|ouderenwerk\w*|maatschappelijk werk\w*|"
+    r"maatschappelijk werker|formulierenbrigade|formulierenhulp|thuisadministratie|voedselbank|"
+    r"steunpunt mantelzorg|mantelzorgsteunpunt|mantelzorgconsulent|buurtcoach|opbouwwerk\w*|"
+    r"inloopspreekuur|sociaal raadslied\w*|sociaal raadsman|geldfit|zonnebloem|rode kruis|kerk|diaconie|"
+    r"stichting [a-z]+)"
+)
+
+
+@lru_cache(maxsize=1)
+def _tried_rx() -> Mapping[str, Tuple[Pattern[str], ...]]:
+    return {
+        rung: tuple(_c(p.replace("(?P<org>WELZIJN)", _WELZIJN).replace("WELZIJN", _WELZIJN)) for p in pats)
+        for rung, pats in _TRIED_PATTERNS.items()
+    }
+
+
+def tried_rungs(text: str) -> FrozenSet[str]:
+    """Rungs the resident says they already tried or cannot use.
+
+    Why: a resident who writes "mijn kinderen wonen in het buitenland en ik kan het zelf niet
+    meer" should not be told to ask their children or to read tips. ``sociaal_loket`` is never
+    returned: the Sociaal Loket is the last rung and always stays available.
+    """
+    norm = normalise(text or "")
+    if not norm.strip():
+        return frozenset()
+    return frozenset(rung for rung, rxs in _tried_rx().items() if any(rx.search(norm) for rx in rxs))
+
+
+# ---------------------------------------------------------------------------------------------
+# Explicit municipal requests and general questions
+# ---------------------------------------------------------------------------------------------
+
+# Verbs of applying: these mean "I want the provision", even inside a how-question.
+_APPLY_VERB = (
+    r"\bhoe (?:vraag|vragen|vraagt) (?:ik|je|u|we|wij|men|mijn [a-z]+) (?:[a-z]+ ){0,6}aan\b"
+    r"|\b(?:wil|willen|wilt|moet|moeten|kan|kunnen|mag|ga|gaan|zou) (?:[a-z]+ ){0,6}aan ?vragen\b"
+    r"|\baan ?vragen (?:bij|via) (?:de |het )?(?:gemeente|sociaal loket|wijkteam|wmo)\b"
+    r"|\b(?:aanvraag|melding) (?:doen|indienen|maken|aanmaken|starten)\b"
+    r"|\b(?:een |de )?(?:wmo ?)?melding (?:doen|maken) (?:bij|voor)\b"
+    r"|\bwaar (?:vraag|kan) (?:ik|je|u|we) (?:[a-z]+ ){0,5}aan(?:vragen)?\b"
+    r"|\b(?:via|bij|van) de gemeente (?:regelen|krijgen|aanvragen|vergoed)\b"
+    r"|\b(?:wil|willen|graag) (?:een )?(?:gesprek|afspraak) (?:met|bij) (?:de gemeente|het sociaal loket|het wijkteam|een consulent|iemand van de gemeente)\b"
+)
+# Nouns of the formal procedure: a strong sign, unless the message is a general question.
+_APPLY_NOUN = (
+    r"\bindicatie\w*|\bherindicatie\w*|\bbeschikking\w*|\bkeukentafel ?gesprek\w*|\bwmo ?voorziening\w*"
+    r"|\bmaatwerk ?voorziening\w*|\bwmo ?(?:melding|aanvraag)\b|\baanvraag (?:bij|via) de gemeente\b"
+    r"|\bhulp (?:van|via) de gemeente (?:nodig|krijgen|aanvragen)\b"
+)
+_GENERAL = (
+    r"^ (?:hoe werkt|hoe zit het|wat is|wat zijn|wat houdt|wat betekent|wat doet|wat kost|wat kosten|hoeveel|"
+    r"wie (?:bepaalt|betaalt)|waarom|bestaat er|is er|zijn er|geldt|klopt het)\b"
+    r"|\bhoe werkt\b|\bwat houdt (?:[a-z]+ ){0,4}in\b|\bwat (?:betekent|is) (?:een|het|de) \w+\b(?= ?$)"
+    r"|\bin het algemeen\b|\balgemene (?:vraag|informatie)\b|\bik wil (?:graag )?weten hoe (?:het|dat|dit) werkt\b"
+)
+
+
+def is_explicit_municipal_request(text: str) -> bool:
+    """True when the resident explicitly asks for a municipal provision or the formal procedure.
+
+    "Hoe vraag ik een scootmobiel aan", "ik wil een indicatie", "wanneer krijg ik mijn
+    beschikking", "ik wil een keukentafelgesprek": the Sociaal Loket is the right first rung.
+    A general question about the same noun ("wat is een keukentafelgesprek?") is not.
+    """
+    norm = normalise(text or "")
+    if re.search(_APPLY_VERB, norm):
+        return True
+    return bool(re.search(_APPLY_NOUN, norm)) and not is_general_question(text)
+
+
+def is_general_question(text: str) -> bool:
+    """True for a question on how something works in general ("Hoe werkt de eigen bijdrage?")."""
+    norm = normalise(text or "")
+    return bool(re.search(_GENERAL, norm)) and not re.search(_APPLY_VERB, norm)
+
+
+def _available(ladder: Mapping[str, Optional[str]], rung: str) -> bool:
+    value = ladder.get(rung)
+    return value is not None and (not isinstance(value, str) or value.strip() != "")
+
+
+def first_rung(text: str, ladder: Mapping[str, Optional[str]]) -> Optional[str]:
+    """The rung to start at for this message and this catalogue entry's ladder.
+
+    Order of the rules, and why:
+    1. An explicit request for a municipal provision starts at ``sociaal_loket`` (if the entry has
+       one): the resident already knows what they want.
+    2. A general "how does it work" question starts at ``zelf`` (information the resident can read
+       and use), even if they mention they tried other things.
+    3. Otherwise the lowest rung that has content, above every rung the resident says they
+       already tried. The ladder is climbed in order, so "ik ben al bij de welzijnsorganisatie
+       geweest" implies they are past tips and their network too: offering those again would
+       feel like not being listened to.
+    4. If every rung with content was tried, ``sociaal_loket`` if present (the last resort stays
+       open), else ``None``.
+    A rung is unavailable when the ladder maps it to ``None`` (or lacks it).
+    """
+    if not ladder:
+        return None
+    if is_explicit_municipal_request(text) and _available(ladder, "sociaal_loket"):
+        return "sociaal_loket"
+    if is_general_question(text) and _available(ladder, "zelf"):
+        return "zelf"
+    tried = tried_rungs(text)
+    floor = max((_RUNG_INDEX[r] + 1 for r in tried), default=0)
+    for rung in RUNGS[floor:]:
+        if _available(ladder, rung):
+            return rung
+    return "sociaal_loket" if _available(ladder, "sociaal_loket") else None
+
+
+def next_rung(
+    current: Optional[str],
+    ladder: Mapping[str, Optional[str]],
+    skipped: Iterable[str] = (),
+) -> Optional[str]:
+    """The next available rung above ``current``; ``None`` when the ladder is exhausted.
+
+    ``current=None`` means "not on the ladder yet" and returns the lowest available rung.
+    ``skipped`` are rungs the resident said they tried (from :func:`tried_rungs`) or that were
+    already offered; rungs with ``None`` content are not applicable and skipped too.
+    ``urgent``/``complex`` are beside the ladder: there is no next rung after them.
+    Raises ``ValueError`` for an unknown rung name, because a typo there would silently send
+    every resident to the wrong place.
+    """
+    if current in ("urgent", "complex"):
+        return None
+    if current is not None and current not in _RUNG_INDEX:
+        raise ValueError(f"unknown ladder rung: {current!r}")
+    skip = set(skipped)
+    start = 0 if current is None else _RUNG_INDEX[current] + 1
+    for rung in RUNGS[start:]:
+        if rung not in skip and _available(ladder, rung):
+            return rung
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Topic keywords (distinct needs in one message, complexity)
+# ---------------------------------------------------------------------------------------------
+
+#: Compact, typo-tolerant stems per topic over normalised text. Only used *together* with the NLU
+#: ranking (or alone when no ranking is available), never to override the model's top topic.
+TOPIC_KEYWORDS: Mapping[str, str] = {
+    "huishoudelijke_hulp": r"\bhuishoud\w*|\bschoonma\w*|\bpoetsen|\bstofzuig\w*|\bhuishoudelijk\w*|\bhulp in (?:het|huis)\b|\bwas(?:goed)? doen\b|\bboodschappen\b|\bthuiszorg\b",
+    "begeleiding_dagbesteding": r"\bbegeleid\w*|\bdagbesteding\w*|\bdagopvang\b|\bdag ?activiteit\w*|\bstructuur in (?:mijn|zijn|haar) (?:dag|leven)\b|\bbeschermd wonen\b(?=.*begeleid)",
+    "hulpmiddelen_woningaanpassing": r"\bhulpmiddel\w*|\brolstoel\w*|\bscootmobiel\w*|\btraplift\w*|\brollator\w*|\btillift\b|\bwoning ?aanpassing\w*|\b(?:huis|badkamer|douche|woning) (?:aanpassen|aangepast|verbouwen)\b|\bdrempel\w*|\bdouchestoel\b|\bhoog ?laag ?bed\b",
+    "vervoer": r"\bvervoer\w*|\bregiotaxi\b|\bdeeltaxi\b|\btaxi\w*|\bvalys\b|\bleerlingenvervoer\b|\bparkeerkaart\b|\bgehandicaptenparkeer\w*|\bnaar het ziekenhuis (?:rijden|brengen)\b",
+    "mantelzorg": r"\bmantelzorg\w*|\bzorg voor mijn (?:man|vrouw|moeder|vader|partner|ouders|zoon|dochter|kind)\b|\bzorg(?:en)? (?:al jaren )?voor (?:hem|haar)\b|\brespijtzorg\b|\bontlasten\b|\bverzorg (?:mijn|hem|haar)\b",
+    "jeugdhulp_opvoeden": r"\bjeugd ?hulp\w*|\bopvoed\w*|\bspijbel\w*|\bpuber\w*|\btiener\w*|\bzoon\b|\bdochter\b|\bkind(?:eren)?\b|\badhd\b|\bautis\w*|\bdyslex\w*|\bschool\b|\bleerplicht\w*|\bcjg\b|\bjeugdconsulent\b",
+    "bijstand_uitkering": r"\bbijstand\w*|\buitkering\w*|\bparticipatiewet\b|\bgeen inkomen\b|\bioaw\b|\bbbz\b",
+    "werk_reintegratie": r"\bwerk\b|\bbaan\b|\bsolliciter\w*|\bsollicitatie\w*|\bre ?integratie\w*|\bwerkloos\b|\bjob ?coach\b|\bwerkervaring\w*|\bbeschut werk\b|\bwerk zoeken\b|\bbijbaan\w*",
+    "schulden_geldzorgen": r"\bschuld\w*|\bgeldzorg\w*|\bachterstand\w*|\bdeurwaarder\w*|\bincasso\w*|\baanmaning\w*|\brood staan\b|\bbetalingsachterstand\w*|\bbudget(?:ter|coach)\w*|\bkan (?:de |mijn )?(?:rekening\w*|huur|energie) niet (?:meer )?betalen\b|\bgeen geld\b|\bgeldfit\b",
+    "minimaregelingen_toeslagen": r"\bminima\w*|\btoeslag\w*|\bkwijtschelding\w*|\bstadspas\w*|\bregeling\w* (?:voor )?(?:een )?laag inkomen\b|\bbijzondere bijstand\b|\bmeedoenregeling\w*|\bindividuele inkomenstoeslag\b|\bzorgverzekering (?:via|van) de gemeente\b|\bvoedselbank\b|\bsportregeling\b|\bkindpakket\b|\benergietoeslag\b",
+    "eenzaamheid_meedoen": r"\beenza\w*|\balleen (?:en|sinds)\b|\bniemand om mee te praten\b|\bmeedoen\b|\bsociale contacten\b|\bactiviteit\w* in de buurt\b|\bvrijwilligerswerk\b|\bnieuwe mensen\b|\bmaatje\b",
+    "wonen_beschermd_wonen_opvang": r"\bdakloos\w*|\bopvang\b|\bnachtopvang\b|\bbeschermd wonen\b|\bhuisuitzetting\b|\buit ?zetting\b|\bontruiming\w*|\buit huis (?:gezet|zetten|moeten)\b|\bop straat\b|\bgeen (?:woning|huis|dak)\b|\burgentie\w*|\bwoning ?zoek\w*|\bhuurwoning\b|\bslaapplek\b|\bbankslap\w*",
+    "huiselijk_geweld_veiligheid": r"\bhuiselijk geweld\b|\bgeweld\b|\bmishandel\w*|\bveilig thuis\b|\bonveilig\b|\bslaat (?:me|mij)\b|\bbedreig\w*|\bvrouwenopvang\b",
+    "psychische_problemen_crisis": r"\bpsychisch\w*|\bdepress\w*|\bsomber\w*|\bangst\w*|\bpaniek\w*|\bburn ?out\b|\bggz\b|\bpsycholo\w*|\bpsychiat\w*|\bverslav\w*|\bpsychose\b|\boverspannen\b",
+    "eigen_bijdrage_kosten": r"\beigen bijdrage\w*|\bcak\b|\babonnementstarief\b|\bwat kost\b|\bkosten (?:van|voor) (?:de |het )?(?:hulp|wmo|huishoudelijke|zorg)\b",
+    "pgb": r"\bpgb\w*|\bpersoonsgebonden budget\w*|\bbudgethouder\w*|\bsvb\b|\bzorg in natura\b",
+    "bezwaar_klacht": r"\bbezwaar\w*|\bklacht\w*|\bberoep (?:aantekenen|instellen)\b|\boneens met\b|\bniet eens met\b|\bafgewezen\b|\bgeweigerd\b|\bombudsman\b",
+    "clientondersteuning": r"\bclient ?ondersteun\w*|\bonafhankelijk\w* (?:advies|ondersteun\w*|client\w*)\b|\biemand die (?:met me |met mij )?(?:meedenkt|meegaat)\b|\bmeegaan naar het gesprek\b",
+    "sociaal_loket_contact": r"\bsociaal loket\b|\bwijkteam\b|\bsociaal team\b|\bopeningstijden\b|\btelefoonnummer (?:van )?de gemeente\b|\bafspraak (?:maken|met de gemeente)\b",
+    "out_of_scope_municipal": r"\bpaspoort\w*|\brijbewijs\w*|\bid ?kaart\b|\bparkeervergunning\w*|\bafval\w*|\bgrofvuil\b|\bcontainer\w*|\bbouwvergunning\w*|\bomgevingsvergunning\w*|\bverhuizing doorgeven\b|\buittreksel\b|\bgemeentelijke belasting\w*|\bozb\b|\blantaarnpaal\w*",
+    "out_of_scope_other": r"\bweer (?:van|morgen)\b|\brecept\w*|\bvoetbal\w*|\bvakantie\w*|\bbelastingdienst\b|\bhuurtoeslag\b",
+}
+
+
+@lru_cache(maxsize=1)
+def _topic_rx() -> Mapping[str, Pattern[str]]:
+    return {t: _c(p) for t, p in TOPIC_KEYWORDS.items()}
+
+
+_CLAUSE_SPLIT = re.compile(r"[.,;:!?\n]+|\s(?:en|maar|ook|plus|daarnaast|bovendien|verder|tevens|want|terwijl)\s", re.I)
+
+
+def _clauses(text: str) -> List[str]:
+    """Split on punctuation and on conjunctions that often join two needs ("en", "maar", "ook")."""
+    parts = _CLAUSE_SPLIT.split(text or "")
+    return [normalise(p) for p in parts if p and p.strip()]
+
+
+def keyword_topics(text: str) -> List[str]:
+    """Topics whose keywords occur in ``text``, in order of first appearance (clause by clause)."""
+    found: List[str] = []
+    rx = _topic_rx()
+    for clause in _clauses(text):
+        hits = sorted(
+            ((m.start(), t) for t, r in rx.items() for m in [r.search(clause)] if m is not None),
+        )
+        for _, topic in hits:
+            if topic not in found:
+                found.append(topic)
+    return found
+
+
+def _is_topic(label: Optional[str]) -> bool:
+    return label in TOPICS
+
+
+def _real(label: Optional[str]) -> bool:
+    return _is_topic(label) and label not in OUT_OF_SCOPE
+
+
+def detect_needs(
+    text: str,
+    ranking: Sequence[Tuple[str, float]],
+    min_score: float = 0.2,
+) -> List[str]:
+    """Topic labels of the distinct needs in one message, the NLU top topic first.
+
+    A topic other than the top one counts only when the NLU gives it at least ``min_score`` AND
+    one of its keywords occurs in the text: either signal alone is too noisy (the model spreads
+    probability over neighbours; keywords like "kind" occur in many stories). Without a ranking
+    (tools, tests), the keyword hits alone are used, in text order.
+    Out-of-scope labels are never returned together with real topics: "paspoort verlengen en ik
+    heb schulden" is a schulden question for this assistant. Non-topic intents (greet, affirm,
+    nlu_fallback, ...) in the ranking are ignored.
+    """
+    ranked = [(label, float(score)) for label, score in (ranking or []) if _is_topic(label)]
+    keyword_hits = keyword_topics(text)
+    if not ranked:
+        needs = keyword_hits
+    else:
+        ranked.sort(key=lambda ls: -ls[1])
+        top = ranked[0][0]
+        needs = [top]
+        hits = set(keyword_hits)
+        for label, score in ranked[1:]:
+            if score >= min_score and label in hits and label not in needs:
+                needs.append(label)
+    real = [n for n in needs if _real(n)]
+    if real:
+        return real
+    return needs[:1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Complexity
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Complexity:
+    """Whether a case is better handled by a person, with short Dutch reasons for staff."""
+
+    complex: bool
+    reasons: Tuple[str, ...] = ()
+
+
+_CARE_TOPICS = frozenset({
+    "huishoudelijke_hulp", "begeleiding_dagbesteding", "hulpmiddelen_woningaanpassing", "mantelzorg",
+    "psychische_problemen_crisis", "wonen_beschermd_wonen_opvang", "pgb", "eigen_bijdrage_kosten",
+})
+_DEBT_RX = r"\bschuld\w*|\bdeurwaarder\w*|\bincasso\w*|\baanmaning\w*|\bbetalingsachterstand\w*|\bhuurachterstand\w*|\bachterstand\w*|\brekeningen (?:niet|stapelen)|\bkan (?:de |mijn )?(?:rekening\w*|huur|energie) niet (?:meer )?betalen\b"
+_CARE_RX = r"\bzorg\b|\bthuiszorg\b|\bhuishoud\w*|\bbegeleid\w*|\bdagbesteding\b|\bmantelzorg\w*|\bdement\w*|\bziek\w*|\bgehandicapt\w*|\bbeperking\w*|\brolstoel\w*|\bscootmobiel\w*|\bggz\b|\bpsychisch\w*|\bdepress\w*"
+_CHILD_RX = r"\bkind\w*|\bzoon\w*|\bdochter\w*|\bpuber\w*|\btiener\w*|\bbaby\b|\bjeugd\w*|\bschool\b|\bspijbel\w*"
+_EVICTION_RX = (
+    r"\bhuisuitzetting\w*|\bhuis uit (?:te )?(?:zetten|gezet)\b|\buit huis (?:te )?(?:zetten|gezet)\b|\buit ?zetting\w*|\bontruim\w*|\bvonnis\b|\buit (?:mijn |ons |het )?huis (?:gezet|zetten|moeten|geknikkerd)\b"
+    r"|\b(?:mijn|ons|het) huis uit moeten\b|\bmoet(?:en)? (?:mijn |ons |het )?huis uit\b|\bop straat (?:te )?(?:staan|komen|belanden|terecht)\b|\bstaan? (?:straks )?op straat\b"
+    r"|\bdakloos\w*|\bgeen dak boven\b|\bhuur (?:wordt )?opgezegd\b|\bhuurcontract (?:wordt )?(?:opgezegd|ontbonden)\b|\bslaap (?:nu )?(?:in (?:mijn|de) auto|bij vrienden op de bank|buiten)\b"
+)
+_EXHAUSTED_RX = (
+    r"\bkan (?:het )?niet meer\b|\b(?:ik ben|ben ik|ben) (?:helemaal |echt |compleet |totaal |gewoon )?op\b(?! (?:zoek|de|het|een|tijd|weg|bezoek|straat|school|vakantie|reis|pad|mijn|zijn|haar|hun|dit|dat|deze|die|wachtlijst|werk|kantoor|tijd)\b)|\boverbelast\w*|\buitgeput\b|\bopgebrand\b"
+    r"|\btrek het niet (?:meer)?\b|\bhou (?:het )?niet (?:meer )?vol\b|\bhoud (?:het )?niet (?:meer )?vol\b|\bben (?:helemaal )?kapot\b|\bop van de zorg\b|\bop mijn tandvlees\b|\baan het eind van mijn latijn\b|\bten einde raad\b"
+    r"|\bgeen (?:tijd|energie) meer voor mezelf\b|\bmijn grens (?:is )?bereikt\b|\bvalt me zwaar\b|\bwordt me te veel\b|\bis me te veel\b|\bte zwaar\b"
+)
+_MANTELZORG_RX = (
+    r"\bmantelzorg\w*|\bzorg (?:al [a-z]+ (?:jaar|jaren) )?(?:voor|om) (?:mijn|hem|haar)\b|\bverzorg (?:mijn|hem|haar)\b"
+    r"|\b(?:mijn )?(?:man|vrouw|moeder|vader|partner|ouders|zoon|dochter) (?:[a-z]+ ){0,3}(?:dement\w*|alzheimer|parkinson|ziek|verzorgen)\b"
+)
+_CHILD_SAFETY_RX = (
+    r"\b(?:kind\w*|zoon\w*|dochter\w*|baby|puber\w*|kleintjes?) (?:[a-z]+ ){0,6}(?:niet veilig|onveilig|in gevaar|verwaarloos\w*|geslagen|mishandel\w*|drugs|ondergedoken|vermist|weggelopen|criminel\w*)\b"
+    r"|\b(?:niet veilig|onveilig|gevaar|huiselijk geweld|geweld thuis)\b(?= (?:[a-z]+ ){0,8}(?:kind\w*|zoon|dochter|baby))"
+    r"|\bondertoezichtstelling\b|\b(?:jeugdbescherming|raad voor de kinderbescherming|veilig thuis)\b(?= (?:[a-z]+ ){0,8}(?:kind\w*|zoon|dochter))"
+)
+_ALL_WRONG_RX = (
+    r"\balles (?:loopt|gaat) (?:mis|fout|tegelijk mis)\b|\balles tegelijk\b|\bvan alles tegelijk\b|\bweet niet (?:meer )?waar ik (?:moet )?beginnen\b"
+    r"|\bgroeit (?:me|mij) boven het hoofd\b|\bboven (?:mijn|het) hoofd\b|\bhet ene na het andere\b|\bchaos\b|\bstort (?:alles )?in\b|\bmijn leven (?:is )?een puinhoop\b"
+)
+_PERSON_RX = r"\b(?:wil|graag|liefst|kan ik) (?:[a-z]+ ){0,3}(?:iemand spreken|met iemand praten|een mens|een medewerker|persoonlijk contact|een echt persoon)\b"
+
+
+def _has(rx: str, norm: str) -> bool:
+    return re.search(rx, norm) is not None
+
+
+def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
+    """Is this case better handled by a person? Returns short Dutch reasons for staff.
+
+    Complex when several life domains meet (debts and care; debts and children), when housing is
+    about to be lost, when a mantelzorger is at the end of their strength, when children may be
+    unsafe, when three or more topics are involved, or when the resident says everything goes
+    wrong at once. These are the situations the seeds route to the Integraal Sociaal Team /
+    wijkteam instead of a single product: one answer from a bot cannot cover them.
+    ``topics`` are topic labels (e.g. from :func:`detect_needs`); out-of-scope labels are ignored.
+    """
+    norm = normalise(text or "")
+    real = [t for t in dict.fromkeys(topics or ()) if _real(t)]
+    tset = set(real)
+    reasons: List[str] = []
+
+    debts = "schulden_geldzorgen" in tset or _has(_DEBT_RX, norm)
+    care = bool(tset & _CARE_TOPICS) or _has(_CARE_RX, norm)
+    children = "jeugdhulp_opvoeden" in tset or _has(_CHILD_RX, norm)
+
+    if debts and care:
+        reasons.append("schulden en zorg tegelijk")
+    if debts and children:
+        reasons.append("schulden en zorgen om kinderen")
+    if _has(_EVICTION_RX, norm):
+        reasons.append("dreigend verlies van woning")
+    if ("mantelzorg" in tset or _has(_MANTELZORG_RX, norm)) and _has(_EXHAUSTED_RX, norm):
+        reasons.append("mantelzorger overbelast")
+    if _has(_CHILD_SAFETY_RX, norm):
+        reasons.append("veiligheid van kinderen")
+    if len(tset) >= 3:
+        reasons.append(f"{len(tset)} onderwerpen tegelijk")
+    if _has(_ALL_WRONG_RX, norm):
+        reasons.append("inwoner zegt dat alles misloopt")
+    if _has(_PERSON_RX, norm):
+        reasons.append("inwoner wil een persoon spreken")
+    return Complexity(bool(reasons), tuple(reasons))
+
+
+# ---------------------------------------------------------------------------------------------
+# Handoff and the evaluation label
+# ---------------------------------------------------------------------------------------------
+
+#: Intents that by themselves mean "a person, please".
+HANDOFF_INTENTS: FrozenSet[str] = frozenset({"request_human"})
+
+
+def handoff_expected(intent: Optional[str], safety_urgent: bool, complexity: Complexity) -> bool:
+    """Should this turn lead to a person (ticket / takeover)?
+
+    Yes for danger (after the help lines are shown), for complex cases and for an explicit
+    request for a person. Everything else is answered by the bot first, with a person always
+    offered in the text.
+    """
+    return bool(safety_urgent or (complexity is not None and complexity.complex) or intent in HANDOFF_INTENTS)
+
+
+def first_ladder_label(
+    text: str,
+    topic: Optional[str],
+    ladder: Optional[Mapping[str, Optional[str]]],
+    intent: Optional[str] = None,
+    confidence: float = 0.0,
+) -> Optional[str]:
+    """The expected first step for the evaluation CLI: ``"urgent"``, a rung, or ``None``.
+
+    ``"urgent"`` when the safety detector fires (it always wins); ``None`` for out-of-scope or
+    unknown topics and when there is no ladder; otherwise :func:`first_rung`. ``intent`` and
+    ``confidence`` (the NLU prediction) feed the detector's intent-plus-light-cue rule; when only
+    ``topic`` is given it is used as the intent with the given confidence.
+    """
+    if detect(text, intent if intent is not None else topic, confidence).urgent:
+        return "urgent"
+    if not _real(topic) or not ladder:
+        return None
+    return first_rung(text, ladder)

@@ -1,0 +1,363 @@
+"""Console pages and actions. Every handler: check login, check CSRF on POST, act, redirect.
+
+Why the order "check, then Rasa, then database" for hand back and close: if Rasa cannot be told,
+the ticket must stay active, otherwise the resident would be left in a silent takeover.
+Claim is the exception: the database decides who wins first, and a failed Rasa call undoes it.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from typing import Any, Dict, Optional
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from kcc.auth import Login, RateLimited
+from kcc.events import HEARTBEAT_S, queue_events, sse_stream
+from kcc.models import Ticket
+from kcc.privacy import statement
+from kcc.rasa_client import RasaError, transcript
+from kcc.services import SERVICES_KEY, Services
+from kcc.tickets import OUTCOMES, TicketError, TicketNotFound
+from kcc.web_auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_token, csrf_form,
+                          current_login, require_api_login, require_page_login, safe_next,
+                          set_cookie)
+
+log = logging.getLogger(__name__)
+MAX_REPLY = 2000
+MESSAGES = {
+    "claimed": "U hebt het gesprek overgenomen. De inwoner krijgt daar bericht van.",
+    "claimed_callback": "U hebt dit terugbelverzoek opgepakt.",
+    "sent": "Uw bericht is verstuurd.",
+    "answered": "Het ticket staat op beantwoord.",
+    "handed_back": "Het gesprek is teruggegeven aan de assistent.",
+    "closed": "Het ticket is afgesloten.",
+}
+RASA_DOWN = ("De assistent is nu niet bereikbaar. Er is niets naar de inwoner gestuurd. "
+             "Probeer het over een minuut opnieuw.")
+
+
+def _services(request: web.Request) -> Services:
+    return request.app[SERVICES_KEY]
+
+
+def _ticket_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["ticket_id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+def _load(request: web.Request) -> Ticket:
+    ticket = _services(request).store.get(_ticket_id(request))
+    if ticket is None:
+        raise web.HTTPNotFound()
+    return ticket
+
+
+# -- public -------------------------------------------------------------------------------
+async def healthz(request: web.Request) -> web.Response:
+    _services(request).store.fingerprint()  # proves the database answers
+    return web.json_response({"status": "ok"})
+
+
+async def root(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/console")
+
+
+@aiohttp_jinja2.template("privacy.html")
+async def privacy(request: web.Request) -> Dict[str, Any]:
+    return {"privacy": statement(_services(request).config), "login": current_login(request)}
+
+
+# -- login --------------------------------------------------------------------------------
+def _render_login(request: web.Request, error: Optional[str] = None, status: int = 200,
+                  username: str = "") -> web.Response:
+    token = secrets.token_urlsafe(32)
+    response = aiohttp_jinja2.render_template("login.html", request, {
+        "csrf_token": token, "error": error, "username": username,
+        "next": safe_next(request.query.get("next")), "login": None}, status=status)
+    set_cookie(response, LOGIN_CSRF_COOKIE, token, _services(request).config.cookie_secure)
+    return response
+
+
+async def login_page(request: web.Request) -> web.Response:
+    if current_login(request) is not None:
+        raise web.HTTPSeeOther(safe_next(request.query.get("next")))
+    return _render_login(request)
+
+
+async def login_submit(request: web.Request) -> web.Response:
+    form = await request.post()
+    check_token(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf_token"))  # type: ignore[arg-type]
+    username = str(form.get("username", ""))[:64]
+    password = str(form.get("password", ""))
+    services = _services(request)
+    try:
+        staff = await asyncio.get_running_loop().run_in_executor(
+            None, services.auth.authenticate, username, password, request.remote or "onbekend")
+    except RateLimited:
+        return _render_login(request, "Te veel mislukte pogingen. Wacht 15 minuten en probeer "
+                             "het dan opnieuw.", status=429, username=username)
+    if staff is None:
+        return _render_login(request, "Gebruikersnaam of wachtwoord klopt niet.", status=401,
+                             username=username)
+    token = services.auth.start_session(staff)
+    services.audit.record(staff.username, "ingelogd")
+    response = web.HTTPSeeOther(safe_next(str(form.get("next", ""))))
+    set_cookie(response, SESSION_COOKIE, token, services.config.cookie_secure,
+               max_age=services.config.session_minutes * 60)
+    response.del_cookie(LOGIN_CSRF_COOKIE, path="/")
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    login = require_page_login(request)
+    await csrf_form(request, login)
+    _services(request).auth.end_session(request.cookies.get(SESSION_COOKIE))
+    response = web.HTTPSeeOther("/console/login")
+    response.del_cookie(SESSION_COOKIE, path="/")
+    raise response
+
+
+# -- queue --------------------------------------------------------------------------------
+def _queue_context(request: web.Request, login: Login) -> Dict[str, Any]:
+    store = _services(request).store
+    return {"tickets": store.queue(), "closed": store.recently_closed(10), "login": login}
+
+
+async def queue_page(request: web.Request) -> web.Response:
+    login = require_page_login(request)
+    return aiohttp_jinja2.render_template("queue.html", request, _queue_context(request, login))
+
+
+async def queue_fragment(request: web.Request) -> web.Response:
+    login = require_api_login(request)
+    return aiohttp_jinja2.render_template("_queue_list.html", request,
+                                          _queue_context(request, login))
+
+
+async def queue_stream(request: web.Request) -> web.StreamResponse:
+    require_api_login(request)
+    services = _services(request)
+    subscription = services.watcher.subscribe()
+    try:
+        return await sse_stream(request, lambda: queue_events(subscription),
+                                lambda: current_login(request) is not None)
+    finally:
+        services.watcher.unsubscribe(subscription)
+
+
+# -- ticket detail ------------------------------------------------------------------------
+async def _transcript_context(request: web.Request, ticket: Ticket, login: Login) -> Dict[str, Any]:
+    services = _services(request)
+    try:
+        tracker = await services.rasa.tracker(ticket.conversation_id)
+    except RasaError as exc:
+        log.warning("transcript of ticket %s unavailable: %s", ticket.id, exc)
+        return {"lines": None}
+    services.audit.record(login.username, "transcript_gelezen", ticket.conversation_id, ticket.id)
+    return {"lines": transcript(tracker)}
+
+
+async def ticket_page(request: web.Request, error: Optional[str] = None, status: int = 200,
+                      draft: str = "") -> web.Response:
+    login = require_page_login(request)
+    ticket = _load(request)
+    context = {"ticket": ticket, "login": login, "outcomes": OUTCOMES, "error": error,
+               "draft": draft, "max_reply": MAX_REPLY,
+               "message": MESSAGES.get(request.query.get("m", "")),
+               **await _transcript_context(request, ticket, login)}
+    return aiohttp_jinja2.render_template("ticket.html", request, context, status=status)
+
+
+async def ticket_view(request: web.Request) -> web.Response:
+    return await ticket_page(request)
+
+
+async def transcript_fragment(request: web.Request) -> web.Response:
+    login = require_api_login(request)
+    ticket = _load(request)
+    context = {"ticket": ticket, **await _transcript_context(request, ticket, login)}
+    return aiohttp_jinja2.render_template("_transcript.html", request, context)
+
+
+async def transcript_stream(request: web.Request) -> web.StreamResponse:
+    """Tells the page when the conversation has new events; the page then fetches (and audits)."""
+    require_api_login(request)
+    ticket = _load(request)
+    services = _services(request)
+    state: Dict[str, Optional[int]] = {"count": None}
+
+    async def count() -> Optional[int]:
+        try:
+            return len((await services.rasa.tracker(ticket.conversation_id)).get("events") or [])
+        except RasaError:
+            return state["count"]
+
+    state["count"] = await count()
+
+    async def next_event() -> Optional[str]:
+        waited = 0.0
+        while waited < HEARTBEAT_S:
+            if services.closing.is_set():
+                return None
+            await asyncio.sleep(services.config.poll_seconds)
+            waited += services.config.poll_seconds
+            current = await count()
+            if current != state["count"]:
+                state["count"] = current
+                return "transcript"
+        return ""
+
+    return await sse_stream(request, next_event, lambda: current_login(request) is not None)
+
+
+# -- ticket actions -----------------------------------------------------------------------
+def _done(ticket: Ticket, message: str) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(f"/console/tickets/{ticket.id}?m={message}")
+
+
+async def claim(request: web.Request) -> web.Response:
+    login = require_page_login(request)
+    await csrf_form(request, login)
+    services = _services(request)
+    ticket_id = _ticket_id(request)
+    try:
+        ticket = services.store.claim(ticket_id, login.username, login.name)
+    except TicketNotFound:
+        raise web.HTTPNotFound() from None
+    except TicketError as exc:
+        return await ticket_page(request, exc.message, status=409)
+    if ticket.mode == "live":
+        try:
+            await services.rasa.trigger(ticket.conversation_id, "EXTERNAL_takeover_start",
+                                        {"agent": login.name}, ticket.channel)
+        except RasaError as exc:
+            log.warning("takeover start for ticket %s failed: %s", ticket.id, exc)
+            services.store.release(ticket.id, login.username)
+            services.watcher.notify()
+            return await ticket_page(request, RASA_DOWN, status=502)
+    services.audit.record(login.username, "ticket_opgepakt", ticket.conversation_id, ticket.id)
+    services.watcher.notify()
+    raise _done(ticket, "claimed" if ticket.mode == "live" else "claimed_callback")
+
+
+def _own_active(ticket: Ticket, login: Login) -> Optional[str]:
+    """Why this staff member cannot act on the ticket now (None = they can)."""
+    if ticket.status == "closed":
+        return "Dit ticket is al afgesloten."
+    if ticket.staff != login.username:
+        return "Pak het ticket eerst op. Alleen wie het ticket heeft, kan dit doen."
+    return None
+
+
+async def reply(request: web.Request) -> web.Response:
+    login = require_page_login(request)
+    form = await csrf_form(request, login)
+    services = _services(request)
+    ticket = _load(request)
+    text = str(form.get("text", "")).strip()
+    problem = _own_active(ticket, login)
+    if problem is None and ticket.mode != "live":
+        problem = "Dit is een terugbelverzoek. Neem contact op zoals de inwoner heeft gevraagd."
+    if problem is None and not text:
+        problem = "Typ eerst een bericht."
+    if problem is None and len(text) > MAX_REPLY:
+        problem = (f"Uw bericht is te lang ({len(text)} tekens). Het maximum is {MAX_REPLY} "
+                   "tekens. Maak het korter of verstuur het in delen.")
+    if problem is not None:
+        return await ticket_page(request, problem, status=400, draft=text[:MAX_REPLY * 2])
+    try:
+        await services.rasa.trigger(ticket.conversation_id, "EXTERNAL_staff_message",
+                                    {"agent": login.name, "staff_text": text}, ticket.channel)
+    except RasaError as exc:
+        log.warning("staff message for ticket %s failed: %s", ticket.id, exc)
+        return await ticket_page(request, RASA_DOWN, status=502, draft=text)
+    try:
+        services.store.mark_answered(ticket.id, login.username)
+    except TicketError as exc:  # closed meanwhile (other tab); the message itself went out
+        log.info("ticket %s not marked answered: %s", ticket.id, exc.message)
+    services.audit.record(login.username, "bericht_verstuurd", ticket.conversation_id, ticket.id)
+    services.watcher.notify()
+    raise _done(ticket, "sent")
+
+
+async def answered(request: web.Request) -> web.Response:
+    login = require_page_login(request)
+    await csrf_form(request, login)
+    services = _services(request)
+    ticket = _load(request)
+    try:
+        services.store.mark_answered(ticket.id, login.username)
+    except TicketError as exc:
+        return await ticket_page(request, exc.message, status=409)
+    services.audit.record(login.username, "beantwoord", ticket.conversation_id, ticket.id)
+    services.watcher.notify()
+    raise _done(ticket, "answered")
+
+
+async def _finish(request: web.Request, outcome: Optional[str]) -> web.Response:
+    """Hand back (outcome None) or close with an outcome; tells Rasa first for live tickets."""
+    login = require_page_login(request)
+    form = await csrf_form(request, login)
+    services = _services(request)
+    ticket = _load(request)
+    if outcome is not None:
+        outcome = str(form.get("outcome", ""))
+        if outcome not in OUTCOMES:
+            return await ticket_page(request, "Kies een uitkomst.", status=400)
+    problem = _own_active(ticket, login)
+    if problem is not None:
+        return await ticket_page(request, problem, status=409)
+    if ticket.mode == "live":
+        try:
+            await services.rasa.trigger(ticket.conversation_id, "EXTERNAL_takeover_end",
+                                        {"agent": login.name,
+                                         "outcome": "resume" if outcome is None else "closed"},
+                                        ticket.channel)
+        except RasaError as exc:
+            log.warning("takeover end for ticket %s failed: %s", ticket.id, exc)
+            return await ticket_page(request, RASA_DOWN, status=502)
+    try:
+        if outcome is None:
+            services.store.hand_back(ticket.id, login.username)
+        else:
+            services.store.close(ticket.id, login.username, outcome)
+    except TicketError as exc:
+        return await ticket_page(request, exc.message, status=409)
+    services.audit.record(login.username, "teruggegeven" if outcome is None else "afgesloten",
+                          ticket.conversation_id, ticket.id, outcome)
+    services.watcher.notify()
+    raise _done(ticket, "handed_back" if outcome is None else "closed")
+
+
+async def hand_back(request: web.Request) -> web.Response:
+    return await _finish(request, None)
+
+
+async def close(request: web.Request) -> web.Response:
+    return await _finish(request, "")
+
+
+def add_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/", root)
+    r.add_get("/healthz", healthz)
+    r.add_get("/privacy", privacy)
+    r.add_get("/console/login", login_page)
+    r.add_post("/console/login", login_submit)
+    r.add_post("/console/logout", logout)
+    r.add_get("/console", queue_page)
+    r.add_get("/console/queue", queue_fragment)
+    r.add_get("/console/events", queue_stream)
+    r.add_get(r"/console/tickets/{ticket_id}", ticket_view)
+    r.add_get(r"/console/tickets/{ticket_id}/transcript", transcript_fragment)
+    r.add_get(r"/console/tickets/{ticket_id}/events", transcript_stream)
+    r.add_post(r"/console/tickets/{ticket_id}/claim", claim)
+    r.add_post(r"/console/tickets/{ticket_id}/reply", reply)
+    r.add_post(r"/console/tickets/{ticket_id}/answered", answered)
+    r.add_post(r"/console/tickets/{ticket_id}/handback", hand_back)
+    r.add_post(r"/console/tickets/{ticket_id}/close", close)

@@ -1,0 +1,195 @@
+"""The actions' behaviour, called directly with Rasa SDK trackers (no servers needed).
+
+They use the real catalogue and the real ticket store, each in a temporary SQLite database.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import knowledge
+from actions import core, handoff, knowledge as knowledge_actions, safety, triage
+from actions.common import catalogue
+
+TUESDAY_MORNING = "2026-11-24T10:00:00"
+SUNDAY_EVENING = "2026-11-22T21:00:00"
+
+
+@pytest.fixture(autouse=True)
+def databases(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'assistant.db'}")
+    monkeypatch.setenv("MUNICIPALITY", "het-hogeland")
+    monkeypatch.setenv("ASSISTANT_NOW", TUESDAY_MORNING)
+    knowledge.reset_cache()
+    handoff.ticket_store.cache_clear()
+    yield
+    knowledge.reset_cache()
+    handoff.ticket_store.cache_clear()
+
+
+def make_tracker(text: str, intent: str = "huishoudelijke_hulp", slots: Optional[Dict[str, Any]] = None,
+                 entities: Optional[List[dict]] = None, history: Optional[List[str]] = None,
+                 channel: str = "webchat", sender: str = "resident-1") -> Tracker:
+    started = time.time() - 60
+    events: List[dict] = [{"event": "session_started", "timestamp": started}]
+    for past in history or []:
+        events.append({"event": "user", "text": past, "timestamp": started + 1, "input_channel": channel})
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.95},
+              "intent_ranking": [{"name": intent, "confidence": 0.95}], "entities": entities or []}
+    events.append({"event": "user", "text": text, "parse_data": latest, "timestamp": started + 2,
+                   "input_channel": channel})
+    return Tracker(sender, slots or {}, latest, events, False, None, {}, "action_listen")
+
+
+def run(action: Any, tracker: Tracker) -> tuple:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def texts(messages: List[dict]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def test_topic_answer_starts_with_short_answer_then_first_rung():
+    msgs, slots = run(knowledge_actions.ActionAnswerTopic(),
+                      make_tracker("ik kan mijn huis niet meer schoonmaken na mijn operatie"))
+    entry = catalogue().entry(slots["entry_id"])
+    assert entry.topic == "huishoudelijke_hulp"
+    assert entry.short_answer.split(".")[0] in texts(msgs)
+    assert slots["ladder_rung"] == "zelf" and slots["awaiting"] == "ladder"
+    assert (entry.ladder["zelf"] or "").split(".")[0] in texts(msgs)
+    payloads = [b["payload"] for m in msgs for b in m.get("buttons") or []]
+    assert {"/ladder_helps", "/ladder_fails", "/request_human"} <= set(payloads)
+
+
+def test_ladder_walk_goes_up_one_rung_and_skips_what_was_tried():
+    entry = catalogue().entries_for_topic("huishoudelijke_hulp")[0]
+    base = {"entry_id": entry.id, "topic": entry.topic, "ladder_rung": "zelf", "awaiting": "ladder"}
+    _, slots = run(triage.ActionLadderNext(), make_tracker("dat lukt niet", "ladder_fails", base))
+    assert slots["ladder_rung"] == "netwerk"
+    _, slots = run(triage.ActionLadderNext(),
+                   make_tracker("mijn kinderen kunnen niet helpen en ik heb geen familie", "ladder_fails", base))
+    assert slots["ladder_rung"] == "voorliggend_veld"
+    assert "netwerk" in slots["rungs_skipped"]
+
+
+def test_ladder_exhausted_hands_over_live_in_office_hours():
+    entry = catalogue().entries_for_topic("vervoer")[0]
+    slots_in = {"entry_id": entry.id, "topic": entry.topic, "ladder_rung": "sociaal_loket",
+                "awaiting": "loket_offer"}
+    msgs, slots = run(triage.ActionLadderNext(), make_tracker("dat lukt ook niet", "ladder_fails", slots_in))
+    assert slots["takeover"] is True and slots["ticket_id"]
+    ticket = handoff.ticket_store().open_for_conversation("resident-1")
+    assert ticket.reason == "ladder_exhausted" and ticket.mode == "live"
+    assert "Sociaal Loket" in ticket.summary or "sociaal" in ticket.summary.lower()
+    assert "medewerker" in texts(msgs)
+
+
+def test_ladder_helps_closes_and_offers_the_pending_need():
+    entry = catalogue().entries_for_topic("schulden_geldzorgen")[0]
+    msgs, slots = run(triage.ActionLadderHelps(), make_tracker(
+        "dat helpt", "ladder_helps", {"entry_id": entry.id, "pending_topics": ["jeugdhulp_opvoeden"]}))
+    assert slots["awaiting"] == "pending_topic"
+    assert "opvoeden" in texts(msgs)
+
+
+def test_callback_outside_office_hours_keeps_contact_only_in_the_ticket(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_NOW", SUNDAY_EVENING)
+    msgs, slots = run(handoff.ActionHandoff(), make_tracker("ik wil een medewerker", "request_human"))
+    assert slots["awaiting"] == "consent" and "takeover" not in slots
+    msgs, slots = run(handoff.ActionContactMethod(), make_tracker(
+        '/contact_method{"contact_method":"telefoon"}', "contact_method", {"awaiting": "consent"},
+        entities=[{"entity": "contact_method", "value": "telefoon"}]))
+    assert slots["awaiting"] == "contact_value"
+    msgs, slots = run(handoff.ActionCollectContact(), make_tracker(
+        "mijn nummer is 06-12345678", "out_of_scope_other",
+        {"awaiting": "contact_value", "contact_method": "telefoon", "handoff_reason": "request"},
+        history=["ik wil een medewerker"]))
+    ticket = handoff.ticket_store().open_for_conversation("resident-1")
+    assert ticket.mode == "callback" and ticket.consent and ticket.contact_value == "06-12345678"
+    assert "06-12345678" not in ticket.summary
+    assert all("06-12345678" not in str(v) for v in slots.values())
+    assert "maandag" in texts(msgs)  # told when: the next opening after Sunday evening
+
+
+def test_collect_contact_asks_again_for_something_that_is_no_phone_number():
+    msgs, slots = run(handoff.ActionCollectContact(), make_tracker(
+        "weet ik niet", "deny", {"awaiting": "contact_value", "contact_method": "telefoon"}))
+    assert "nog een keer" in texts(msgs)
+    assert handoff.ticket_store().open_for_conversation("resident-1") is None
+
+
+def test_safety_gives_help_lines_and_puts_an_urgent_ticket_first():
+    msgs, slots = run(safety.ActionSafety(), make_tracker(
+        "ik wil niet meer leven, ik wil er een eind aan maken", "psychische_problemen_crisis"))
+    answer = texts(msgs)
+    assert "113" in answer and "0800-0113" in answer
+    ticket = handoff.ticket_store().open_for_conversation("resident-1")
+    assert ticket.urgency == "urgent" and ticket.reason == "urgent"
+    assert handoff.ticket_store().queue()[0].id == ticket.id
+
+
+def test_domestic_violence_gets_veilig_thuis():
+    msgs, _ = run(safety.ActionSafety(), make_tracker("mijn man slaat mij en ik durf niet naar huis",
+                                                      "huiselijk_geweld_veiligheid"))
+    assert "0800-2000" in texts(msgs)
+
+
+def test_complex_situation_is_handed_to_a_person():
+    msgs, slots = run(knowledge_actions.ActionAnswerTopic(), make_tracker(
+        "ik heb grote schulden, de deurwaarder komt, we worden uit huis gezet en mijn dochter "
+        "gaat niet meer naar school", "schulden_geldzorgen"))
+    assert slots.get("takeover") is True
+    assert handoff.ticket_store().open_for_conversation("resident-1").reason == "complex"
+
+
+def test_two_needs_are_named_and_the_second_waits():
+    msgs, slots = run(knowledge_actions.ActionAnswerTopic(), make_tracker(
+        "ik heb hulp nodig bij het schoonmaken en ik wil ook graag vrijwilligerswerk doen om "
+        "mensen te ontmoeten", "huishoudelijke_hulp"))
+    assert slots["pending_topics"] == ["eenzaamheid_meedoen"]
+    assert "huishouden" in texts(msgs) and "meedoen" in texts(msgs)
+
+
+def test_debts_and_a_truant_son_are_named_and_handed_over_as_complex():
+    msgs, slots = run(knowledge_actions.ActionAnswerTopic(), make_tracker(
+        "ik heb schulden en mijn zoon spijbelt", "schulden_geldzorgen"))
+    assert "schulden" in texts(msgs) and "kinderen" in texts(msgs)
+    assert slots.get("takeover") is True
+
+
+def test_out_of_scope_says_where_to_go_and_what_the_bot_does():
+    msgs, _ = run(core.ActionOutOfScope(), make_tracker("paspoort verlengen", "out_of_scope_municipal"))
+    assert "Ik help u wel" in texts(msgs)
+
+
+def test_clarify_offers_topic_buttons_then_a_person():
+    tracker = make_tracker("hmm tja weet niet", "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.3}, {"name": "mantelzorg", "confidence": 0.2},
+        {"name": "eenzaamheid_meedoen", "confidence": 0.18}]
+    msgs, slots = run(core.ActionClarify(), tracker)
+    payloads = [b["payload"] for m in msgs for b in m.get("buttons") or []]
+    assert any("choose_topic" in p for p in payloads) and "/request_human" in payloads
+    tracker.slots["fallback_count"] = slots["fallback_count"]
+    msgs, slots = run(core.ActionClarify(), tracker)
+    assert slots.get("takeover") is True  # second miss: a person takes over
+
+
+def test_staff_message_carries_the_agent_name():
+    msgs, slots = run(handoff.ActionStaffMessage(), make_tracker(
+        "EXTERNAL: EXTERNAL_staff_message", "EXTERNAL_staff_message", {"takeover": True},
+        entities=[{"entity": "agent", "value": "Anna"}, {"entity": "staff_text", "value": "Goedemiddag"}]))
+    assert msgs[0]["text"] == "Goedemiddag" and msgs[0]["agent"] == "Anna"
+
+
+def test_greeting_says_it_is_a_bot_and_links_the_privacy_statement():
+    msgs, _ = run(core.ActionGreet(), make_tracker("hallo", "greet"))
+    assert "computerprogramma" in texts(msgs)
+    assert any(link["url"].endswith("/privacy") for m in msgs for link in m.get("links") or [])

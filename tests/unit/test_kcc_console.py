@@ -1,0 +1,324 @@
+"""The staff console over HTTP (aiohttp test client) with a fake Rasa on loopback."""
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from typing import AsyncIterator
+
+import pytest
+from argon2 import PasswordHasher
+from aiohttp.test_utils import TestClient, TestServer
+
+from kcc import staff as staff_cli
+from kcc.audit import AuditLog
+from kcc.auth import StaffAuth
+from kcc.config import ConsoleConfig
+from kcc.server import create_app
+from kcc.services import SERVICES_KEY
+from kcc.testing import FakeRasa
+from kcc.tickets import TicketDraft, TicketStore
+
+PASSWORD = "correct horse battery"
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+class Console:
+    """A running console plus handles on its database and the fake Rasa."""
+
+    def __init__(self, client: TestClient, store: TicketStore, rasa: FakeRasa, db_url: str) -> None:
+        self.client, self.store, self.rasa, self.db_url = client, store, rasa, db_url
+
+    def ticket(self, cid: str = "conv-1", **kw) -> int:
+        values = dict(conversation_id=cid, episode=1, channel="webchat", municipality="het-hogeland",
+                      topic="huishoudelijke_hulp", ladder_rung="sociaal_loket",
+                      summary="Inwoner: ik kan mijn huis niet meer schoonmaken.", mode="live")
+        values.update(kw)
+        return self.store.create(TicketDraft(**values))[0].id
+
+    async def csrf(self, path: str) -> str:
+        html = await (await self.client.get(path)).text()
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    async def login(self, username: str = "anna", password: str = PASSWORD) -> int:
+        token = await self.csrf("/console/login")
+        resp = await self.client.post("/console/login", allow_redirects=False, data={
+            "csrf_token": token, "username": username, "password": password, "next": "/console"})
+        return resp.status
+
+    async def post(self, path: str, data: dict | None = None, csrf_from: str = "/console"):
+        token = await self.csrf(csrf_from)
+        return await self.client.post(path, data={"csrf_token": token, **(data or {})},
+                                      allow_redirects=False)
+
+
+async def _start(tmp_path, **config_kw) -> tuple:
+    rasa = FakeRasa()
+    rasa_server = TestServer(rasa.app(), host="127.0.0.1")
+    await rasa_server.start_server()
+    db_url = f"sqlite:///{tmp_path / 'console.db'}"
+    config = ConsoleConfig(database_url=db_url, rasa_url=f"http://127.0.0.1:{rasa_server.port}",
+                           rasa_token=rasa.token, municipality="tynaarlo", poll_seconds=0.1,
+                           **config_kw)
+    auth = StaffAuth(db_url, hasher=CHEAP_HASHER)  # verification follows the stored parameters
+    auth.create_staff("anna", PASSWORD, "Anna")
+    auth.create_staff("bert", PASSWORD, "Bert")
+    store = TicketStore(db_url)
+    client = TestClient(TestServer(create_app(config, store), host="127.0.0.1"))
+    await client.start_server()
+    return Console(client, store, rasa, db_url), rasa_server
+
+
+@pytest.fixture
+async def console(tmp_path) -> AsyncIterator[Console]:
+    running, rasa_server = await _start(tmp_path)
+    yield running
+    await running.client.close()
+    await rasa_server.close()
+
+
+# -- access ---------------------------------------------------------------------------------
+async def test_healthz(console: Console) -> None:
+    resp = await console.client.get("/healthz")
+    assert resp.status == 200 and (await resp.json())["status"] == "ok"
+
+
+async def test_unauthenticated_pages_redirect_and_api_gives_401(console: Console) -> None:
+    resp = await console.client.get("/console", allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"].startswith("/console/login")
+    for path in ("/console/events", "/console/queue", "/console/tickets/1/transcript"):
+        resp = await console.client.get(path)
+        assert resp.status == 401, path
+        assert "Niet ingelogd" in await resp.text()
+
+
+async def test_login_logout_and_security_headers(console: Console) -> None:
+    assert await console.login(password="wrong password") == 401
+    assert await console.login() == 303
+    page = await console.client.get("/console")
+    assert page.status == 200
+    assert "Ingelogd als" in await page.text()
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Cache-Control"] == "no-store"
+    resp = await console.post("/console/logout")
+    assert resp.status == 303
+    assert (await console.client.get("/console", allow_redirects=False)).status == 303
+
+
+async def test_login_without_csrf_is_forbidden(console: Console) -> None:
+    resp = await console.client.post("/console/login", data={"username": "anna", "password": PASSWORD})
+    assert resp.status == 403
+    assert "Geen toegang" in await resp.text()
+
+
+async def test_login_rate_limited_per_user_and_ip(console: Console) -> None:
+    for _ in range(5):
+        assert await console.login(password="nope nope nope") == 401
+    assert await console.login() == 429  # even the right password is refused now
+    token = await console.csrf("/console/login")
+    resp = await console.client.post("/console/login", data={
+        "csrf_token": token, "username": "anna", "password": PASSWORD})
+    assert "Te veel mislukte pogingen" in await resp.text()
+    assert await console.login("bert") == 303  # another username is not affected
+
+
+async def test_expired_session_redirects(tmp_path) -> None:
+    running, rasa_server = await _start(tmp_path, session_minutes=0)
+    try:
+        assert await running.login() == 303
+        resp = await running.client.get("/console", allow_redirects=False)
+        assert resp.status == 303
+    finally:
+        await running.client.close()
+        await rasa_server.close()
+
+
+async def test_forged_csrf_is_refused_and_nothing_happens(console: Console) -> None:
+    tid = console.ticket()
+    await console.login()
+    resp = await console.client.post(f"/console/tickets/{tid}/claim", data={"csrf_token": "forged"})
+    assert resp.status == 403
+    assert console.rasa.calls == [] and console.store.get(tid).status == "open"
+
+
+async def test_unknown_ticket_is_404(console: Console) -> None:
+    await console.login()
+    for path in ("/console/tickets/999", "/console/tickets/abc", "/console/nope"):
+        resp = await console.client.get(path)
+        assert resp.status == 404, path
+        assert "Niet gevonden" in await resp.text()
+    assert (await console.post("/console/tickets/999/claim")).status == 404
+
+
+async def test_internal_error_is_polite_and_logged(console: Console, monkeypatch, caplog) -> None:
+    await console.login()
+
+    def broken(*_a, **_k):
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(console.store, "queue", broken)
+    resp = await console.client.get("/console")
+    body = await resp.text()
+    assert resp.status == 500 and "Er ging iets mis" in body
+    assert "Traceback" not in body and "exploded" not in body
+    assert "database exploded" in caplog.text
+
+
+# -- the takeover flow ----------------------------------------------------------------------
+async def test_queue_lists_urgent_first(console: Console) -> None:
+    console.ticket("normal-1", summary="gewone vraag")
+    console.ticket("urgent-1", urgency="urgent", summary="spoedvraag")
+    await console.login()
+    html = await (await console.client.get("/console")).text()
+    assert html.index("spoedvraag") < html.index("gewone vraag")
+    assert "Spoed" in html
+
+
+async def test_claim_reply_handback(console: Console) -> None:
+    tid = console.ticket(channel="telegram")
+    await console.login()
+    resp = await console.post(f"/console/tickets/{tid}/claim")
+    assert resp.status == 303
+    start = console.rasa.intents("EXTERNAL_takeover_start")[0]
+    assert start["conversation_id"] == "conv-1"
+    assert start["body"]["entities"] == {"agent": "Anna"}
+    assert start["query"] == {"output_channel": "telegram", "token": "test-token"}
+    assert console.store.get(tid).status == "claimed"
+
+    page = f"/console/tickets/{tid}"
+    resp = await console.post(f"{page}/reply", {"text": "Goedemiddag, ik help u graag."}, csrf_from=page)
+    assert resp.status == 303
+    sent = console.rasa.intents("EXTERNAL_staff_message")[0]["body"]["entities"]
+    assert sent == {"agent": "Anna", "staff_text": "Goedemiddag, ik help u graag."}
+    assert console.store.get(tid).status == "answered"
+    html = await (await console.client.get(page)).text()
+    assert "Anna (medewerker)" in html and "Goedemiddag, ik help u graag." in html
+
+    resp = await console.post(f"{page}/handback", csrf_from=page)
+    assert resp.status == 303
+    end = console.rasa.intents("EXTERNAL_takeover_end")[0]["body"]["entities"]
+    assert end == {"agent": "Anna", "outcome": "resume"}
+    ticket = console.store.get(tid)
+    assert (ticket.status, ticket.outcome) == ("closed", "teruggegeven")
+
+
+async def test_close_with_outcome(console: Console) -> None:
+    tid = console.ticket()
+    await console.login()
+    await console.post(f"/console/tickets/{tid}/claim")
+    page = f"/console/tickets/{tid}"
+    assert (await console.post(f"{page}/close", {"outcome": ""}, csrf_from=page)).status == 400
+    assert (await console.post(f"{page}/close", {"outcome": "doorverwezen"}, csrf_from=page)).status == 303
+    end = console.rasa.intents("EXTERNAL_takeover_end")[0]["body"]["entities"]
+    assert end["outcome"] == "closed"
+    assert console.store.get(tid).outcome == "doorverwezen"
+
+
+async def test_second_staff_member_cannot_claim_or_reply(console: Console) -> None:
+    tid = console.ticket()
+    await console.login()
+    await console.post(f"/console/tickets/{tid}/claim")
+    async with TestClient(TestServer(create_app(ConsoleConfig(
+            database_url=console.db_url, rasa_url=console.client.server.app[SERVICES_KEY].config.rasa_url,
+            rasa_token="test-token")), host="127.0.0.1")) as other_client:
+        other = Console(other_client, console.store, console.rasa, console.db_url)
+        assert await other.login("bert") == 303
+        page = f"/console/tickets/{tid}"
+        resp = await other.post(f"{page}/claim", csrf_from=page)
+        assert resp.status == 409 and "al opgepakt door Anna" in await resp.text()
+        resp = await other.post(f"{page}/reply", {"text": "Hallo"}, csrf_from=page)
+        assert resp.status == 400 and "Pak het ticket eerst op" in await resp.text()
+    assert len(console.rasa.intents("EXTERNAL_takeover_start")) == 1
+    assert console.rasa.intents("EXTERNAL_staff_message") == []
+
+
+async def test_oversize_reply_is_refused_with_a_message(console: Console) -> None:
+    tid = console.ticket()
+    await console.login()
+    await console.post(f"/console/tickets/{tid}/claim")
+    page = f"/console/tickets/{tid}"
+    resp = await console.post(f"{page}/reply", {"text": "a" * 2001}, csrf_from=page)
+    assert resp.status == 400
+    assert "te lang (2001 tekens)" in await resp.text()
+    assert console.rasa.intents("EXTERNAL_staff_message") == []
+    resp = await console.post(f"{page}/reply", {"text": "a" * 2000}, csrf_from=page)
+    assert resp.status == 303
+
+
+async def test_rasa_down_on_claim_reopens_ticket(console: Console) -> None:
+    tid = console.ticket()
+    await console.login()
+    console.rasa.fail = True
+    resp = await console.post(f"/console/tickets/{tid}/claim")
+    assert resp.status == 502
+    assert "niet bereikbaar" in await resp.text()
+    assert console.store.get(tid).status == "open"
+
+
+async def test_callback_ticket_is_claimed_without_takeover(console: Console) -> None:
+    tid = console.ticket(mode="callback", contact_preference="telefoon", consent=True,
+                         contact_value="0612345678")
+    await console.login()
+    await console.post(f"/console/tickets/{tid}/claim")
+    assert console.rasa.calls == []
+    page = f"/console/tickets/{tid}"
+    html = await (await console.client.get(page)).text()
+    assert "0612345678" in html and "Teruggebeld" in html
+    assert (await console.post(f"{page}/answered", csrf_from=page)).status == 303
+    assert console.store.get(tid).status == "answered"
+
+
+async def test_transcript_is_escaped_filtered_and_audited(console: Console) -> None:
+    tid = console.ticket()
+    console.rasa.say("conv-1", "user", "<script>alert('x')</script> ik wil een mens")
+    console.rasa.say("conv-1", "user", "EXTERNAL: EXTERNAL_takeover_start")
+    console.rasa.say("conv-1", "bot", "Ik ben een digitale assistent.",
+                     data={"buttons": [{"title": "Ja", "payload": "/affirm"}]})
+    console.rasa.say("conv-1", "bot", "Ik ben Anna.", metadata={"agent": "Anna"})
+    await console.login()
+    html = await (await console.client.get(f"/console/tickets/{tid}")).text()
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+    assert "EXTERNAL" not in html
+    assert "Keuzes: Ja" in html and "Anna (medewerker)" in html
+    fragment = await (await console.client.get(f"/console/tickets/{tid}/transcript")).text()
+    assert "ik wil een mens" in fragment
+    reads = [e for e in AuditLog(console.db_url).entries("conv-1") if e.action == "transcript_gelezen"]
+    assert len(reads) == 2 and reads[0].staff == "anna" and reads[0].ticket_id == tid
+
+
+async def test_queue_events_stream_announces_new_tickets(console: Console) -> None:
+    await console.login()
+    resp = await console.client.get("/console/events")
+    assert resp.status == 200 and resp.headers["Content-Type"].startswith("text/event-stream")
+    assert (await resp.content.readline()).startswith(b"retry:")
+    await resp.content.readline()
+    console.ticket("new-one")
+    line = await asyncio.wait_for(resp.content.readline(), timeout=5)
+    assert line == b"event: queue\n"
+    resp.close()
+    fragment = await (await console.client.get("/console/queue")).text()
+    assert "/console/tickets/" in fragment
+
+
+async def test_privacy_page_from_configuration(console: Console) -> None:
+    resp = await console.client.get("/privacy")
+    html = await resp.text()
+    assert resp.status == 200
+    assert "Tynaarlo" in html and "30 dagen" in html and "365 dagen" in html
+    assert "{{" not in html and "TODO" not in html and "XXX" not in html
+
+
+# -- staff CLI ------------------------------------------------------------------------------
+def test_staff_cli_creates_accounts(tmp_path, monkeypatch, capsys) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", db)
+    monkeypatch.setattr("sys.stdin", io.StringIO("een lang wachtwoord\n"))
+    assert staff_cli.main(["create", "--username", "Piet", "--name", "Piet", "--password-stdin"]) == 0
+    assert "Account aangemaakt: piet" in capsys.readouterr().out
+    assert StaffAuth(db).authenticate("piet", "een lang wachtwoord", "127.0.0.1").name == "Piet"
+    monkeypatch.setattr("sys.stdin", io.StringIO("een lang wachtwoord\n"))
+    assert staff_cli.main(["create", "--username", "piet", "--password-stdin"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
+    assert staff_cli.main(["create", "--username", "kees", "--password-stdin"]) == 1
+    assert "minstens" in capsys.readouterr().err

@@ -1,0 +1,265 @@
+"""Tests for actions.safety_detector: recall on every urgent message, precision on close calls,
+help-line order, negation, odd input and the NLU-combination rule."""
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from actions.safety_detector import (
+    CRISIS_INTENTS,
+    HELPLINE_KEYS,
+    KINDS,
+    NLU_THRESHOLD,
+    SafetyResult,
+    detect,
+    normalise,
+)
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "safety_messages.yml"
+SET = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+URGENT = SET["urgent"]
+NOT_URGENT = SET["not_urgent"]
+
+
+def _id(msg: dict) -> str:
+    return msg["text"][:50]
+
+
+# --------------------------------------------------------------------------------------- data set
+
+def test_data_set_is_big_enough_and_well_formed() -> None:
+    assert len(URGENT) >= 70
+    assert len(NOT_URGENT) >= 70
+    for m in URGENT:
+        assert set(m) == {"text", "kinds", "helpline"}, m
+        assert set(m["kinds"]) <= set(KINDS), m
+        assert m["helpline"] in HELPLINE_KEYS, m
+    for m in NOT_URGENT:
+        assert set(m) == {"text"}, m
+    texts = [m["text"] for m in URGENT + NOT_URGENT]
+    assert len(texts) == len(set(texts)), "duplicate messages in the test set"
+
+
+@pytest.mark.parametrize("msg", URGENT, ids=_id)
+def test_every_urgent_message_is_detected(msg: dict) -> None:
+    r = detect(msg["text"])
+    assert r.urgent, f"MISSED: {msg['text']!r}"
+    assert set(msg["kinds"]) <= set(r.kinds), (msg["kinds"], r)
+    assert r.helplines[0] == msg["helpline"], (msg["helpline"], r)
+    assert r.matched, "an urgent result must say which phrase fired"
+
+
+def test_recall_is_100_percent_and_precision_at_least_90_percent() -> None:
+    tp = sum(detect(m["text"]).urgent for m in URGENT)
+    fp_msgs = [m["text"] for m in NOT_URGENT if detect(m["text"]).urgent]
+    fp = len(fp_msgs)
+    recall = tp / len(URGENT)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    specificity = 1 - fp / len(NOT_URGENT)
+    print(f"\nsafety detector: recall={recall:.3f} precision={precision:.3f} "
+          f"specificity={specificity:.3f} (urgent={len(URGENT)}, close calls={len(NOT_URGENT)}, fp={fp})")
+    for t in fp_msgs:
+        print("  false positive:", t)
+    assert recall == 1.0
+    assert precision >= 0.9
+
+
+# ------------------------------------------------------------------------- required near misses
+
+@pytest.mark.parametrize("text", [
+    "ik word gek van de formulieren",
+    "mijn vader is overleden, wat moet ik regelen",
+    "ik ben doodmoe van het wachten",
+    "dit kost me de kop",
+    "ik schrik me dood van de rekening",
+    "mijn moeder is gevallen en heeft een rollator nodig",
+    "de huisarts zei dat ik een burn-out heb",
+    "ik voel me eenzaam sinds mijn man overleden is",
+    "ik ben bang dat ik mijn huur niet kan betalen",
+    "mijn zoon heeft ADHD en slaat deuren dicht",
+    "scheiding, hoe regel ik de zorg voor de kinderen",
+    "ik wil bezwaar maken, dit is te gek voor woorden",
+    "doodziek van de wachtlijst",
+])
+def test_brief_near_misses_do_not_fire(text: str) -> None:
+    assert detect(text) == SafetyResult(False, (), (), ())
+
+
+# ------------------------------------------------------------------------------------ negation
+
+@pytest.mark.parametrize("text", [
+    "ik heb geen zelfmoordgedachten",
+    "Ik heb geen zelfmoordgedachten, maar ik slaap slecht",
+    "niet suïcidaal, wel heel moe",
+    "ik ben niet suicidaal hoor",
+    "ik heb nooit aan zelfmoord gedacht",
+    "ik heb geen gedachten aan zelfdoding",
+    "er is geen acuut gevaar, ik wil alleen informatie",
+    "er is geen sprake van huiselijk geweld, we maken alleen veel ruzie over geld",
+    "ik word gelukkig niet mishandeld maar mijn man is wel erg streng met geld",
+])
+def test_safe_negations_are_not_urgent(text: str) -> None:
+    assert not detect(text).urgent, detect(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ik wil niet meer leven",
+    "ik wil echt niet meer leven",
+    "ik kan zo niet meer leven",
+    "ik hoop dat ik morgen niet meer wakker word",
+    "ik heb geen zin meer in het leven",
+    "ik zie geen reden meer om te leven",
+    # A negation elsewhere must not switch off a danger phrase.
+    "ik heb geen zelfmoordgedachten zegt hij, maar hij heeft wel een afscheidsbrief geschreven",
+    "geen zin meer in het leven, niet suicidaal zegt de huisarts maar ik wil dood",
+])
+def test_negations_that_are_the_danger_stay_urgent(text: str) -> None:
+    assert detect(text).urgent
+
+
+# ----------------------------------------------------------------------------- help-line order
+
+@pytest.mark.parametrize("text, expected", [
+    ("ik wil niet meer leven", ("113", "luisterlijn")),
+    ("ik heb net al mijn pillen genomen", ("112", "113", "luisterlijn")),
+    ("ik sta op het dak en ik spring", ("112", "113", "luisterlijn")),
+    ("mijn man slaat me", ("veilig_thuis",)),
+    ("de buurman slaat zijn kinderen", ("veilig_thuis",)),
+    ("mijn vriend slaat me nu, hij is nu dronken", ("112", "veilig_thuis")),
+    ("ik ben verkracht", ("centrum_seksueel_geweld",)),
+    ("hij heeft een mes", ("112",)),
+    ("ik ben 12 en mijn vader slaat mij", ("veilig_thuis", "kindertelefoon")),
+    ("ik ben 15 en ik wil dood", ("113", "kindertelefoon", "luisterlijn")),
+    ("mijn man slaat me en ik wil er niet meer zijn", ("113", "veilig_thuis", "luisterlijn")),
+    ("mijn man heeft me verkracht en slaat me", ("veilig_thuis", "centrum_seksueel_geweld")),
+    ("mijn zoon is in een psychose", ("112", "113", "luisterlijn")),
+])
+def test_helpline_order(text: str, expected: tuple) -> None:
+    assert detect(text).helplines == expected
+
+
+def test_acute_danger_always_puts_112_first() -> None:
+    for m in URGENT:
+        r = detect(m["text"])
+        if "acute_danger" in r.kinds:
+            assert r.helplines[0] == "112", r
+            assert r.acute
+        else:
+            assert "112" not in r.helplines, r
+
+
+def test_results_are_consistent_for_the_whole_set() -> None:
+    for m in URGENT + NOT_URGENT:
+        r = detect(m["text"])
+        assert set(r.kinds) <= set(KINDS)
+        assert set(r.helplines) <= set(HELPLINE_KEYS)
+        assert len(set(r.helplines)) == len(r.helplines)
+        assert list(r.kinds) == sorted(r.kinds, key=KINDS.index)
+        assert r.urgent == bool(r.kinds) == bool(r.helplines)
+
+
+def test_worry_about_someone_else_is_urgent() -> None:
+    for text in [
+        "mijn vriendin wil er een eind aan maken",
+        "ik maak me zorgen, mijn buurman praat over zelfmoord",
+        "mijn moeder wordt geslagen door haar nieuwe vriend",
+        "ik denk dat het kind van de buren verwaarloosd wordt",
+        "mijn dochter snijdt zichzelf",
+    ]:
+        assert detect(text).urgent, text
+
+
+def test_typos_accents_and_chat_spelling() -> None:
+    for text in ["ZELFMOORT", "zelf moord", "Suïcide", "suisidaal", "k wil dood", "m'n man slaat me",
+                 "ik wil nie meer leven", "mishandelt", "verkrachting", "kindermishandeling!!!"]:
+        assert detect(text).urgent, text
+    assert normalise("Suïcidaal!! m'n") == " suicidaal mijn "
+
+
+# ----------------------------------------------------------------------- odd and huge input
+
+@pytest.mark.parametrize("text", [None, "", "   ", "\n\t", "?!?!", "😀😀", "12345", "a", 42, b"bytes"])
+def test_odd_input_is_not_urgent_and_does_not_raise(text) -> None:
+    assert detect(text) == SafetyResult(False, (), (), ())  # type: ignore[arg-type]
+
+
+def test_huge_input_is_handled_correctly() -> None:
+    filler = "ik heb een vraag over de huishoudelijke hulp en de wachtlijst en de kosten. " * 1400
+    assert len(filler) > 100_000
+    assert not detect(filler).urgent
+    middle = len(filler) // 2
+    buried = filler[:middle] + " ik wil er een eind aan maken " + filler[middle:]
+    r = detect(buried)
+    assert r.urgent and r.kinds == ("suicide",) and r.helplines[0] == "113"
+    assert not detect("x" * 100_000).urgent
+    assert not detect("mijn " * 25_000).urgent
+    assert not detect("de kinderen worden " * 6_000).urgent
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_never_raises_and_is_self_consistent(text: str) -> None:
+    r = detect(text)
+    assert isinstance(r, SafetyResult)
+    assert r.urgent == bool(r.kinds)
+    assert set(r.helplines) <= set(HELPLINE_KEYS)
+
+
+def test_result_is_frozen() -> None:
+    r = detect("ik wil dood")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.urgent = False  # type: ignore[misc]
+
+
+# ------------------------------------------------------------------------ NLU combination rule
+
+@pytest.mark.parametrize("intent", CRISIS_INTENTS)
+@pytest.mark.parametrize("text", [
+    "ik ben zo wanhopig",
+    "ik kan niet meer",
+    "ik zie geen uitweg",
+    "er is veel geweld bij ons",
+    "ik ben bang thuis",
+    "het is crisis hier",
+])
+def test_confident_crisis_intent_plus_light_cue_is_urgent(intent: str, text: str) -> None:
+    assert not detect(text).urgent, "light cue alone must not fire"
+    r = detect(text, intent, NLU_THRESHOLD)
+    assert r.urgent
+    assert f"intent:{intent}" in r.matched
+    if intent == "huiselijk_geweld_veiligheid":
+        assert r.kinds == ("domestic_violence",) and r.helplines[0] == "veilig_thuis"
+    else:
+        assert r.kinds == ("psychiatric_crisis",) and r.helplines[0] == "113"
+
+
+def test_nlu_rule_needs_threshold_intent_and_cue() -> None:
+    assert not detect("ik ben zo wanhopig", "psychische_problemen_crisis", 0.59).urgent
+    assert not detect("ik ben zo wanhopig", "schulden_geldzorgen", 0.99).urgent
+    assert not detect("ik wil graag een psycholoog", "psychische_problemen_crisis", 0.99).urgent
+    assert not detect("hoe werkt de vrouwenopvang", "huiselijk_geweld_veiligheid", 0.95).urgent
+
+
+def test_nlu_can_add_but_never_remove() -> None:
+    r = detect("ik wil dood", "greet", 0.99)
+    assert r.urgent and "suicide" in r.kinds
+    r2 = detect("mijn man slaat me", "huishoudelijke_hulp", 0.95)
+    assert r2.urgent
+
+
+# ---------------------------------------------------------------------------------- pureness
+
+def test_module_is_pure_python() -> None:
+    src = (Path(__file__).resolve().parents[2] / "actions" / "safety_detector.py").read_text()
+    imported = {
+        (n.module or "") if isinstance(n, ast.ImportFrom) else a.name
+        for n in ast.walk(ast.parse(src)) if isinstance(n, (ast.Import, ast.ImportFrom))
+        for a in n.names
+    }
+    assert not {m for m in imported if m.split(".")[0] in {"rasa", "rasa_sdk", "requests", "sqlalchemy", "aiohttp"}}

@@ -1,0 +1,311 @@
+"""Tests for actions.triage_logic: ladder order, skipping, n/a rungs, exhaustion, explicit municipal
+requests, complexity, multiple needs and out-of-scope handling, with realistic resident sentences."""
+from __future__ import annotations
+
+import pytest
+
+from actions.triage_logic import (
+    RUNGS,
+    Complexity,
+    assess_complexity,
+    detect_needs,
+    first_ladder_label,
+    first_rung,
+    handoff_expected,
+    is_explicit_municipal_request,
+    is_general_question,
+    keyword_topics,
+    next_rung,
+    tried_rungs,
+)
+
+FULL = {
+    "zelf": "Tips om het huishouden lichter te maken.",
+    "netwerk": "Vraag familie of buren; of kijk op WeHelpen.",
+    "voorliggend_veld": "De welzijnsorganisatie heeft vrijwilligers.",
+    "sociaal_loket": "Het Sociaal Loket bespreekt met u wat nodig is.",
+}
+NO_NETWORK = {**FULL, "netwerk": None}
+ONLY_LOKET = {"zelf": None, "netwerk": None, "voorliggend_veld": None, "sociaal_loket": "Bel het loket."}
+NO_LOKET = {**FULL, "sociaal_loket": None}
+
+
+def test_rungs_order() -> None:
+    assert RUNGS == ("zelf", "netwerk", "voorliggend_veld", "sociaal_loket")
+
+
+# ---------------------------------------------------------------------------------- tried_rungs
+
+@pytest.mark.parametrize("text, rung", [
+    ("mijn kinderen kunnen niet helpen, die werken allebei fulltime", "netwerk"),
+    ("Ik heb geen familie meer in de buurt", "netwerk"),
+    ("ik heb geen familie", "netwerk"),
+    ("niemand in mijn omgeving kan me helpen met de boodschappen", "netwerk"),
+    ("mijn dochter woont in het buitenland", "netwerk"),
+    ("ik sta er helemaal alleen voor sinds mijn man er niet meer is", "netwerk"),
+    ("mijn buren willen niet helpen", "netwerk"),
+    ("ik kan niet meer op mijn familie terugvallen", "netwerk"),
+    ("ik kan het zelf niet meer", "zelf"),
+    ("het lukt me niet meer alleen met het huishouden", "zelf"),
+    ("ik red het niet meer alleen", "zelf"),
+    ("ik kan het niet betalen, een schoonmaker is te duur", "zelf"),
+    ("een traplift kan ik niet zelf betalen", "zelf"),
+    ("ik heb alles al zelf geprobeerd", "zelf"),
+    ("ik ben al bij de welzijnsorganisatie geweest", "voorliggend_veld"),
+    ("ik ben naar het buurthuis gegaan maar die konden me niet verder helpen", "voorliggend_veld"),
+    ("schuldhulpmaatje helpt al met de post", "voorliggend_veld"),
+    ("ik krijg al hulp van de vrijwilligers van Humanitas", "voorliggend_veld"),
+    ("de ouderenadviseur kon me niet verder helpen", "voorliggend_veld"),
+    ("ik heb al een maatje via de welzijnsstichting", "voorliggend_veld"),
+])
+def test_tried_rungs_detects(text: str, rung: str) -> None:
+    assert rung in tried_rungs(text), tried_rungs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "hoe vraag ik huishoudelijke hulp aan",
+    "mijn kinderen helpen al met de boodschappen, maar het schoonmaken lukt niet",
+    "wat doet de welzijnsorganisatie eigenlijk",
+    "ik wil graag vrijwilligerswerk doen",
+    "ik zoek tips om zelf mijn administratie bij te houden",
+    "",
+])
+def test_tried_rungs_not_over_eager(text: str) -> None:
+    tried = tried_rungs(text)
+    assert "voorliggend_veld" not in tried
+    assert "netwerk" not in tried or "kinderen helpen al" not in text
+
+
+def test_tried_rungs_combined_and_never_loket() -> None:
+    text = ("Mijn kinderen wonen te ver weg en ik kan het zelf niet meer. "
+            "Ik ben ook al bij het buurthuis geweest, maar die hebben geen vrijwilligers.")
+    assert tried_rungs(text) == frozenset({"zelf", "netwerk", "voorliggend_veld"})
+    assert "sociaal_loket" not in tried_rungs("ik ben al bij het sociaal loket geweest")
+
+
+# ----------------------------------------------------------------------------------- first_rung
+
+def test_first_rung_starts_at_zelf_for_a_plain_need() -> None:
+    assert first_rung("Ik kan mijn huis niet goed meer schoonhouden", FULL) == "zelf"
+
+
+def test_first_rung_general_question_starts_at_zelf() -> None:
+    assert first_rung("Hoe werkt de eigen bijdrage voor de Wmo?", FULL) == "zelf"
+    assert first_rung("Wat is een keukentafelgesprek?", FULL) == "zelf"
+    assert first_rung("wat houdt begeleiding precies in", FULL) == "zelf"
+
+
+@pytest.mark.parametrize("text", [
+    "Hoe vraag ik een scootmobiel aan?",
+    "hoe vraag ik huishoudelijke hulp aan voor mijn moeder",
+    "Ik wil een indicatie voor begeleiding",
+    "ik wil een keukentafelgesprek aanvragen",
+    "ik wil graag een keukentafelgesprek",
+    "wanneer krijg ik mijn beschikking?",
+    "ik wil een wmo-voorziening aanvragen bij de gemeente",
+    "Kan ik een traplift aanvragen?",
+    "mijn indicatie loopt volgende maand af, wat nu",
+])
+def test_explicit_municipal_request_starts_at_sociaal_loket(text: str) -> None:
+    assert is_explicit_municipal_request(text)
+    assert first_rung(text, FULL) == "sociaal_loket"
+
+
+def test_general_question_about_a_procedure_noun_is_not_a_request() -> None:
+    assert is_general_question("wat is een beschikking")
+    assert not is_explicit_municipal_request("wat is een beschikking")
+    assert not is_general_question("hoe vraag ik een beschikking aan")
+
+
+def test_first_rung_skips_tried_rungs() -> None:
+    assert first_rung("Ik kan het zelf niet meer bijhouden, het huis wordt vies", FULL) == "netwerk"
+    assert first_rung("mijn kinderen kunnen niet helpen en ik heb geen geld voor een schoonmaker", FULL) == "voorliggend_veld"
+    text = "ik heb geen familie en bij de welzijnsorganisatie ben ik al geweest, ze konden niks"
+    assert first_rung(text, FULL) == "sociaal_loket"
+
+
+def test_first_rung_tried_higher_rung_implies_lower_ones() -> None:
+    # Someone who already went to the welzijn organisation is past tips and network.
+    assert first_rung("ik ben al bij de welzijnsorganisatie geweest maar kom er niet uit", FULL) == "sociaal_loket"
+    assert first_rung("mijn kinderen kunnen niet helpen met het schoonmaken", FULL) == "voorliggend_veld"
+
+
+def test_first_rung_skips_not_applicable_rungs() -> None:
+    assert first_rung("ik kan het zelf niet meer", NO_NETWORK) == "voorliggend_veld"
+    assert first_rung("ik heb hulp nodig met mijn rolstoel", ONLY_LOKET) == "sociaal_loket"
+    assert first_rung("hoe werkt dat", ONLY_LOKET) == "sociaal_loket"
+
+
+def test_first_rung_exhausted_or_empty_ladder() -> None:
+    text = "ik kan het zelf niet, heb geen familie en de vrijwilligers van het buurthuis konden niet helpen"
+    assert first_rung(text, FULL) == "sociaal_loket"
+    assert first_rung(text, NO_LOKET) is None
+    assert first_rung("hoe vraag ik een rolstoel aan", NO_LOKET) == "zelf"  # no loket content: normal order
+    assert first_rung("anything", {}) is None
+    assert first_rung("anything", {"zelf": None, "netwerk": None, "voorliggend_veld": None, "sociaal_loket": None}) is None
+    assert first_rung("iets", {"zelf": "   ", "netwerk": "WeHelpen"}) == "netwerk"
+
+
+# ------------------------------------------------------------------------------------ next_rung
+
+def test_next_rung_order_and_exhaustion() -> None:
+    assert next_rung(None, FULL) == "zelf"
+    assert next_rung("zelf", FULL) == "netwerk"
+    assert next_rung("netwerk", FULL) == "voorliggend_veld"
+    assert next_rung("voorliggend_veld", FULL) == "sociaal_loket"
+    assert next_rung("sociaal_loket", FULL) is None
+
+
+def test_next_rung_skips_tried_and_not_applicable() -> None:
+    assert next_rung("zelf", NO_NETWORK) == "voorliggend_veld"
+    assert next_rung("zelf", FULL, skipped={"netwerk"}) == "voorliggend_veld"
+    assert next_rung("zelf", FULL, skipped=["netwerk", "voorliggend_veld"]) == "sociaal_loket"
+    assert next_rung(None, FULL, skipped=tried_rungs("ik kan het zelf niet meer")) == "netwerk"
+    assert next_rung("zelf", ONLY_LOKET) == "sociaal_loket"
+    assert next_rung("voorliggend_veld", NO_LOKET) is None
+    assert next_rung(None, {}) is None
+
+
+def test_next_rung_beside_the_ladder_and_unknown() -> None:
+    assert next_rung("urgent", FULL) is None
+    assert next_rung("complex", FULL) is None
+    with pytest.raises(ValueError):
+        next_rung("gemeente", FULL)
+
+
+def test_walking_the_whole_ladder_visits_each_available_rung_once() -> None:
+    seen, rung = [], next_rung(None, NO_NETWORK)
+    while rung is not None:
+        seen.append(rung)
+        rung = next_rung(rung, NO_NETWORK)
+    assert seen == ["zelf", "voorliggend_veld", "sociaal_loket"]
+
+
+# ------------------------------------------------------------------------------- complexity
+
+@pytest.mark.parametrize("text, topics, reason", [
+    ("Ik heb schulden en ik heb ook thuiszorg nodig voor mijn man", ["schulden_geldzorgen", "huishoudelijke_hulp"],
+     "schulden en zorg tegelijk"),
+    ("Ik heb schulden en mijn zoon spijbelt", ["schulden_geldzorgen", "jeugdhulp_opvoeden"],
+     "schulden en zorgen om kinderen"),
+    ("de woningcorporatie wil ons huis uit zetten vanwege huurachterstand", ["schulden_geldzorgen"],
+     "dreigend verlies van woning"),
+    ("er komt een ontruiming aan, volgende week moeten we het huis uit", ["wonen_beschermd_wonen_opvang"],
+     "dreigend verlies van woning"),
+    ("Ik zorg al jaren voor mijn moeder met dementie en ik kan niet meer", ["mantelzorg"],
+     "mantelzorger overbelast"),
+    ("als mantelzorger ben ik helemaal op", ["mantelzorg"], "mantelzorger overbelast"),
+    ("ik ben overbelast door de mantelzorg voor mijn vader", [], "mantelzorger overbelast"),
+    ("ik maak me zorgen, mijn kinderen zijn thuis niet veilig bij hun vader", ["jeugdhulp_opvoeden"],
+     "veiligheid van kinderen"),
+    ("alles loopt mis: werk kwijt, relatie uit en nu dit", ["bijstand_uitkering"],
+     "inwoner zegt dat alles misloopt"),
+    ("ik heb vragen over bijstand, de eigen bijdrage en een rolstoel",
+     ["bijstand_uitkering", "eigen_bijdrage_kosten", "hulpmiddelen_woningaanpassing"], "3 onderwerpen tegelijk"),
+])
+def test_complex_cases(text: str, topics: list, reason: str) -> None:
+    c = assess_complexity(text, topics)
+    assert c.complex
+    assert reason in c.reasons, c.reasons
+
+
+@pytest.mark.parametrize("text, topics", [
+    ("Hoe vraag ik huishoudelijke hulp aan?", ["huishoudelijke_hulp"]),
+    ("Wat is de eigen bijdrage voor een scootmobiel?", ["eigen_bijdrage_kosten"]),
+    ("ik heb een betalingsachterstand bij de energie, waar kan ik terecht", ["schulden_geldzorgen"]),
+    ("mijn zoon van 8 heeft dyslexie, wat kan de gemeente doen", ["jeugdhulp_opvoeden"]),
+    ("ik ben mantelzorger voor mijn vader, is er een mantelzorgcompliment", ["mantelzorg"]),
+    ("", []),
+])
+def test_simple_cases_are_not_complex(text: str, topics: list) -> None:
+    c = assess_complexity(text, topics)
+    assert c == Complexity(False, ()), c
+
+
+def test_complexity_ignores_out_of_scope_and_duplicates() -> None:
+    c = assess_complexity("paspoort en rijbewijs", ["out_of_scope_municipal", "out_of_scope_other", "pgb", "pgb"])
+    assert not c.complex
+
+
+def test_reasons_are_short_dutch_strings() -> None:
+    c = assess_complexity("Ik heb schulden, mijn zoon spijbelt, en ik zorg voor mijn zieke moeder en ik kan niet meer",
+                          ["schulden_geldzorgen", "jeugdhulp_opvoeden", "mantelzorg"])
+    assert c.complex and len(c.reasons) >= 3
+    assert all(isinstance(r, str) and 0 < len(r) <= 40 for r in c.reasons)
+
+
+# -------------------------------------------------------------------------------- detect_needs
+
+def test_two_needs_from_brief() -> None:
+    ranking = [("schulden_geldzorgen", 0.55), ("jeugdhulp_opvoeden", 0.31), ("bijstand_uitkering", 0.05)]
+    assert detect_needs("ik heb schulden en mijn zoon spijbelt", ranking) == ["schulden_geldzorgen", "jeugdhulp_opvoeden"]
+
+
+def test_nlu_top_topic_comes_first_even_if_keyword_later() -> None:
+    ranking = [("jeugdhulp_opvoeden", 0.5), ("schulden_geldzorgen", 0.4)]
+    assert detect_needs("ik heb schulden en mijn zoon spijbelt", ranking) == ["jeugdhulp_opvoeden", "schulden_geldzorgen"]
+
+
+def test_second_need_requires_score_and_keyword() -> None:
+    text = "Ik wil huishoudelijke hulp aanvragen voor mijn moeder"
+    # score high enough but no keyword for vervoer
+    assert detect_needs(text, [("huishoudelijke_hulp", 0.6), ("vervoer", 0.3)]) == ["huishoudelijke_hulp"]
+    # keyword present but score too low
+    text2 = "Ik wil huishoudelijke hulp en ik heb ook schulden"
+    assert detect_needs(text2, [("huishoudelijke_hulp", 0.8), ("schulden_geldzorgen", 0.1)]) == ["huishoudelijke_hulp"]
+    assert detect_needs(text2, [("huishoudelijke_hulp", 0.7), ("schulden_geldzorgen", 0.2)]) == [
+        "huishoudelijke_hulp", "schulden_geldzorgen"]
+
+
+def test_three_needs_and_core_intents_ignored() -> None:
+    text = "Mijn man heeft een rolstoel nodig, we hebben schulden, en wie regelt de regiotaxi?"
+    ranking = [("greet", 0.9), ("hulpmiddelen_woningaanpassing", 0.4), ("vervoer", 0.25),
+               ("schulden_geldzorgen", 0.22), ("pgb", 0.01), ("nlu_fallback", 0.3)]
+    assert detect_needs(text, ranking) == ["hulpmiddelen_woningaanpassing", "vervoer", "schulden_geldzorgen"]
+
+
+def test_out_of_scope_never_mixed_with_real_topics() -> None:
+    text = "ik moet mijn paspoort verlengen en ik heb schulden bij de energie"
+    ranking = [("out_of_scope_municipal", 0.6), ("schulden_geldzorgen", 0.3)]
+    assert detect_needs(text, ranking) == ["schulden_geldzorgen"]
+    assert detect_needs("wanneer wordt het grofvuil opgehaald", [("out_of_scope_municipal", 0.9), ("out_of_scope_other", 0.3)]) == [
+        "out_of_scope_municipal"]
+    assert detect_needs("wie wint het voetbal", [("out_of_scope_other", 0.8)]) == ["out_of_scope_other"]
+
+
+def test_detect_needs_without_ranking_uses_keywords_in_text_order() -> None:
+    assert detect_needs("Ik heb een pgb, maar ik wil bezwaar maken tegen het besluit", []) == ["pgb", "bezwaar_klacht"]
+    assert detect_needs("", []) == []
+    assert detect_needs("hallo", [("greet", 0.99)]) == []
+
+
+def test_keyword_topics_typo_tolerant() -> None:
+    assert "schulden_geldzorgen" in keyword_topics("ik heb schuldn en een deurwaarder aan de deur")
+    assert "hulpmiddelen_woningaanpassing" in keyword_topics("Scootmobiel kapot")
+    assert "mantelzorg" in keyword_topics("ik ben mantelzorgster")
+
+
+# ----------------------------------------------------------------------------- handoff and label
+
+def test_handoff_expected() -> None:
+    simple = Complexity(False, ())
+    assert handoff_expected("huishoudelijke_hulp", True, simple)
+    assert handoff_expected("schulden_geldzorgen", False, Complexity(True, ("schulden en zorg tegelijk",)))
+    assert handoff_expected("request_human", False, simple)
+    assert not handoff_expected("huishoudelijke_hulp", False, simple)
+    assert not handoff_expected(None, False, simple)
+
+
+def test_first_ladder_label() -> None:
+    assert first_ladder_label("ik wil niet meer leven", "psychische_problemen_crisis", FULL) == "urgent"
+    assert first_ladder_label("hij slaat me, hoe vraag ik huishoudelijke hulp aan", "huishoudelijke_hulp", FULL) == "urgent"
+    assert first_ladder_label("paspoort verlengen", "out_of_scope_municipal", FULL) is None
+    assert first_ladder_label("iets", "greet", FULL) is None
+    assert first_ladder_label("iets", None, FULL) is None
+    assert first_ladder_label("ik heb hulp nodig", "huishoudelijke_hulp", None) is None
+    assert first_ladder_label("Hoe vraag ik een traplift aan?", "hulpmiddelen_woningaanpassing", FULL) == "sociaal_loket"
+    assert first_ladder_label("mijn kinderen kunnen niet helpen", "huishoudelijke_hulp", FULL) == "voorliggend_veld"
+    assert first_ladder_label("ik kan het schoonmaken niet goed meer", "huishoudelijke_hulp", FULL) == "zelf"
+    # NLU combination rule flows through
+    assert first_ladder_label("ik zie geen uitweg", "psychische_problemen_crisis", FULL, confidence=0.8) == "urgent"
+    assert first_ladder_label("ik zie geen uitweg", "psychische_problemen_crisis", FULL, confidence=0.3) == "zelf"
