@@ -15,7 +15,7 @@ from bot.topics import OUT_OF_SCOPE, TOPICS, topic_ranking
 # Below this NLU confidence the catalogue search is asked to confirm or rescue the topic.
 LOW_CONFIDENCE = 0.5
 # A catalogue hit this strong decides the topic even when the NLU did not rank it.
-STRONG_RETRIEVAL = 0.45
+STRONG_RETRIEVAL = 0.35
 # A catalogue hit this strong decides the topic when the NLU ranked that topic in its top 3.
 AGREEING_RETRIEVAL = 0.2
 # Below this NLU confidence, without a rescue, the assistant asks instead of answering.
@@ -69,7 +69,8 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
         elif confidence < CLARIFY_BELOW:
             clarify = True
     safety = detect(text, topic, confidence)
-    needs = [t for t in detect_needs(text, ranking) if t in TOPICS] if ranking else []
+    # The NLU ranks a second need low (one intent per message); a keyword hit in the text counts.
+    needs = [t for t in detect_needs(text, ranking, min_score=0.0) if t in TOPICS] if ranking else []
     if topic and topic not in needs and topic not in OUT_OF_SCOPE:
         needs = [topic] + [t for t in needs if t != topic]
     elif topic in needs:

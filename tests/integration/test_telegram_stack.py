@@ -189,6 +189,7 @@ def test_stop_closes_and_restarts_conversation(
     chat = new_chat()
     say(stack, fake_telegram, chat, "/start")
     replies = say(stack, fake_telegram, chat, "/stop")
-    assert replies[0]["text"] == texts.conversation_closed()
+    assert "gesloten" in replies[0]["text"]
+    assert f"{stack.env['CONSOLE_URL']}/privacy" in replies[0]["text"]
     events = [e["event"] for e in stack.tracker(str(chat))["events"]]
     assert "restart" in events
