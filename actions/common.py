@@ -81,9 +81,18 @@ def user_texts(tracker: Tracker, limit: int = 6) -> List[str]:
 
 
 def episode(tracker: Tracker) -> int:
-    """Id of the current conversation session: one ticket per conversation episode."""
-    started = [e.get("timestamp") for e in tracker.events if e.get("event") == "session_started"]
-    return int(started[-1]) if started and started[-1] else 0
+    """Id of the current episode: one ticket per request for a person.
+
+    An episode starts with the conversation session; each time staff hand the conversation back,
+    a new one begins (the session start in seconds plus the number of hand-backs since).
+    """
+    start, handbacks = 0, 0
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            start, handbacks = int(event.get("timestamp") or 0), 0
+        elif event.get("event") == "action" and event.get("name") == "action_takeover_end":
+            handbacks += 1
+    return start + handbacks
 
 
 # Channels that can push a staff message to the resident; anything else is answered over REST.

@@ -46,7 +46,8 @@ class ActionGreet(Action):
         dispatcher.utter_message(text="Waar kan ik u mee helpen? U mag het in uw eigen woorden "
                                       "vertellen. Liever een mens? Kies 'Spreek een medewerker'.",
                                  buttons=[BUTTON_HUMAN])
-        return []
+        # Kept in a slot so Rasa can name the contact itself if the action server fails later.
+        return [SlotSet("municipality_contact", profile.general_contact)]
 
 
 class ActionCapabilities(Action):

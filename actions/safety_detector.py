@@ -203,6 +203,8 @@ _RULES: Tuple[_Rule, ...] = (
     _Rule("suicide", r"\b(?:ik|hij|zij|ze|je) (?:[a-z]+ ){0,2}dood (?:wil|willen|wilde|wou|zijn wil|te willen)\b"),
     _Rule("suicide", r"\bdoodgaan (?:wil|willen|wilde)\b"),
     _Rule("suicide", r"\bliever dood\b"),
+    _Rule("suicide", r"\bbeter (?:af )?dood\b|\bbeter (?:als|dat) (?:ik|hij|ze|zij) (?:er niet (?:meer )?(?:ben|was|is|zou zijn)|dood (?:ben|was|is))\b"),
+    _Rule("suicide", r"\b(?:zijn|zouden) (?:beter|beter af) (?:af )?zonder (?:mij|me)\b|\bniemand (?:zou|zal) (?:mij|me) missen\b"),
     _Rule("suicide", r"\b(?:was|ware|wou|wilde) (?:ik|hij|zij|ze) (?:maar )?dood\b"),
     _Rule("suicide", r"\bwou dat (?:ik|hij|ze|zij) dood (?:was|ging|waren)\b"),
     _Rule("suicide", r"\bdoodsgedachten\b|\bdoodswens\w*\b|\bdood wens\w*"),

@@ -12,6 +12,7 @@ the tracker store instead, so it survives a server restart.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
@@ -19,8 +20,10 @@ from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import (ACTION_LISTEN_NAME, IS_EXTERNAL, USER_INTENT_RESTART,
+                                         USER_INTENT_SESSION_START)
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -33,10 +36,16 @@ EXTERNAL_ACTIONS: Dict[str, str] = {
     "EXTERNAL_staff_message": "action_staff_message",
     "EXTERNAL_takeover_end": "action_takeover_end",
 }
+# Static responses Rasa renders itself, so they work when the action server is down or slow.
+SAFETY_FALLBACK = "utter_safety_fallback"
+TECHNICAL_PROBLEM = "utter_technical_problem"
 # After these actions the bot waits for the resident.
 LISTEN_AFTER = frozenset({
     "action_safety", "action_collect_contact", "action_handoff_waiting", *EXTERNAL_ACTIONS.values(),
+    SAFETY_FALLBACK, TECHNICAL_PROBLEM,
 })
+# Actions that may legitimately say nothing.
+SILENT_ACTIONS = frozenset({"action_staff_message"})
 
 
 @DefaultV1Recipe.register(
@@ -47,11 +56,13 @@ class ConversationGuardPolicy(Policy):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"priority": 7}
+        return {"priority": 7, "action_timeout": 10}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  execution_context: ExecutionContext, featurizer: Any = None) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
+        limit_action_timeout(float(os.environ.get("ACTION_TIMEOUT_SECONDS")
+                                   or config.get("action_timeout", 10)))
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
               **kwargs: Any) -> Resource:
@@ -69,6 +80,10 @@ class ConversationGuardPolicy(Policy):
     def decide(tracker: DialogueStateTracker) -> Optional[str]:
         """The action to force this turn, or None to let the other policies decide."""
         last = tracker.latest_action_name
+        if _detect_failures() and _failed_silently(tracker, last):
+            # The action server did not answer (down, slow, or an error): Rasa logged the action
+            # without its events. Say so calmly; safety gets the verified help lines regardless.
+            return SAFETY_FALLBACK if last == "action_safety" else TECHNICAL_PROBLEM
         if last in LISTEN_AFTER:
             return ACTION_LISTEN_NAME
         if last != ACTION_LISTEN_NAME:
@@ -78,7 +93,14 @@ class ConversationGuardPolicy(Policy):
             return None
         intent = (message.intent or {}).get("name")
         if intent in EXTERNAL_ACTIONS:
-            return EXTERNAL_ACTIONS[intent]
+            # Only Rasa's trigger_intent API (used by the console) may speak for staff; a resident
+            # typing "/EXTERNAL_staff_message{...}" is ignored. (The NLU cannot predict these
+            # intents: they have no examples, so typed payloads are the only way in.)
+            typed = (message.text or "").startswith("/")
+            is_external = bool((message.metadata or {}).get(IS_EXTERNAL))
+            return EXTERNAL_ACTIONS[intent] if is_external or not typed else ACTION_LISTEN_NAME
+        if intent in (USER_INTENT_RESTART, USER_INTENT_SESSION_START):
+            return None  # a resident can always start over, also during a takeover
         text = message.text or ""
         confidence = float((message.intent or {}).get("confidence") or 0.0)
         if not text.startswith("/") and detect(text, intent, confidence).urgent:
@@ -90,3 +112,36 @@ class ConversationGuardPolicy(Policy):
         if tracker.get_slot("awaiting") == "contact_value" and intent not in ("request_human", "deny"):
             return "action_collect_contact"
         return None
+
+
+def _detect_failures() -> bool:
+    """Off only while `rasa test` replays stories: it logs actions without running them, so every
+    custom action would look as if it had failed."""
+    return os.environ.get("STORY_REPLAY") != "1"
+
+
+def _failed_silently(tracker: DialogueStateTracker, last: Optional[str]) -> bool:
+    """A custom action ran this turn but produced no events at all: it did not really run."""
+    if not last or not last.startswith("action_") or last == ACTION_LISTEN_NAME or last in SILENT_ACTIONS:
+        return False
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            if event.action_name == last:
+                continue
+            return False
+        if isinstance(event, (BotUttered, SlotSet)):
+            return False
+        if isinstance(event, UserUttered):
+            return True
+    return False
+
+
+def limit_action_timeout(seconds: float) -> None:
+    """Rasa waits up to 5 minutes for the action server; a resident should not wait that long.
+
+    Rasa 3.6 has no setting for it, so the module constant it reads at call time is lowered once,
+    when the model (and so this policy) is loaded in the Rasa server.
+    """
+    import rasa.core.actions.action as rasa_action
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = int(seconds)

@@ -112,7 +112,8 @@ class StaffAuth:
         if not token:
             return None
         with self._session() as s:
-            row = s.execute(select(StaffSession, Staff).join(Staff, Staff.id == StaffSession.staff_id)
+            row = s.execute(select(StaffSession, Staff)
+                            .join(Staff, Staff.id == StaffSession.staff_id)
                             .where(StaffSession.id_hash == _hash_token(token),
                                    StaffSession.expires_at > utcnow(),
                                    Staff.active.is_(True))).first()

@@ -36,6 +36,6 @@ class ConsoleConfig:
             session_minutes=_int("CONSOLE_SESSION_MINUTES", 480),
             retention_conversation_days=_int("RETENTION_CONVERSATION_DAYS", 30),
             retention_ticket_days=_int("RETENTION_TICKET_DAYS", 365),
-            # Behind TLS (production) cookies must be Secure; plain-HTTP loopback tests cannot use that.
-            cookie_secure=os.environ.get("CONSOLE_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+            # Behind TLS (production) cookies must be Secure; plain-HTTP loopback tests can't.
+            cookie_secure=os.environ.get("CONSOLE_COOKIE_SECURE", "").lower() in ("1", "true"),
         )

@@ -25,7 +25,8 @@ LABELS = {
     "preference": {"chat": "Chat", "telefoon": "Telefoon", "email": "E-mail"},
     "outcome": OUTCOME_LABELS,
     "topic": {
-        "huishoudelijke_hulp": "Huishoudelijke hulp", "begeleiding_dagbesteding": "Begeleiding en dagbesteding",
+        "huishoudelijke_hulp": "Huishoudelijke hulp",
+        "begeleiding_dagbesteding": "Begeleiding en dagbesteding",
         "hulpmiddelen_woningaanpassing": "Hulpmiddelen en woningaanpassing", "vervoer": "Vervoer",
         "mantelzorg": "Mantelzorg", "jeugdhulp_opvoeden": "Jeugdhulp en opvoeden",
         "bijstand_uitkering": "Bijstand en uitkering", "werk_reintegratie": "Werk en re-integratie",
@@ -38,7 +39,8 @@ LABELS = {
         "eigen_bijdrage_kosten": "Eigen bijdrage en kosten", "pgb": "Pgb (persoonsgebonden budget)",
         "bezwaar_klacht": "Bezwaar en klacht", "clientondersteuning": "Cliëntondersteuning",
         "sociaal_loket_contact": "Contact met het Sociaal Loket",
-        "out_of_scope_municipal": "Andere gemeentelijke vraag", "out_of_scope_other": "Andere vraag",
+        "out_of_scope_municipal": "Andere gemeentelijke vraag",
+        "out_of_scope_other": "Andere vraag",
     },
 }
 

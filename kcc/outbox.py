@@ -49,7 +49,8 @@ class Outbox:
             return list(s.execute(select(OutboxItem).where(OutboxItem.delivered_at.is_(None))
                                   .order_by(OutboxItem.id)).scalars())
 
-    async def deliver_pending(self, now: Optional[datetime] = None, limit: int = 20) -> DeliveryReport:
+    async def deliver_pending(self, now: Optional[datetime] = None,
+                              limit: int = 20) -> DeliveryReport:
         """Try every due, undelivered item once."""
         now = now or utcnow()
         report = DeliveryReport()

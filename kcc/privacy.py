@@ -46,14 +46,17 @@ def statement(config: ConsoleConfig) -> PrivacyStatement:
         ticket_days=days_t,
         stored=[
             ("Het gesprek met de digitale assistent",
-             f"Uw berichten en de antwoorden. Wij bewaren dit {days_c} dagen. Daarna wissen wij het."),
+             f"Uw berichten en de antwoorden. Wij bewaren dit {days_c} dagen. "
+             "Daarna wissen wij het."),
             ("Een verzoek om contact met een medewerker",
-             "Het onderwerp, een korte samenvatting van uw vraag, het kanaal en hoe dringend het is. "
+             "Het onderwerp, een korte samenvatting van uw vraag, het kanaal en hoe dringend "
+             "het is. "
              f"Wij bewaren dit {days_t} dagen. Zo kunnen wij uw vraag afhandelen en laten zien wat "
              "wij gedaan hebben."),
             ("Uw telefoonnummer of e-mailadres",
-             "Alleen als u daar zelf toestemming voor geeft. Wij gebruiken het alleen om u terug te "
-             f"bellen of te mailen over deze vraag. Het hoort bij het contactverzoek ({days_t} dagen)."),
+             "Alleen als u daar zelf toestemming voor geeft. Wij gebruiken het alleen om u "
+             "terug te bellen of te mailen over deze vraag. Het hoort bij het contactverzoek "
+             f"({days_t} dagen)."),
             ("Wie een gesprek heeft ingezien",
              "Wij leggen vast welke medewerker een gesprek heeft bekeken en wanneer. "
              f"Dat bewaren wij ook {days_t} dagen."),

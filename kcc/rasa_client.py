@@ -91,8 +91,8 @@ def transcript(tracker: Dict[str, Any]) -> List[Line]:
             lines.append(Line("resident", text, _time(event)))
         elif kind == "bot":
             agent = (event.get("metadata") or {}).get("agent")
-            buttons = [str(b.get("title", "")) for b in (event.get("data") or {}).get("buttons") or []
-                       if isinstance(b, dict)]
+            raw_buttons = (event.get("data") or {}).get("buttons") or []
+            buttons = [str(b.get("title", "")) for b in raw_buttons if isinstance(b, dict)]
             if text or buttons:
                 lines.append(Line("staff" if agent else "bot", text, _time(event), agent, buttons))
     return lines

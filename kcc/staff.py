@@ -1,4 +1,6 @@
-"""Create console accounts: `python -m kcc.staff create --username anna [--name "Anna"] [--password-stdin]`.
+"""Create console accounts.
+
+    python -m kcc.staff create --username anna [--name "Anna"] [--password-stdin]
 
 Without --password-stdin the password is asked twice with getpass (never echoed, never in shell
 history); with it, the first line of stdin is used (for scripts and tests).
@@ -23,12 +25,14 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kcc.staff", description="KCC-medewerkers beheren")
+    parser = argparse.ArgumentParser(prog="python -m kcc.staff",
+                                     description="KCC-medewerkers beheren")
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("create", help="maak een account voor de console")
     create.add_argument("--username", help="inlognaam (wordt gevraagd als die ontbreekt)")
     create.add_argument("--name", help="naam die de inwoner ziet, bijvoorbeeld 'Anna'")
-    create.add_argument("--password-stdin", action="store_true", help="lees het wachtwoord van stdin")
+    create.add_argument("--password-stdin", action="store_true",
+                        help="lees het wachtwoord van stdin")
     args = parser.parse_args(argv)
 
     try:

@@ -17,7 +17,8 @@ from typing import Any, Dict, List, Optional
 import yaml
 from aiohttp import web
 
-# Copy of open-klant 2.18 src/openklant/components/klantinteracties/openapi.yaml (API 0.9.0, EUPL-1.2)
+# Copy of open-klant 2.18 src/openklant/components/klantinteracties/openapi.yaml
+# (Klantinteracties API 0.9.0, EUPL-1.2), so the tests run from a fresh clone.
 OAS_PATH = Path(__file__).resolve().parent / "openapi" / "klantinteracties-0.9.0.yaml"
 API_BASE = "/klantinteracties/api/v1"
 
@@ -95,7 +96,8 @@ class FakeRasa:
         self.say(cid, "user", f"EXTERNAL: {name}")
         entities = body.get("entities") or {}
         if name == "EXTERNAL_staff_message":
-            self.say(cid, "bot", entities.get("staff_text", ""), metadata={"agent": entities.get("agent")})
+            self.say(cid, "bot", entities.get("staff_text", ""),
+                     metadata={"agent": entities.get("agent")})
         return web.json_response({"tracker": {"sender_id": cid}, "messages": []})
 
     async def _tracker(self, request: web.Request) -> web.Response:
@@ -215,6 +217,7 @@ class FakeOpenKlant:
             self.rejected.append({"resource": resource, "body": body, "errors": errors})
             return web.json_response({"invalidParams": errors}, status=400)
         new_uuid = str(uuid.uuid4())
-        record = {**body, "uuid": new_uuid, "url": f"http://{request.host}{API_BASE}/{resource}/{new_uuid}"}
+        url = f"http://{request.host}{API_BASE}/{resource}/{new_uuid}"
+        record = {**body, "uuid": new_uuid, "url": url}
         self.created.setdefault(resource, []).append(record)
         return web.json_response(record, status=201)

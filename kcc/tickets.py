@@ -1,4 +1,4 @@
-"""Tickets: the contact centre's work items, stored in SQL first (the contract in /tmp/contracts.md).
+"""Tickets: the contact centre's work items, stored in SQL first (the shared Tickets API).
 
 Why every state change is one conditional UPDATE: several staff members and processes act at the
 same time. `UPDATE ... WHERE status='open'` lets the database pick exactly one winner of a claim,
@@ -167,7 +167,8 @@ class TicketStore:
     def fingerprint(self) -> str:
         """Changes whenever any ticket is created or changes state (drives the live queue)."""
         with self.session() as s:
-            count, latest = s.execute(select(func.count(Ticket.id), func.max(Ticket.updated_at))).one()
+            count, latest = s.execute(
+                select(func.count(Ticket.id), func.max(Ticket.updated_at))).one()
         return f"{count}:{latest}"
 
     # -- state changes --------------------------------------------------------------------

@@ -91,7 +91,8 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login_submit(request: web.Request) -> web.Response:
     form = await request.post()
-    check_token(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf_token"))  # type: ignore[arg-type]
+    given = form.get("csrf_token")
+    check_token(request.cookies.get(LOGIN_CSRF_COOKIE), given if isinstance(given, str) else None)
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))
     services = _services(request)
@@ -299,16 +300,15 @@ async def answered(request: web.Request) -> web.Response:
     raise _done(ticket, "answered")
 
 
-async def _finish(request: web.Request, outcome: Optional[str]) -> web.Response:
-    """Hand back (outcome None) or close with an outcome; tells Rasa first for live tickets."""
+async def _finish(request: web.Request, closing: bool) -> web.Response:
+    """Hand back to the assistant, or close with an outcome; tells Rasa first for live tickets."""
     login = require_page_login(request)
     form = await csrf_form(request, login)
     services = _services(request)
     ticket = _load(request)
-    if outcome is not None:
-        outcome = str(form.get("outcome", ""))
-        if outcome not in OUTCOMES:
-            return await ticket_page(request, "Kies een uitkomst.", status=400)
+    outcome = str(form.get("outcome", "")) if closing else None
+    if closing and outcome not in OUTCOMES:
+        return await ticket_page(request, "Kies een uitkomst.", status=400)
     problem = _own_active(ticket, login)
     if problem is not None:
         return await ticket_page(request, problem, status=409)
@@ -316,30 +316,30 @@ async def _finish(request: web.Request, outcome: Optional[str]) -> web.Response:
         try:
             await services.rasa.trigger(ticket.conversation_id, "EXTERNAL_takeover_end",
                                         {"agent": login.name,
-                                         "outcome": "resume" if outcome is None else "closed"},
+                                         "outcome": "closed" if closing else "resume"},
                                         ticket.channel)
         except RasaError as exc:
             log.warning("takeover end for ticket %s failed: %s", ticket.id, exc)
             return await ticket_page(request, RASA_DOWN, status=502)
     try:
-        if outcome is None:
-            services.store.hand_back(ticket.id, login.username)
-        else:
+        if outcome is not None:
             services.store.close(ticket.id, login.username, outcome)
+        else:
+            services.store.hand_back(ticket.id, login.username)
     except TicketError as exc:
         return await ticket_page(request, exc.message, status=409)
-    services.audit.record(login.username, "teruggegeven" if outcome is None else "afgesloten",
+    services.audit.record(login.username, "afgesloten" if closing else "teruggegeven",
                           ticket.conversation_id, ticket.id, outcome)
     services.watcher.notify()
-    raise _done(ticket, "handed_back" if outcome is None else "closed")
+    raise _done(ticket, "closed" if closing else "handed_back")
 
 
 async def hand_back(request: web.Request) -> web.Response:
-    return await _finish(request, None)
+    return await _finish(request, closing=False)
 
 
 async def close(request: web.Request) -> web.Response:
-    return await _finish(request, "")
+    return await _finish(request, closing=True)
 
 
 def add_routes(app: web.Application) -> None:

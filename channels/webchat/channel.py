@@ -33,6 +33,7 @@ from channels.webchat.messages import to_widget
 
 logger = logging.getLogger(__name__)
 
+BLUEPRINT = "webchat_webhook"
 STATIC_DIR = Path(__file__).parent / "static"
 KEEPALIVE_SECONDS = 15.0
 STREAM_SECONDS = 300.0  # streams end now and then; EventSource reconnects (friendly to proxies)
@@ -100,8 +101,6 @@ class WebchatInput(InputChannel):
             setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
             headers = guards.cors_headers(request.headers.get("origin"), self.allowed_origins)
             headers["X-Content-Type-Options"] = "nosniff"
-            if request.method == "OPTIONS":
-                return empty(headers=headers)
             try:
                 response = await handler(request, *args, **kwargs)
             except Refusal as refusal:
@@ -115,10 +114,25 @@ class WebchatInput(InputChannel):
 
         return wrapped
 
+    def _preflight(self, request: Request) -> Optional[HTTPResponse]:
+        """Answer CORS preflights for our routes ourselves (see `blueprint`)."""
+        if request.method != "OPTIONS" or BLUEPRINT not in getattr(request.route, "name", ""):
+            return None
+        setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+        return empty(headers=guards.cors_headers(request.headers.get("origin"),
+                                                 self.allowed_origins))
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = Blueprint("webchat_webhook", __name__)
+        bp = Blueprint(BLUEPRINT, __name__)
         static = _static_files()
         guarded = self._guarded
+
+        @bp.listener("before_server_start")
+        async def answer_own_preflights(app: Any, _loop: Any) -> None:
+            # Rasa's app-wide sanic-cors answers every OPTIONS request from a middleware that it
+            # puts first; with `--cors "*"` it would grant any origin, without --cors none.
+            # Our listener runs after Rasa's, so this middleware ends up before it.
+            app.request_middleware.appendleft(self._preflight)
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

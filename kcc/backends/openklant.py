@@ -54,14 +54,14 @@ class OpenKlantBackend:
                         progress["betrokkene"] = await self._post(
                             http, "betrokkenen", betrokkene_body(progress["klantcontact"]))
                     if "digitaaladres" not in progress:
-                        progress["digitaaladres"] = await self._post(
-                            http, "digitaleadressen", digitaal_adres_body(ticket, progress["betrokkene"]))
+                        body = digitaal_adres_body(ticket, progress["betrokkene"])
+                        progress["digitaaladres"] = await self._post(http, "digitaleadressen", body)
                 if "internetaak" not in progress:
                     progress["internetaak"] = await self._post(
                         http, "internetaken",
                         interne_taak_body(ticket, progress["klantcontact"], self.actor_uuid))
         except aiohttp.ClientError as exc:
-            raise DeliveryError(f"Open Klant niet bereikbaar: {exc.__class__.__name__}: {exc}") from exc
+            raise DeliveryError(f"Open Klant niet bereikbaar: {type(exc).__name__}: {exc}") from exc
         return f"internetaken/{progress['internetaak']}"
 
     async def _post(self, http: aiohttp.ClientSession, resource: str, body: Dict[str, Any]) -> str:

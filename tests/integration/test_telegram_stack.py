@@ -97,7 +97,8 @@ def test_conversation_with_start_question_and_button(
     chat = new_chat()
     say(stack, fake_telegram, chat, "/start")
     start = fake_telegram.wait_for_messages(chat, 2)
-    assert any(texts.privacy_url() in m["text"] or "privacyverklaring" in m["text"] for m in start)
+    notice = f"{stack.env['CONSOLE_URL']}/privacy"
+    assert any("gebruikersnaam" in m["text"] and notice in m["text"] for m in start)
     assert all(m["text"].strip() and looks_dutch(m["text"]) for m in start)
 
     answer = say(
@@ -191,5 +192,6 @@ def test_stop_closes_and_restarts_conversation(
     replies = say(stack, fake_telegram, chat, "/stop")
     assert "gesloten" in replies[0]["text"]
     assert f"{stack.env['CONSOLE_URL']}/privacy" in replies[0]["text"]
-    events = [e["event"] for e in stack.tracker(str(chat))["events"]]
+    url = f"{stack.rasa_url}/conversations/{chat}/tracker?include_events=ALL&token={stack.token}"
+    events = [e["event"] for e in http_json("GET", url)["events"]]
     assert "restart" in events

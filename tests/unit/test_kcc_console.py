@@ -30,7 +30,8 @@ class Console:
         self.client, self.store, self.rasa, self.db_url = client, store, rasa, db_url
 
     def ticket(self, cid: str = "conv-1", **kw) -> int:
-        values = dict(conversation_id=cid, episode=1, channel="webchat", municipality="het-hogeland",
+        values = dict(conversation_id=cid, episode=1, channel="webchat",
+                      municipality="het-hogeland",
                       topic="huishoudelijke_hulp", ladder_rung="sociaal_loket",
                       summary="Inwoner: ik kan mijn huis niet meer schoonmaken.", mode="live")
         values.update(kw)
@@ -106,7 +107,8 @@ async def test_login_logout_and_security_headers(console: Console) -> None:
 
 
 async def test_login_without_csrf_is_forbidden(console: Console) -> None:
-    resp = await console.client.post("/console/login", data={"username": "anna", "password": PASSWORD})
+    resp = await console.client.post("/console/login",
+                                     data={"username": "anna", "password": PASSWORD})
     assert resp.status == 403
     assert "Geen toegang" in await resp.text()
 
@@ -186,7 +188,8 @@ async def test_claim_reply_handback(console: Console) -> None:
     assert console.store.get(tid).status == "claimed"
 
     page = f"/console/tickets/{tid}"
-    resp = await console.post(f"{page}/reply", {"text": "Goedemiddag, ik help u graag."}, csrf_from=page)
+    resp = await console.post(f"{page}/reply", {"text": "Goedemiddag, ik help u graag."},
+                              csrf_from=page)
     assert resp.status == 303
     sent = console.rasa.intents("EXTERNAL_staff_message")[0]["body"]["entities"]
     assert sent == {"agent": "Anna", "staff_text": "Goedemiddag, ik help u graag."}
@@ -208,7 +211,8 @@ async def test_close_with_outcome(console: Console) -> None:
     await console.post(f"/console/tickets/{tid}/claim")
     page = f"/console/tickets/{tid}"
     assert (await console.post(f"{page}/close", {"outcome": ""}, csrf_from=page)).status == 400
-    assert (await console.post(f"{page}/close", {"outcome": "doorverwezen"}, csrf_from=page)).status == 303
+    resp = await console.post(f"{page}/close", {"outcome": "doorverwezen"}, csrf_from=page)
+    assert resp.status == 303
     end = console.rasa.intents("EXTERNAL_takeover_end")[0]["body"]["entities"]
     assert end["outcome"] == "closed"
     assert console.store.get(tid).outcome == "doorverwezen"
@@ -219,7 +223,8 @@ async def test_second_staff_member_cannot_claim_or_reply(console: Console) -> No
     await console.login()
     await console.post(f"/console/tickets/{tid}/claim")
     async with TestClient(TestServer(create_app(ConsoleConfig(
-            database_url=console.db_url, rasa_url=console.client.server.app[SERVICES_KEY].config.rasa_url,
+            database_url=console.db_url,
+            rasa_url=console.client.server.app[SERVICES_KEY].config.rasa_url,
             rasa_token="test-token")), host="127.0.0.1")) as other_client:
         other = Console(other_client, console.store, console.rasa, console.db_url)
         assert await other.login("bert") == 303
@@ -283,7 +288,8 @@ async def test_transcript_is_escaped_filtered_and_audited(console: Console) -> N
     assert "Keuzes: Ja" in html and "Anna (medewerker)" in html
     fragment = await (await console.client.get(f"/console/tickets/{tid}/transcript")).text()
     assert "ik wil een mens" in fragment
-    reads = [e for e in AuditLog(console.db_url).entries("conv-1") if e.action == "transcript_gelezen"]
+    reads = [e for e in AuditLog(console.db_url).entries("conv-1")
+             if e.action == "transcript_gelezen"]
     assert len(reads) == 2 and reads[0].staff == "anna" and reads[0].ticket_id == tid
 
 
@@ -314,7 +320,8 @@ def test_staff_cli_creates_accounts(tmp_path, monkeypatch, capsys) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("DATABASE_URL", db)
     monkeypatch.setattr("sys.stdin", io.StringIO("een lang wachtwoord\n"))
-    assert staff_cli.main(["create", "--username", "Piet", "--name", "Piet", "--password-stdin"]) == 0
+    args = ["create", "--username", "Piet", "--name", "Piet", "--password-stdin"]
+    assert staff_cli.main(args) == 0
     assert "Account aangemaakt: piet" in capsys.readouterr().out
     assert StaffAuth(db).authenticate("piet", "een lang wachtwoord", "127.0.0.1").name == "Piet"
     monkeypatch.setattr("sys.stdin", io.StringIO("een lang wachtwoord\n"))

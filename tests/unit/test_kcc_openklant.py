@@ -57,7 +57,8 @@ def test_oas_checker_finds_missing_and_wrong_fields() -> None:
 async def test_adapter_posts_valid_klantcontact_and_task(openklant, store) -> None:
     fake, url = openklant
     ticket, _ = store.create(callback_draft())
-    backend = OpenKlantBackend(base_url=url, token=fake.token, actor_uuid="7c3f0c36-0000-4000-8000-000000000001")
+    actor = "7c3f0c36-0000-4000-8000-000000000001"
+    backend = OpenKlantBackend(base_url=url, token=fake.token, actor_uuid=actor)
     progress: dict = {}
     ref = await backend.deliver(ticket, progress)
 
@@ -73,7 +74,7 @@ async def test_adapter_posts_valid_klantcontact_and_task(openklant, store) -> No
     taak = fake.created["internetaken"][0]
     assert taak["gevraagdeHandeling"] == "Terugbellen" and taak["status"] == "te_verwerken"
     assert taak["aanleidinggevendKlantcontact"] == {"uuid": kc["uuid"]}
-    assert taak["toegewezenAanActoren"] == [{"uuid": "7c3f0c36-0000-4000-8000-000000000001"}]
+    assert taak["toegewezenAanActoren"] == [{"uuid": actor}]
     assert ref == f"internetaken/{taak['uuid']}"
 
 
@@ -113,7 +114,8 @@ async def test_outbox_retries_with_backoff_then_delivers_exactly_once(openklant,
 
     assert len(fake.created["klantcontacten"]) == 1  # resumed, not repeated
     assert len(fake.created["internetaken"]) == 1
-    assert store.get(ticket.id).external_ref == f"internetaken/{fake.created['internetaken'][0]['uuid']}"
+    task_uuid = fake.created["internetaken"][0]["uuid"]
+    assert store.get(ticket.id).external_ref == f"internetaken/{task_uuid}"
 
 
 async def test_outbox_survives_connection_refused(store) -> None:
