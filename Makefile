@@ -11,7 +11,7 @@ TRAIN_INPUTS := config.yml $(shell find bot/domain bot/data nlu/data -name '*.ym
 KNOWLEDGE_INPUTS := $(shell find knowledge/content -name '*.yml' 2>/dev/null)
 QUESTIONS ?= tests/data/questions.yml
 
-.PHONY: setup run test train chat eval bench browser knowledge staff-user telegram-webhook purge validate
+.PHONY: setup run test train chat eval bench browser knowledge kb-eval nlu-compare staff-user telegram-webhook purge validate
 
 setup:
 	@bash scripts/setup.sh
@@ -46,6 +46,12 @@ test: train knowledge browser validate
 
 eval: train knowledge
 	$(PY) -m bot.evaluate $(QUESTIONS)
+
+kb-eval: knowledge
+	$(PY) -m knowledge eval-retrieval
+
+nlu-compare: setup
+	$(PY) -m nlu.compare
 
 bench: train knowledge
 	$(PY) -m bench

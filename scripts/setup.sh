@@ -41,4 +41,5 @@ if [ ! -f "$STAMP" ]; then
 fi
 
 export RASA_TELEMETRY_ENABLED=false
+export TF_CPP_MIN_LOG_LEVEL=2
 "$VENV/bin/python" -m nlu.spacy_nl ensure var/spacy_nl

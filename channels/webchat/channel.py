@@ -107,7 +107,7 @@ class WebchatInput(InputChannel):
                 return refusal.response(headers)
             except Exception:  # noqa: BLE001 - the resident gets a Dutch sentence, the log the rest
                 logger.exception("webchat: request failed")
-                return Refusal("server_error").response(headers)
+                return None if request.responded else Refusal("server_error").response(headers)
             if response is not None:  # a stream has already sent its headers
                 response.headers.update(headers)
             return response

@@ -19,7 +19,7 @@ from typing import Any, Deque, Dict, Iterator, List, Optional, Set, Tuple
 Event = Tuple[int, Dict[str, Any]]
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: kept in a set
 class Subscription:
     """One open stream: what it missed (backlog) and a queue for what comes next."""
 

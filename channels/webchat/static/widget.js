@@ -1,0 +1,399 @@
+/*
+ * Chat widget for the municipal digital assistant (Rasa channel "webchat").
+ * Embed with one tag:
+ *   <script src="https://chat.example.nl/webhooks/webchat/widget.js"
+ *           data-municipality="het-hogeland" data-privacy-url="https://www.example.nl/privacy"
+ *           data-color="#1d4f91" defer></script>
+ * Optional: data-server (defaults to where this file came from), data-municipality-name.
+ *
+ * Rules kept throughout: every message is rendered as text (textContent, never innerHTML);
+ * links only from the `links` field and only http(s); Dutch UI; WCAG 2.1 AA.
+ * Licence: EUPL-1.2.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || window.__gemeenteChat) { return; }
+  window.__gemeenteChat = true;
+
+  var DEFAULT_COLOR = "#1d4f91";
+  var STYLES = ["vendor/utrecht-button.css", "vendor/utrecht-textbox.css",
+    "vendor/utrecht-form-label.css", "vendor/utrecht-link.css",
+    "vendor/utrecht-paragraph.css", "widget.css"];
+  var T = {
+    launcher: "Stel uw vraag",
+    title: "Digitale assistent",
+    intro: "U chat met een digitale assistent. Dat is een computer, geen mens. " +
+      "Wilt u liever een medewerker? Kies dan 'Spreek een medewerker'. " +
+      "Noem in de chat geen BSN of medische gegevens.",
+    close: "Chat sluiten",
+    log: "Gesprek",
+    label: "Uw vraag of bericht",
+    send: "Verstuur",
+    human: "Spreek een medewerker",
+    privacy: "Privacy",
+    newWindow: "(opent in nieuw venster)",
+    restart: "Nieuw gesprek",
+    restartConfirm: "Wilt u een nieuw gesprek beginnen? Het oude gesprek ziet u dan niet meer.",
+    typing: "De assistent schrijft een antwoord",
+    you: "U:",
+    bot: "Digitale assistent:",
+    staff: " (medewerker)",
+    links: "Meer informatie:",
+    unread: "nieuw bericht",
+    offline: "Er is nu geen verbinding. Probeer het zo opnieuw.",
+    failed: "Uw bericht is niet verstuurd. Probeer het opnieuw."
+  };
+
+  // ---- configuration ------------------------------------------------------------------
+  function readConfig(tag) {
+    var server = (tag.getAttribute("data-server") || new URL(tag.src, location.href).origin)
+      .replace(/\/+$/, "");
+    var slug = (tag.getAttribute("data-municipality") || "gemeente").toLowerCase();
+    var name = tag.getAttribute("data-municipality-name") || slug.split("-").map(function (w) {
+      return w.charAt(0).toUpperCase() + w.slice(1);
+    }).join(" ");
+    return {
+      base: server + "/webhooks/webchat/",
+      slug: slug,
+      name: "Gemeente " + name,
+      privacyUrl: safeUrl(tag.getAttribute("data-privacy-url")),
+      color: /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(tag.getAttribute("data-color") || "")
+        ? tag.getAttribute("data-color") : DEFAULT_COLOR
+    };
+  }
+
+  function safeUrl(value) {
+    try {
+      var url = new URL(String(value || ""), location.href);
+      return (url.protocol === "https:" || url.protocol === "http:") ? url.href : null;
+    } catch (e) { return null; }
+  }
+
+  // ---- colour: keep text contrast at 4.5:1 whatever colour a municipality picks -----------
+  function luminance(hex) {
+    var h = hex.replace("#", "");
+    if (h.length === 3) { h = h.replace(/(.)/g, "$1$1"); }
+    var rgb = [0, 2, 4].map(function (i) {
+      var c = parseInt(h.substr(i, 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+  }
+
+  function contrast(a, b) {
+    var la = luminance(a), lb = luminance(b);
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+
+  function applyColour(root, color) {
+    var onBrand = contrast(color, "#ffffff") >= 4.5 ? "#ffffff" : "#1a1a1a";
+    if (contrast(color, onBrand) < 4.5) { color = DEFAULT_COLOR; onBrand = "#ffffff"; }
+    root.style.setProperty("--gca-brand", color);
+    root.style.setProperty("--gca-on-brand", onBrand);
+    // Brand colour as text on white only where it is dark enough.
+    root.style.setProperty("--gca-accent", contrast(color, "#ffffff") >= 4.5 ? color : "#1a1a1a");
+  }
+
+  // ---- tiny DOM helper: text only, attributes via setAttribute --------------------------
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function loadStyles(base) {
+    STYLES.forEach(function (file) {
+      var href = base + file;
+      if (!document.querySelector('link[href="' + href + '"]')) {
+        document.head.appendChild(el("link", { rel: "stylesheet", href: href }));
+      }
+    });
+  }
+
+  // ---- session: a random id in localStorage, so reloads and navigation keep the chat -----
+  function makeStore(slug) {
+    var key = "gemeente-chat:" + slug;
+    var memory = {};
+    function read(area, k) { try { return window[area].getItem(k); } catch (e) { return memory[k] || null; } }
+    function write(area, k, v) {
+      try { if (v === null) { window[area].removeItem(k); } else { window[area].setItem(k, v); } }
+      catch (e) { memory[k] = v; }
+    }
+    return {
+      session: function () {
+        var id = read("localStorage", key);
+        return /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id || "") ? id : null;
+      },
+      newSession: function () { var id = uuid4(); write("localStorage", key, id); return id; },
+      forget: function () { write("localStorage", key, null); },
+      wasOpen: function () { return read("sessionStorage", key + ":open") === "1"; },
+      setOpen: function (open) { write("sessionStorage", key + ":open", open ? "1" : null); }
+    };
+  }
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  // ---- the user interface ----------------------------------------------------------------
+  function buildUi(cfg) {
+    var ui = {};
+    ui.root = el("div", { "class": "gca-root gca-theme", lang: "nl" });
+    applyColour(ui.root, cfg.color);
+
+    ui.launcher = el("button", { type: "button", "class": "gca-launcher utrecht-button utrecht-button--primary-action",
+      "aria-expanded": "false", "aria-controls": "gca-panel" });
+    ui.launcher.appendChild(chatIcon());
+    ui.launcher.appendChild(el("span", {}, T.launcher));
+    ui.badge = el("span", { "class": "gca-badge", hidden: "" });
+    ui.launcher.appendChild(ui.badge);
+
+    ui.panel = el("section", { id: "gca-panel", "class": "gca-panel", role: "dialog",
+      "aria-labelledby": "gca-title", hidden: "" });
+    var header = el("div", { "class": "gca-header" });
+    var titles = el("div", { "class": "gca-titles" });
+    titles.appendChild(el("h2", { id: "gca-title", "class": "gca-title" }, T.title));
+    titles.appendChild(el("p", { "class": "gca-subtitle" }, cfg.name));
+    header.appendChild(titles);
+    ui.close = el("button", { type: "button", "class": "gca-close utrecht-button", "aria-label": T.close });
+    ui.close.appendChild(el("span", { "aria-hidden": "true" }, "\u00d7"));
+    header.appendChild(ui.close);
+    ui.panel.appendChild(header);
+
+    ui.panel.appendChild(el("p", { "class": "gca-intro utrecht-paragraph" }, T.intro));
+    ui.log = el("div", { "class": "gca-log", role: "log", "aria-live": "polite",
+      "aria-label": T.log, tabindex: "0" });
+    ui.panel.appendChild(ui.log);
+    ui.typing = el("p", { "class": "gca-typing", hidden: "" });
+    ui.typing.appendChild(el("span", { "class": "gca-dots", "aria-hidden": "true" }));
+    ui.typing.appendChild(el("span", {}, T.typing));
+    ui.panel.appendChild(ui.typing);
+    ui.error = el("p", { "class": "gca-error", role: "alert" });
+    ui.panel.appendChild(ui.error);
+
+    ui.form = el("form", { "class": "gca-form", novalidate: "" });
+    ui.form.appendChild(el("label", { "for": "gca-input", "class": "utrecht-form-label" }, T.label));
+    var row = el("div", { "class": "gca-row" });
+    ui.input = el("input", { id: "gca-input", type: "text", "class": "utrecht-textbox gca-input",
+      maxlength: "2000", autocomplete: "off", enterkeyhint: "send" });
+    row.appendChild(ui.input);
+    row.appendChild(el("button", { type: "submit", "class": "utrecht-button utrecht-button--primary-action" }, T.send));
+    ui.form.appendChild(row);
+    ui.panel.appendChild(ui.form);
+
+    var footer = el("div", { "class": "gca-footer" });
+    ui.human = el("button", { type: "button", "class": "utrecht-button utrecht-button--secondary-action" }, T.human);
+    footer.appendChild(ui.human);
+    if (cfg.privacyUrl) {
+      var privacy = el("a", { "class": "utrecht-link", href: cfg.privacyUrl, target: "_blank", rel: "noopener noreferrer" }, T.privacy);
+      privacy.appendChild(el("span", { "class": "gca-sr" }, " " + T.newWindow));
+      footer.appendChild(privacy);
+    }
+    ui.restart = el("button", { type: "button", "class": "gca-restart utrecht-button utrecht-button--subtle" }, T.restart);
+    footer.appendChild(ui.restart);
+    ui.panel.appendChild(footer);
+
+    ui.root.appendChild(ui.launcher);
+    ui.root.appendChild(ui.panel);
+    return ui;
+  }
+
+  function chatIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "gca-icon");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M4 4h16a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H9l-4.5 3.5V17H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1z");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  // ---- rendering: one message -------------------------------------------------------------
+  function renderMessage(ui, message, sender, onChoice) {
+    var staff = sender === "bot" && message.agent;
+    var item = el("div", { "class": "gca-msg gca-msg--" + (staff ? "staff" : sender) });
+    if (staff) {
+      item.appendChild(el("p", { "class": "gca-msg__who" }, message.agent + T.staff));
+    } else {
+      item.appendChild(el("span", { "class": "gca-sr" }, sender === "user" ? T.you : T.bot));
+    }
+    if (message.text) { item.appendChild(el("p", { "class": "gca-msg__text" }, message.text)); }
+    var links = (message.links || []).filter(function (l) { return l && safeUrl(l.url) && /^https?:/i.test(l.url); });
+    if (links.length) {
+      item.appendChild(el("p", { "class": "gca-sr" }, T.links));
+      var list = el("ul", { "class": "gca-links" });
+      links.forEach(function (l) {
+        var li = el("li");
+        var a = el("a", { "class": "utrecht-link", href: safeUrl(l.url), target: "_blank", rel: "noopener noreferrer" }, l.title || l.url);
+        a.appendChild(el("span", { "class": "gca-sr" }, " " + T.newWindow));
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      item.appendChild(list);
+    }
+    if (message.buttons && message.buttons.length) {
+      var group = el("div", { "class": "gca-choices", role: "group", "aria-label": "Keuzes" });
+      message.buttons.forEach(function (b) {
+        var btn = el("button", { type: "button", "class": "utrecht-button utrecht-button--secondary-action" }, b.title);
+        btn.addEventListener("click", function () { onChoice(String(b.payload), String(b.title)); });
+        group.appendChild(btn);
+      });
+      item.appendChild(group);
+    }
+    ui.log.appendChild(item);
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  // ---- the conversation ----------------------------------------------------------------
+  function start() {
+    var cfg = readConfig(script);
+    var store = makeStore(cfg.slug);
+    loadStyles(cfg.base);
+    var ui = buildUi(cfg);
+    document.body.appendChild(ui.root);
+
+    var sessionId = store.session();
+    var events = null;
+    var lastEventId = null;
+    var pending = 0;
+    var queue = Promise.resolve();
+    var unread = 0;
+
+    function isOpen() { return !ui.panel.hasAttribute("hidden"); }
+
+    function setTyping(delta) {
+      pending += delta;
+      if (pending > 0) { ui.typing.removeAttribute("hidden"); } else { ui.typing.setAttribute("hidden", ""); }
+    }
+
+    function showError(text) { ui.error.textContent = text || ""; }
+
+    function say(message, sender) { renderMessage(ui, message, sender, choose); }
+
+    function send(text, label, silent) {
+      if (!sessionId) { sessionId = store.newSession(); openStream(null); }
+      if (!silent) { say({ text: label || text }, "user"); }
+      showError("");
+      setTyping(1);
+      var body = { session_id: sessionId, text: text };
+      if (label) { body.label = label; }
+      // One after the other, so the replies keep the order of the questions.
+      queue = queue.then(function () {
+        return fetch(cfg.base + "message", {
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+        }).then(function (resp) {
+          return resp.json().catch(function () { return {}; }).then(function (data) {
+            if (!resp.ok) { showError(data.message || T.failed); return; }
+            (Array.isArray(data) ? data : []).forEach(function (m) { say(m, "bot"); });
+          });
+        }).catch(function () { showError(T.offline); })
+          .then(function () { setTyping(-1); });
+      });
+    }
+
+    function choose(payload, title) { send(payload, title, false); }
+
+    function loadHistory() {
+      return fetch(cfg.base + "history?session_id=" + encodeURIComponent(sessionId))
+        .then(function (resp) { return resp.ok ? resp.json() : { messages: [], cursor: null }; })
+        .then(function (data) {
+          // Old messages are not read out again: only new ones go to the live region.
+          ui.log.setAttribute("aria-live", "off");
+          (data.messages || []).forEach(function (m) { say(m, m.sender === "user" ? "user" : "bot"); });
+          ui.log.setAttribute("aria-live", "polite");
+          return data.cursor || null;
+        })
+        .catch(function () { return null; });
+    }
+
+    function openStream(cursor) {
+      if (events) { events.close(); }
+      var url = cfg.base + "events?session_id=" + encodeURIComponent(sessionId);
+      if (lastEventId || cursor) { url += "&after=" + encodeURIComponent(lastEventId || cursor); }
+      events = new EventSource(url);
+      events.onmessage = function (e) {
+        lastEventId = e.lastEventId || lastEventId;
+        var message;
+        try { message = JSON.parse(e.data); } catch (err) { return; }
+        say(message, "bot");
+        if (!isOpen()) {
+          unread += 1;
+          ui.badge.textContent = unread + " " + T.unread;
+          ui.badge.removeAttribute("hidden");
+        }
+      };
+      events.onerror = function () {
+        // The browser retries by itself unless the server refused; then we retry later.
+        if (events.readyState === EventSource.CLOSED) {
+          setTimeout(function () { if (sessionId) { openStream(null); } }, 5000);
+        }
+      };
+    }
+
+    function open(focus) {
+      ui.panel.removeAttribute("hidden");
+      ui.launcher.setAttribute("hidden", "");
+      ui.launcher.setAttribute("aria-expanded", "true");
+      unread = 0;
+      ui.badge.setAttribute("hidden", "");
+      store.setOpen(true);
+      if (!sessionId) { send("/greet", null, true); }
+      if (focus) { ui.input.focus(); }
+      ui.log.scrollTop = ui.log.scrollHeight;
+    }
+
+    function close() {
+      ui.panel.setAttribute("hidden", "");
+      ui.launcher.removeAttribute("hidden");
+      ui.launcher.setAttribute("aria-expanded", "false");
+      store.setOpen(false);
+      ui.launcher.focus();
+    }
+
+    function restart() {
+      if (!window.confirm(T.restartConfirm)) { return; }
+      if (events) { events.close(); events = null; }
+      store.forget();
+      sessionId = null;
+      lastEventId = null;
+      ui.log.textContent = "";
+      send("/greet", null, true);
+      ui.input.focus();
+    }
+
+    ui.launcher.addEventListener("click", function () { open(true); });
+    ui.close.addEventListener("click", close);
+    ui.panel.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" || e.key === "Esc") { e.preventDefault(); close(); }
+    });
+    ui.form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var text = ui.input.value.trim();
+      if (!text) { showError("Typ eerst uw vraag."); ui.input.focus(); return; }
+      ui.input.value = "";
+      send(text, null, false);
+    });
+    ui.human.addEventListener("click", function () { send("/request_human", T.human, false); });
+    ui.restart.addEventListener("click", restart);
+
+    if (sessionId) { loadHistory().then(openStream); }
+    if (store.wasOpen()) { open(false); }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
