@@ -203,6 +203,9 @@ _RULES: Tuple[_Rule, ...] = (
     _Rule("suicide", r"\b(?:ik|hij|zij|ze|je) (?:[a-z]+ ){0,2}dood (?:wil|willen|wilde|wou|zijn wil|te willen)\b"),
     _Rule("suicide", r"\bdoodgaan (?:wil|willen|wilde)\b"),
     _Rule("suicide", r"\bliever dood\b"),
+    # A farewell message that is not answered is a classic warning sign.
+    _Rule("suicide", r"\bafscheids?(?:brief|bericht|briefje|appje)\b"),
+    _Rule("suicide", r"\b(?:afscheid|afscheidsbericht|afscheidsappje) (?:\w+ ){0,3}(?:en|maar) (?:\w+ ){0,3}(?:neemt niet op|niet op|geen antwoord|onbereikbaar)\b|\bafscheid (?:neemt|nemen|genomen|nam)\b(?= (?:\w+ ){0,8}(?:niet op|neemt niet|geen antwoord|onbereikbaar|pillen))", acute=True),
     _Rule("suicide", r"\bbeter (?:af )?dood\b|\bbeter (?:als|dat) (?:ik|hij|ze|zij) (?:er niet (?:meer )?(?:ben|was|is|zou zijn)|dood (?:ben|was|is))\b"),
     _Rule("suicide", r"\b(?:zijn|zouden) (?:beter|beter af) (?:af )?zonder (?:mij|me)\b|\bniemand (?:zou|zal) (?:mij|me) missen\b"),
     _Rule("suicide", r"\b(?:was|ware|wou|wilde) (?:ik|hij|zij|ze) (?:maar )?dood\b"),
@@ -259,6 +262,12 @@ _RULES: Tuple[_Rule, ...] = (
     _Rule("domestic_violence", r"\b" + _HIT + r" (?:mij|me|ons|haar|hem|mijn moeder|mijn vader)\b(?! (?:niet|nooit) )"),
     _Rule("domestic_violence", r"\b" + _HIT + r" " + _POSS + r" " + _PERSON + r"\b"),
     _Rule("domestic_violence", r"\b" + _HIT + r" (?:hij|zij|ze|die) (?:mij|me|ons|haar|hem|de kinderen|mijn|onze)\b"),
+    # Subordinate clauses put the verb last: "ik denk dat hij haar slaat", "omdat mijn man me slaat".
+    _Rule("domestic_violence", r"\b(?:hij|zij|ze|die|" + _POSS + r" " + _PERSON + r") (?:mij|me|ons|haar|hem|de kinderen|" + _POSS + r" " + _PERSON + r") (?:\w+ ){0,2}(?:" + _HIT + r"|mishandelt|mishandelde|wurgt|wurgde|bedreigt|bedreigde)\b"),
+    # Stalking: being followed, watched or flooded with messages by an (ex-)partner or anyone.
+    _Rule("domestic_violence", r"\bstalk\w*|\bgestalkt\b|\b(?:achtervolgt|volgt) (?:mij|me|haar|ons) (?:overal|steeds|elke dag|de hele dag)\b|\b(?:honderden|tientallen) (?:berichten|appjes|sms|telefoontjes)\b"),
+    # Financial abuse of an older or dependent person ("kleinzoon pakt geld van haar").
+    _Rule("domestic_violence", r"(?:\b(?:pakt|pakte|steelt|stal|neemt|afpakt|afhandig) (?:\w+ ){0,2}(?:geld|pinpas|bankpas|pensioen)\b|\b(?:geld|pinpas|bankpas|pensioen) (?:\w+ ){0,3}(?:pakt|afpakt|steelt|wegneemt|afneemt)\b)(?= (?:\w+ ){0,12}(?:boos|bang|dreigt|agressief|nee zegt|durft|schreeuwt))"),
     _Rule("domestic_violence", r"\b(?:word|wordt|worden|werd|werden|ben|is|zijn|heeft|hebben|had) " + _GAP3 + _HIT_PP + r"\b"),
     _Rule("domestic_violence", r"\b(?:hij|zij|ze|mijn " + _PERSON + r") (?:heeft|had) (?:mij|me|haar|hem|ons) " + _GAP3 + r"(?:geslagen|geschopt|gestompt|geduwd|gewurgd|gebeten|pijn gedaan|opgesloten)\b"),
     _Rule("domestic_violence", r"\b(?:bang|doodsbang|angstig|banger) (?:voor|van) (?:mijn|me|haar|zijn|onze|de) " + _ADULT + r"\b"),
@@ -328,6 +337,8 @@ _RULES: Tuple[_Rule, ...] = (
     _Rule("psychiatric_crisis", r"\bverward\w* " + _GAP3 + r"(?:en |maar )?(?:gevaarlijk|agressief|dreigend)\b|\b(?:gevaarlijk|agressief) (?:en )?verward\b|\bverward persoon\b", acute=True),
     _Rule("psychiatric_crisis", r"\bcrisisdienst\b|\bggz ?crisis\w*|\bacute (?:psychiatri\w*|ggz)\b|\bpsychiatrische crisis\b", acute=True),
     _Rule("psychiatric_crisis", r"\b(?:waanbeelden|wanen|waan)\b(?! van de dag)"),
+    # Paranoid ideas said out loud ("schreeuwt dat de overheid hem volgt", "denkt dat ze hem vergiftigen").
+    _Rule("psychiatric_crisis", r"\b(?:schreeuwt|schreeuwen|roept|roepen|zegt|zeggen|denkt|denken|gelooft|geloven) (?:steeds |de hele tijd |de hele dag |telkens )?dat (?:de overheid|de politie|de buren|iedereen|ze|men|de geheime dienst|de fbi|chips) (?:\w+ ){0,2}(?:volgt|volgen|achtervolgt|achtervolgen|afluistert|afluisteren|bespioneert|bespioneren|vergiftigt|vergiftigen|vermoorden)\b", acute=True),
     _Rule("psychiatric_crisis", r"\b(?:manisch|paranoide) en " + _GAP3 + r"(?:gevaarlijk|agressief|slaapt niet|dreigt)\b", acute=True),
     _Rule("psychiatric_crisis", r"\bbreakdown\b|\bzenuwinstorting\b|\bin een (?:zware |acute |psychische )crisis\b"),
 )

@@ -381,7 +381,33 @@ _ALL_WRONG_RX = (
     r"\balles (?:loopt|gaat) (?:mis|fout|tegelijk mis)\b|\balles tegelijk\b|\bvan alles tegelijk\b|\bweet niet (?:meer )?waar ik (?:moet )?beginnen\b"
     r"|\bgroeit (?:me|mij) boven het hoofd\b|\bboven (?:mijn|het) hoofd\b|\bhet ene na het andere\b|\bchaos\b|\bstort (?:alles )?in\b|\bmijn leven (?:is )?een puinhoop\b"
 )
-_PERSON_RX = r"\b(?:wil|graag|liefst|kan ik) (?:[a-z]+ ){0,3}(?:iemand spreken|met iemand praten|een mens|een medewerker|persoonlijk contact|een echt persoon)\b"
+_PERSON_RX = (
+    r"\b(?:wil|graag|liefst|kan ik) (?:[a-z]+ ){0,3}(?:iemand spreken|met iemand praten|een mens|een medewerker|persoonlijk contact|een echt persoon)\b"
+    r"|\bmet iemand (?:van de gemeente |van het loket |van jullie )?(?:bellen|praten|spreken)\b|\bniet met een (?:robot|computer|bot|chatbot)\b"
+)
+_HOMELESS_NOW_RX = (
+    r"\b(?:geslapen|slaap|sliep|slapen) (?:[a-z]+ ){0,2}(?:in (?:een|de|het|mijn) (?:bushokje|auto|park|portiek|tent|trappenhuis|fietsenstalling)|op straat|buiten|bij (?:een |mijn )?(?:vriend|vriendin|vrienden|kennis|kennissen) op (?:de|de bank|een matras))\b"
+    r"|\beruit gegooid\b|\bop straat gezet\b|\bgeen (?:slaapplek|plek om te slapen|onderdak)\b|\bnergens (?:meer )?(?:om |kan ik )?(?:te )?slapen\b|\bzonder verwarming\b"
+)
+_CARE_LOST_RX = (
+    r"\b(?:die|wie) (?:voor (?:hem|haar|mij|ons) )?zorgde (?:[a-z]+ ){0,3}(?:overleden|opgenomen|weg|gestorven)\b"
+    r"|\bmantelzorger (?:is )?(?:overleden|weggevallen|opgenomen|ziek geworden)\b"
+)
+_ADDICTION_RX = r"\bdrink (?:te veel|veel te veel|teveel)\b|\bverslaaf\w*|\bverslaving\w*|\bgok(?:t|ken|verslaving)?\b|\bdrugs\b|\bdrank\w*|\balcohol\w*"
+_NO_INCOME_RX = r"\bgeen (?:inkomen|uitkering|loon|geld (?:meer )?voor (?:eten|luiers|de huur|boodschappen))\b|\balles kwijt\b"
+_AGGRESSION_WITH_CHILDREN_RX = (
+    r"\b(?:agressief|gewelddadig|dreigend)\b(?= (?:[a-z]+ ){0,12}(?:kind\w*|kleine|baby))"
+    r"|\b(?:kind\w*|kleine kinderen|baby)\b(?= (?:[a-z]+ ){0,12}(?:agressief|gewelddadig|dreigend))"
+)
+# Life domains a message touches; three or more at once is a case for a person.
+_DOMAIN_RX = {
+    "geld": _DEBT_RX + "|" + _NO_INCOME_RX,
+    "zorg": _CARE_RX,
+    "kinderen": _CHILD_RX,
+    "wonen": _EVICTION_RX + "|" + _HOMELESS_NOW_RX + r"|\bcaravan\b|\bhuis kwijt\b",
+    "verslaving": _ADDICTION_RX,
+    "werk": r"\bwerk kwijt\b|\bontslagen\b|\bwerkloos\b|\bbaan kwijt\b",
+}
 
 
 def _has(rx: str, norm: str) -> bool:
@@ -423,6 +449,15 @@ def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
         reasons.append("inwoner zegt dat alles misloopt")
     if _has(_PERSON_RX, norm):
         reasons.append("inwoner wil een persoon spreken")
+    if _has(_HOMELESS_NOW_RX, norm) and "dreigend verlies van woning" not in reasons:
+        reasons.append("inwoner heeft geen slaapplek")
+    if _has(_CARE_LOST_RX, norm):
+        reasons.append("mantelzorg valt weg")
+    if _has(_AGGRESSION_WITH_CHILDREN_RX, norm) and "veiligheid van kinderen" not in reasons:
+        reasons.append("agressie in een gezin met kinderen")
+    domains = [name for name, rx in _DOMAIN_RX.items() if _has(rx, norm)]
+    if len(domains) >= 3 and len(tset) < 3:
+        reasons.append("problemen op " + ", ".join(domains))
     return Complexity(bool(reasons), tuple(reasons))
 
 

@@ -27,8 +27,9 @@ _MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktobe
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
-# 9 digits, optionally grouped as 123.456.789 or 123 456 789.
-BSN = re.compile(r"(?<![\d\w])(\d{3})[. ]?(\d{2})[. ]?(\d{2})[. ]?(\d{2})(?![\d\w])|(?<![\d\w])(\d{9})(?![\d\w])")
+# 9 digits, plain or grouped with dots, spaces or dashes: 123456782, 1234.56.782 (the official
+# notation), 123.456.782, 123 456 782. Only numbers that pass the elfproef are masked.
+BSN = re.compile(r"(?<![\d\w.\-])\d(?:[. \-]?\d){8}(?![\d\w]|[.,\-]\d)")
 # Dutch phone numbers: 06-12345678, 06 1234 5678, +31 6 12345678, 0031612345678, 050-1234567,
 # 0595 123456. Service numbers such as 0800-2000 or 14 0595 are too short to match.
 PHONE = re.compile(
@@ -36,7 +37,8 @@ PHONE = re.compile(
     r"(?:6[ \-]?(?:\d[ \-]?){7}\d|[1-9](?:[ \-]?\d){8})(?![\d\w])"
 )
 BIRTHDATE = re.compile(
-    r"\b(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d{2}|[0-3]?\d\s+(?:" + _MONTHS + r")\.?\s+(?:19|20)\d{2})\b",
+    r"\b(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d{2}|[0-3]?\d\s+(?:" + _MONTHS + r")\.?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}-[01]?\d-[0-3]?\d)\b",
     re.IGNORECASE,
 )
 
@@ -145,10 +147,34 @@ class MaskingLogFilter(logging.Filter):
 
 
 def install_log_masking(loggers: Tuple[str, ...] = ("", "rasa", "rasa_sdk", "sanic", "aiohttp")) -> None:
-    """Attach the masking filter to the root handlers and the noisy library loggers."""
+    """Mask every log record of this process, whichever logger or handler it passes.
+
+    Filters on loggers only see records logged *on* that logger (not those propagated from
+    children), and handlers added later (Rasa and rasa_sdk configure logging after start-up) would
+    miss a handler filter. So the masking runs in the log record factory, which every record
+    passes once, at creation; the logger and handler filters stay as a second line. Idempotent.
+    """
     flt = MaskingLogFilter()
     for name in loggers:
         logger = logging.getLogger(name)
-        logger.addFilter(flt)
+        if not any(isinstance(f, MaskingLogFilter) for f in logger.filters):
+            logger.addFilter(flt)
         for handler in logger.handlers:
-            handler.addFilter(flt)
+            if not any(isinstance(f, MaskingLogFilter) for f in handler.filters):
+                handler.addFilter(flt)
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "masks_personal_data", False):
+        return
+
+    def masking_record_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        flt.filter(record)
+        return record
+
+    masking_record_factory.masks_personal_data = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(masking_record_factory)
+
+
+def log_masking_installed() -> bool:
+    """True when this process masks its log records (checked by tests and health checks)."""
+    return bool(getattr(logging.getLogRecordFactory(), "masks_personal_data", False))

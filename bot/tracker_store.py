@@ -19,7 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine.url import make_url
 
-from bot.masking import mask_event
+from bot.masking import install_log_masking, mask_event
 
 logger = logging.getLogger(__name__)
 DEFAULT_URL = "sqlite:///var/tracker.db"
@@ -30,6 +30,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
                  event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
+        install_log_masking()  # the Rasa server's logs get the same masking as its store
         url = make_url(host or os.environ.get("TRACKER_STORE_URL") or DEFAULT_URL)
         if url.drivername.startswith("sqlite") and url.database:
             os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)

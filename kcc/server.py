@@ -16,6 +16,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.masking import install_log_masking
 from kcc import labels
 from kcc.backends import backend_from_env
 from kcc.config import ConsoleConfig
@@ -131,6 +132,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_masking()
     config = ConsoleConfig.from_env()
     store = TicketStore.from_env()
     backend = backend_from_env()

@@ -309,3 +309,34 @@ def test_first_ladder_label() -> None:
     # NLU combination rule flows through
     assert first_ladder_label("ik zie geen uitweg", "psychische_problemen_crisis", FULL, confidence=0.8) == "urgent"
     assert first_ladder_label("ik zie geen uitweg", "psychische_problemen_crisis", FULL, confidence=0.3) == "zelf"
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("mijn vriend heeft mij eruit gegooid en ik heb vannacht in een bushokje geslapen",
+     "inwoner heeft geen slaapplek"),
+    ("ik wil over mijn pgb met iemand van de gemeente bellen, niet met een robot",
+     "inwoner wil een persoon spreken"),
+    ("mijn vader van 84 woont alleen en vergeet zijn pillen. mijn moeder die voor hem zorgde is "
+     "vorige week overleden", "mantelzorg valt weg"),
+    ("mijn schoonvader gokt al zijn geld weg, woont bij ons in met onze kleine kinderen en wordt "
+     "agressief als we er iets van zeggen", "agressie in een gezin met kinderen"),
+])
+def test_situations_a_desk_worker_would_not_leave_to_a_bot(text, reason):
+    result = assess_complexity(text, keyword_topics(text))
+    assert result.complex and reason in result.reasons
+
+
+def test_three_life_domains_at_once_are_complex():
+    text = ("ik ben na mijn scheiding alles kwijt, mijn huis, mijn werk, en ik drink te veel. "
+            "nu slaap ik bij een vriend op de bank")
+    result = assess_complexity(text, ["werk_reintegratie"])
+    assert result.complex and any(r.startswith("problemen op") for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "ik zoek hulp bij het schoonmaken",
+    "hoe vraag ik bijzondere bijstand aan voor een nieuwe wasmachine",
+    "mijn zoon heeft adhd, kan hij naar een andere school",
+])
+def test_ordinary_single_questions_stay_with_the_assistant(text):
+    assert not assess_complexity(text, keyword_topics(text)).complex

@@ -1,0 +1,132 @@
+"""The `rest` channel (tests, benchmarks, integrations): Rasa's own connector, made strict.
+
+Why a subclass: Rasa's `RestInput` answers a JSON list or an empty body with HTTP 500, takes a
+missing sender as the shared conversation "default", accepts any size of text (a 100 kB message
+keeps the NLU busy for many seconds) and answers HTTP 200 with nothing when the message could not
+be processed (for example when the tracker store is unavailable), so a caller cannot tell that
+nothing was stored. This one checks the request first and answers every refusal or failure with
+a 4xx/5xx JSON body holding a Dutch reason, never a stack trace. The name stays `rest`, so the
+URL (`/webhooks/rest/webhook`) and `output_channel=rest` are unchanged.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
+
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.masking import mask
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 16 * 1024
+MAX_TEXT = 2000
+MAX_SENDER = 128
+
+REASONS: Dict[str, Tuple[int, str]] = {
+    "bad_format": (400, "Het verzoek kon niet worden gelezen. Stuur JSON zoals "
+                        '{"sender": "...", "message": "..."}.'),
+    "bad_sender": (400, "'sender' ontbreekt of is ongeldig. Gebruik een tekst van maximaal "
+                        f"{MAX_SENDER} tekens."),
+    "bad_message": (400, "'message' ontbreekt of is geen tekst."),
+    "empty": (400, "Het bericht is leeg. Typ eerst uw vraag."),
+    "bad_metadata": (400, "'metadata' moet een JSON-object zijn."),
+    "too_long": (413, f"Het bericht is te lang. Gebruik maximaal {MAX_TEXT} tekens."),
+    "too_large": (413, "Het verzoek is te groot."),
+    "unsupported_type": (415, "Stuur het bericht als JSON (Content-Type: application/json)."),
+    "server_error": (503, "Er ging iets mis. Uw bericht is niet verwerkt. Probeer het over een "
+                          "minuut opnieuw of bel de gemeente."),
+}
+
+
+class Refusal(Exception):
+    """A request answered with one of `REASONS` instead of being passed on."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    def response(self) -> HTTPResponse:
+        status, message = REASONS[self.code]
+        return response.json({"error": self.code, "message": message}, status=status)
+
+
+def parse_body(content_type: str, body: bytes) -> Tuple[str, str, Optional[Dict[str, Any]]]:
+    """Sender, text and metadata from a request body, or a `Refusal` saying what is wrong."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind and kind != "application/json" and not kind.endswith("+json"):
+        raise Refusal("unsupported_type")
+    if len(body) > MAX_BODY_BYTES:
+        raise Refusal("too_large")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Refusal("bad_format") from None
+    if not isinstance(data, dict):
+        raise Refusal("bad_format")
+    sender = data.get("sender")
+    if isinstance(sender, int) and not isinstance(sender, bool):
+        sender = str(sender)
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER \
+            or not sender.isprintable():
+        raise Refusal("bad_sender")
+    text = data.get("message")
+    if not isinstance(text, str):
+        raise Refusal("bad_message")
+    if not text.strip():
+        raise Refusal("empty")
+    if len(text) > MAX_TEXT:
+        raise Refusal("too_long")
+    metadata = data.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise Refusal("bad_metadata")
+    return sender, text, metadata
+
+
+class RestInput(RasaRestInput):
+    """Rasa's REST connector with request checks and Dutch refusals (see module docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        bp = Blueprint("custom_webhook_StrictRestInput", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Any:
+            try:
+                sender, text, metadata = parse_body(request.headers.get("content-type", ""),
+                                                    request.body or b"")
+            except Refusal as refusal:
+                return refusal.response()
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(
+                    self.stream_response(on_new_message, text, sender, self.name(), metadata),
+                    content_type="text/event-stream")
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender,
+                                                 input_channel=self.name(), metadata=metadata))
+            except CancelledError:
+                logger.error("rest: message processing was cancelled")
+                return Refusal("server_error").response()
+            except Exception as exc:  # noqa: BLE001 - the caller gets a reason, the log the type
+                # No text and no locals in the log: they may hold personal data.
+                logger.error("rest: message could not be processed: %s: %s", type(exc).__name__,
+                             mask(str(exc))[:300])
+                return Refusal("server_error").response()
+            return response.json(collector.messages)
+
+        return bp
