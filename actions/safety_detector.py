@@ -276,6 +276,7 @@ _RULES: Tuple[_Rule, ...] = (
     _Rule("domestic_violence", r"\b(?:word|wordt|werd|worden) " + _GAP3 + r"bedreigd\b" + _NOT_ADMIN),
     _Rule("domestic_violence", r"\b(?:hoor|horen|hoorde) " + _GAP5 + r"(?:klappen en gillen|gillen om hulp|schreeuwen om hulp|om hulp roepen|om hulp schreeuwen|slaan en schreeuwen)\b"),
     _Rule("domestic_violence", r"\b(?:dreigt|dreigde|dreigen) " + _GAP3 + r"(?:vermoorden|dood te maken|te doden|iets aan te doen|te slaan|af te maken|kapot te maken)\b"),
+    _Rule("domestic_violence", r"\b(?:dreigt|dreigde|dreigen|wil|gaat) (?:\w+ ){0,5}(?:in brand (?:te )?steken|in de fik (?:te )?steken|aan te steken|op te blazen)\b", acute=True),
     _Rule("domestic_violence", r"\b(?:durf|durft|durven|durfde) " + _GAP3 + r"niet (?:meer )?(?:naar huis|thuis|terug naar huis|naar binnen)\b"),
     _Rule("domestic_violence", r"\b(?:voel|voelt) (?:me|mij|zich|ik me) " + _GAP3 + r"(?:niet veilig|onveilig) (?:thuis|in (?:mijn|ons|haar|zijn) huis|bij (?:mijn|haar|zijn) " + _PERSON + r")\b"),
     _Rule("domestic_violence", r"\b(?:niet veilig|onveilig) (?:thuis|in huis)\b"),

@@ -365,7 +365,7 @@ _EVICTION_RX = (
 )
 _EXHAUSTED_RX = (
     r"\bkan (?:het )?niet meer\b|\b(?:ik ben|ben ik|ben) (?:helemaal |echt |compleet |totaal |gewoon )?op\b(?! (?:zoek|de|het|een|tijd|weg|bezoek|straat|school|vakantie|reis|pad|mijn|zijn|haar|hun|dit|dat|deze|die|wachtlijst|werk|kantoor|tijd)\b)|\boverbelast\w*|\buitgeput\b|\bopgebrand\b"
-    r"|\btrek het niet (?:meer)?\b|\bhou (?:het )?niet (?:meer )?vol\b|\bhoud (?:het )?niet (?:meer )?vol\b|\bben (?:helemaal )?kapot\b|\bop van de zorg\b|\bop mijn tandvlees\b|\baan het eind van mijn latijn\b|\bten einde raad\b"
+    r"|\btrek het niet (?:meer)?\b|\btrekt (?:het|dit|de zorg|alles)(?: [a-z]+){0,6} niet meer\b|\bhou (?:het )?niet (?:meer )?vol\b|\bhoud (?:het )?niet (?:meer )?vol\b|\bben (?:helemaal )?kapot\b|\bop van de zorg\b|\bop mijn tandvlees\b|\baan het eind van mijn latijn\b|\bten einde raad\b"
     r"|\bgeen (?:tijd|energie) meer voor mezelf\b|\bmijn grens (?:is )?bereikt\b|\bvalt me zwaar\b|\bwordt me te veel\b|\bis me te veel\b|\bte zwaar\b"
 )
 _MANTELZORG_RX = (
@@ -401,12 +401,12 @@ _AGGRESSION_WITH_CHILDREN_RX = (
 )
 # Life domains a message touches; three or more at once is a case for a person.
 _DOMAIN_RX = {
-    "geld": _DEBT_RX + "|" + _NO_INCOME_RX,
+    "geld": _DEBT_RX + "|" + _NO_INCOME_RX + r"|\buitkering (?:is )?(?:nog )?niet (?:rond|betaald|binnen)\b",
     "zorg": _CARE_RX,
     "kinderen": _CHILD_RX,
     "wonen": _EVICTION_RX + "|" + _HOMELESS_NOW_RX + r"|\bcaravan\b|\bhuis kwijt\b",
     "verslaving": _ADDICTION_RX,
-    "werk": r"\bwerk kwijt\b|\bontslagen\b|\bwerkloos\b|\bbaan kwijt\b",
+    "werk": r"\bwerk kwijt\b|\bontslagen\b|\bwerkloos\b|\bbaan kwijt\b|\bkan (?:ik |hij |zij )?niet meer werken\b|\barbeidsongeschikt\w*",
 }
 
 

@@ -33,7 +33,7 @@ TOPIC_QUESTIONS: Sequence[str] = (
 STOCK_SCRIPTS: Sequence[Sequence[str]] = (
     ("hello", "I am sad", "yes", "are you a bot?", "goodbye"),
     ("hi", "very sad", "no", "am I talking to a human?", "bye"),
-    ("hey there", "I am feeling great", "are you a bot?", "thanks", "see you later"),
+    ("hey there", "I am feeling great", "are you a bot?", "hello", "see you later"),
 )
 
 HANDOFF_TEXT = "ik wil een medewerker spreken"

@@ -71,6 +71,10 @@ def parse_body(content_type: str, body: bytes) -> Tuple[str, str, Optional[Dict[
         raise Refusal("bad_format") from None
     if not isinstance(data, dict):
         raise Refusal("bad_format")
+    try:  # JSON escapes such as "\ud800" decode to text that no database can store
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise Refusal("bad_format") from None
     sender = data.get("sender")
     if isinstance(sender, int) and not isinstance(sender, bool):
         sender = str(sender)

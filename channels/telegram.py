@@ -99,7 +99,12 @@ class TelegramInput(InputChannel):
         update = self._parse(body)
         if update is None:
             return 200
-        plan = plan_update(update, self.payloads)
+        try:
+            plan = plan_update(update, self.payloads)
+        except Exception:  # noqa: BLE001 - PTB does not check field types (e.g. a list as text)
+            logger.warning("Telegram update %d has fields of an unexpected type; ignored",
+                           update.update_id)
+            return 200
         await self._execute(plan, update.update_id, on_new_message)
         return 200
 
@@ -107,7 +112,7 @@ class TelegramInput(InputChannel):
         """The update, or None (logged) if it is malformed or a re-delivery."""
         try:
             data = json.loads(body or b"")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             logger.warning("Telegram webhook: body is not JSON; ignored")
             return None
         update_id = data.get("update_id") if isinstance(data, dict) else None

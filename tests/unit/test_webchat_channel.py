@@ -11,7 +11,7 @@ import asyncio
 import json
 import uuid
 from types import SimpleNamespace
-from typing import Any, AsyncIterator, Dict, List, Optional
+from typing import Any, AsyncIterator, Dict, Optional
 
 import aiohttp
 import pytest

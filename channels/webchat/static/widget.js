@@ -168,10 +168,12 @@
     header.appendChild(ui.close);
     ui.panel.appendChild(header);
 
-    ui.panel.appendChild(el("p", { "class": "gca-intro utrecht-paragraph" }, T.intro));
-    ui.log = el("div", { "class": "gca-log", role: "log", "aria-live": "polite",
-      "aria-label": T.log, tabindex: "0" });
-    ui.panel.appendChild(ui.log);
+    // The intro scrolls away with the conversation, so small screens keep room for messages.
+    ui.scroll = el("div", { "class": "gca-scroll", role: "region", "aria-label": T.log, tabindex: "0" });
+    ui.scroll.appendChild(el("p", { "class": "gca-intro utrecht-paragraph" }, T.intro));
+    ui.log = el("div", { "class": "gca-log", role: "log", "aria-live": "polite", "aria-label": T.log });
+    ui.scroll.appendChild(ui.log);
+    ui.panel.appendChild(ui.scroll);
     ui.typing = el("p", { "class": "gca-typing", hidden: "" });
     ui.typing.appendChild(el("span", { "class": "gca-dots", "aria-hidden": "true" }));
     ui.typing.appendChild(el("span", {}, T.typing));
@@ -252,7 +254,7 @@
       item.appendChild(group);
     }
     ui.log.appendChild(item);
-    ui.log.scrollTop = ui.log.scrollHeight;
+    ui.scroll.scrollTop = ui.scroll.scrollHeight;
   }
 
   // ---- the conversation ----------------------------------------------------------------
@@ -350,7 +352,7 @@
       store.setOpen(true);
       if (!sessionId) { send("/greet", null, true); }
       if (focus) { ui.input.focus(); }
-      ui.log.scrollTop = ui.log.scrollHeight;
+      ui.scroll.scrollTop = ui.scroll.scrollHeight;
     }
 
     function close() {

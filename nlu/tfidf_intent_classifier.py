@@ -1,0 +1,128 @@
+"""Intent classifier: TF-IDF over words, character n-grams and Dutch lemmas, with logistic regression.
+
+Why our own component: measured on our data (README, `make nlu-compare`) it beats both Rasa's
+stock DIET pipeline and Rasa's LogisticRegressionClassifier on raw counts, trains in seconds
+and answers in about a millisecond. The TF-IDF weighting (sublinear, accents stripped) keeps
+long, rambling resident stories from drowning the words that matter; character n-grams absorb
+typos and dialect spelling; lemmas from the Dutch spaCy pipeline (nlu/spacy_nl.py) add the
+base forms where the lookup table knows them.
+
+The model is stored with skops (no pickle), as Rasa's own sklearn components do.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+MODEL_FILE = "tfidf_intent_classifier.skops"
+# Only these modules may appear in a stored model; anything else refuses to load.
+TRUSTED_PREFIXES = ("sklearn.", "numpy", "scipy.", "builtins.")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfIntentClassifier(GraphComponent, IntentClassifier):
+    """TF-IDF (words, char n-grams, lemmas) + logistic regression over the message text."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 30.0, "max_iter": 1000, "random_state": 42, "word_ngrams": [1, 2],
+                "char_ngrams": [2, 5], "use_lemmas": True, "ranking_length": 0}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["sklearn", "skops"]
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Any = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "TfidfIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def _pipeline(self) -> Any:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline, make_union
+
+        cfg = self.config
+        words = TfidfVectorizer(ngram_range=tuple(cfg["word_ngrams"]), sublinear_tf=True,
+                                strip_accents="unicode")
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(cfg["char_ngrams"]),
+                                sublinear_tf=True, strip_accents="unicode")
+        return make_pipeline(make_union(words, chars),
+                             LogisticRegression(C=cfg["C"], max_iter=cfg["max_iter"],
+                                                class_weight="balanced",
+                                                random_state=cfg["random_state"]))
+
+    def _document(self, message: Message) -> str:
+        """The text the classifier sees: the message, plus its lemmas when a tokenizer ran."""
+        text = message.get(TEXT) or ""
+        tokens = message.get(TOKENS_NAMES[TEXT]) if self.config["use_lemmas"] else None
+        if not tokens:
+            return text
+        lemmas = " ".join((t.lemma or t.text).lower() for t in tokens if t.text.strip())
+        return f"{text} || {lemmas}"
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        if not examples:
+            logger.debug("No intent examples: %s stays untrained.", self.__class__.__name__)
+            return self._resource
+        self.model = self._pipeline().fit([self._document(e) for e in examples],
+                                          [e.get(INTENT) for e in examples])
+        self.persist()
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.model is None:
+            return messages
+        probabilities = self.model.predict_proba([self._document(m) for m in messages])
+        classes = list(self.model.classes_)
+        limit = int(self.config["ranking_length"])
+        for message, probs in zip(messages, probabilities):
+            ranking = sorted(({"name": name, "confidence": float(p)} for name, p in zip(classes, probs)),
+                             key=lambda r: -r["confidence"])
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set("intent_ranking", ranking[:limit] if limit > 0 else ranking,
+                        add_to_output=True)
+        return messages
+
+    def persist(self) -> None:
+        import skops.io as sio
+
+        with self._model_storage.write_to(self._resource) as model_dir:
+            sio.dump(self.model, model_dir / MODEL_FILE)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
+        import skops.io as sio
+
+        model: Optional[Any] = None
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                path = model_dir / MODEL_FILE
+                untrusted = sio.get_untrusted_types(file=path)
+                refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+                if refused:
+                    raise ValueError(f"refusing to load unexpected types {refused}")
+                model = sio.load(path, trusted=untrusted)
+        except ValueError as exc:
+            logger.warning("TfidfIntentClassifier not loaded: %s", exc)
+        return cls(config, model_storage, resource, model)

@@ -1,0 +1,209 @@
+"""The chat widget in headless Chromium against the real assistant's demo page.
+
+Covers what a resident does (open, greeting, a question, a button, reload, a staff reply),
+how it is done (keyboard only, phone, 200 % zoom, 320 px) and what must never happen (markup
+from a message executing, serious accessibility violations). Screenshots go to var/artifacts/.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.integration.stack import MODEL, ROOT, Stack, http_json
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not MODEL.exists(), reason=f"needs a trained model at {MODEL} (make train)"),
+    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian chromium (make browser)"),
+]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = ROOT / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "var" / "artifacts"
+BOT = ".gca-msg--bot, .gca-msg--staff"
+SESSION_KEY = "gemeente-chat:het-hogeland"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, stack: Stack) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(demo_url(stack))
+    yield page
+    context.close()
+
+
+def demo_url(stack: Stack) -> str:
+    return f"{stack.rasa_url}/webhooks/webchat/demo"
+
+
+def bot_count(page: Page) -> int:
+    return page.locator(BOT).count()
+
+
+def wait_for_reply(page: Page, before: int, timeout: float = 30_000) -> None:
+    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length > n",
+                           arg=[BOT, before], timeout=timeout)
+    expect(page.locator(".gca-typing")).to_be_hidden(timeout=timeout)
+
+
+def open_chat(page: Page) -> None:
+    page.get_by_role("button", name="Stel uw vraag").click()
+    wait_for_reply(page, 0)
+
+
+def ask(page: Page, text: str) -> None:
+    before = bot_count(page)
+    page.get_by_label("Uw vraag of bericht").fill(text)
+    page.get_by_role("button", name="Verstuur").click()
+    wait_for_reply(page, before)
+
+
+def trigger(stack: Stack, session: str, name: str, entities: dict) -> None:
+    http_json("POST", f"{stack.rasa_url}/conversations/{session}/trigger_intent"
+                      f"?output_channel=webchat&token={stack.token}",
+              {"name": name, "entities": entities})
+
+
+def test_open_greet_ask_click_and_reload(page: Page, stack: Stack) -> None:
+    open_chat(page)
+    panel = page.get_by_role("dialog", name="Digitale assistent")
+    expect(panel).to_contain_text("digitale assistent")
+    footer = page.locator(".gca-footer")  # always there, whatever the bot says
+    expect(footer.get_by_role("button", name="Spreek een medewerker")).to_be_visible()
+    expect(footer.get_by_role("link", name="Privacy")).to_have_attribute(
+        "href", f"{stack.console_url}/privacy")
+    assert page.locator(".gca-msg--bot .gca-msg__text").first.inner_text().strip()
+
+    ask(page, "Ik kan mijn huis niet meer zelf schoonmaken")
+    choices = page.locator(".gca-msg--bot .gca-choices button")
+    if choices.count():
+        before = bot_count(page)
+        title = choices.last.inner_text()
+        choices.last.click()
+        wait_for_reply(page, before)
+        expect(page.locator(".gca-msg--user .gca-msg__text").last).to_have_text(title)
+    page.screenshot(path=str(ARTIFACTS / "widget-desktop.png"))
+
+    shown = page.locator(".gca-msg").all_inner_texts()
+    page.reload()
+    expect(page.get_by_role("dialog")).to_be_visible()  # the panel stays open across pages
+    page.wait_for_function("n => document.querySelectorAll('.gca-msg').length >= n", arg=len(shown))
+    assert page.locator(".gca-msg").all_inner_texts() == shown
+    expect(page.locator(".gca-msg--user").first).to_contain_text("schoonmaken")
+
+
+def test_staff_message_arrives_during_takeover(page: Page, stack: Stack) -> None:
+    open_chat(page)
+    session = page.evaluate(f"localStorage.getItem('{SESSION_KEY}')")
+    page.wait_for_timeout(500)  # the event stream is open
+    before = bot_count(page)
+    trigger(stack, session, "EXTERNAL_takeover_start", {"agent": "Anna"})
+    trigger(stack, session, "EXTERNAL_staff_message", {"agent": "Anna", "staff_text": "Goedemiddag"})
+    staff = page.locator(".gca-msg--staff")
+    expect(staff.last).to_contain_text("Anna (medewerker)", timeout=30_000)
+    expect(staff.last).to_contain_text("Goedemiddag")
+    assert bot_count(page) > before
+    page.screenshot(path=str(ARTIFACTS / "widget-staff.png"))
+
+
+def test_keyboard_only(page: Page) -> None:
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('gca-launcher')"):
+            break
+    else:
+        pytest.fail("the launcher cannot be reached with Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # visible focus
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "gca-input"
+    wait_for_reply(page, 0)
+    before = bot_count(page)
+    page.keyboard.type("Ik heb schulden")
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    focusable: List[str] = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focusable.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert "Spreek een medewerker" in focusable and "Privacy (opent in nieuw venster)" in focusable
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    assert page.evaluate("document.activeElement.classList.contains('gca-launcher')")
+
+
+def test_markup_in_a_message_is_text_and_never_runs(page: Page) -> None:
+    dialogs: List[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_chat(page)
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    ask(page, evil)
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    expect(page.locator(".gca-msg--user .gca-msg__text").last).to_have_text(evil)
+    assert page.locator(".gca-log script, .gca-log img").count() == 0
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert dialogs == []
+
+
+@pytest.mark.parametrize("name,viewport,scale", [
+    ("phone", {"width": 375, "height": 667}, 1),
+    ("zoom200", {"width": 640, "height": 400}, 2),  # 1280x800 at 200 % zoom
+    ("reflow320", {"width": 320, "height": 568}, 1),
+])
+def test_small_screens_and_zoom(browser: Browser, stack: Stack, name: str, viewport: dict,
+                                scale: int) -> None:
+    context = browser.new_context(viewport=viewport, device_scale_factor=scale)
+    page = context.new_page()
+    page.goto(demo_url(stack))
+    open_chat(page)
+    ask(page, "Wat kan ik hier vragen?")
+    box = page.locator(".gca-panel").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
+    no_sideways = "el => el.scrollWidth <= el.clientWidth + 1"
+    assert page.locator(".gca-panel").evaluate(no_sideways)
+    for button in (page.locator(".gca-form").get_by_role("button", name="Verstuur"),
+                   page.locator(".gca-footer").get_by_role("button", name="Spreek een medewerker")):
+        button.scroll_into_view_if_needed()
+        expect(button).to_be_in_viewport()
+    page.screenshot(path=str(ARTIFACTS / f"widget-{name}.png"))
+    context.close()
+
+
+def test_no_serious_accessibility_violations(browser: Browser, stack: Stack) -> None:
+    if not AXE.exists():
+        pytest.skip("axe-core missing (make browser)")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(demo_url(stack))
+    page.add_script_tag(path=str(AXE))
+    results = {}
+    for state in ("closed", "open"):
+        if state == "open":
+            open_chat(page)
+            ask(page, "Ik zoek hulp bij het opvoeden van mijn kind")
+        report = page.evaluate("""async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+            return r.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }""")
+        results[state] = [v for v in report if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert results == {"closed": [], "open": []}, json.dumps(results, indent=1)
