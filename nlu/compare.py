@@ -35,14 +35,13 @@ _LOGREG = {"name": "LogisticRegressionClassifier", "max_iter": 300, "random_stat
 CANDIDATES: Dict[str, List[dict]] = {
     # What `rasa init` gives: Rasa's default pipeline (DIET 100 epochs), only the language changed.
     "stock (rasa init defaults, DIET 100 epochs)": [],
-    "spaCy nl lemmas + word/char n-grams + logistic regression (chosen)":
-        _SPACY + [{"name": "RegexFeaturizer"}] + _WORD_CHAR + [_LOGREG],
-    "whitespace + word/char n-grams + logistic regression":
-        _WS + _WORD_CHAR + [_LOGREG],
-    "spaCy nl + word/char n-grams + DIET (40 epochs, small)":
-        _SPACY + _WORD_CHAR + [{"name": "DIETClassifier", "epochs": 40, "entity_recognition": False,
-                                "hidden_layers_sizes": {"text": [128]}, "embedding_dimension": 20,
-                                "constrain_similarities": True, "random_seed": 42}],
+    "spaCy nl + TF-IDF words/char n-grams/lemmas + logistic regression (chosen)":
+        _SPACY + [{"name": "nlu.tfidf_intent_classifier.TfidfIntentClassifier", "C": 30}],
+    "whitespace + TF-IDF words/char n-grams + logistic regression (no lemmas)":
+        _WS + [{"name": "nlu.tfidf_intent_classifier.TfidfIntentClassifier", "C": 30,
+                "use_lemmas": False}],
+    "spaCy nl + count vectors words/char n-grams + Rasa LogisticRegressionClassifier":
+        _SPACY + _WORD_CHAR + [_LOGREG],
 }
 
 
