@@ -53,7 +53,7 @@ def load_questions(path: Path) -> List[Question]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise QuestionFileError(f"{path}: bestand niet gevonden")
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:  # Recursion: deep nesting
         raise QuestionFileError(f"{path}: geen geldige YAML ({exc.__class__.__name__})")
     if not isinstance(data, list) or not data:
         raise QuestionFileError(f"{path}: verwacht een niet-lege YAML-lijst van vragen")

@@ -111,6 +111,12 @@ def _read_yaml(path: Path, name: str, problems: List[Problem]) -> Any:
     except yaml.YAMLError as exc:
         problems.append(Problem(name, None, None, f"YAML error: {exc}"))
         return None
+    except UnicodeDecodeError:
+        problems.append(Problem(name, None, None, "not UTF-8 text"))
+        return None
+    except RecursionError:
+        problems.append(Problem(name, None, None, "YAML nested too deeply"))
+        return None
 
 
 def _upl_index(content_dir: Path) -> Dict[str, str]:
@@ -162,7 +168,8 @@ def read_sources(content_dir: Optional[Path] = None) -> Sources:
             model = ProfileModel.parse_obj(raw)
         except ValidationError as exc:
             for p in _pydantic_problems(name, exc, raw, "-"):
-                problems.append(Problem(name, str(raw.get("slug", path.stem)), p.field, p.message))
+                slug = raw.get("slug", path.stem) if isinstance(raw, dict) else path.stem
+                problems.append(Problem(name, str(slug), p.field, p.message))
             continue
         if model.slug != path.stem:
             problems.append(Problem(name, model.slug, "slug", f"must equal file name {path.stem!r}"))
