@@ -47,7 +47,9 @@ class ActionGreet(Action):
                                       "vertellen. Liever een mens? Kies 'Spreek een medewerker'.",
                                  buttons=[BUTTON_HUMAN])
         # Kept in a slot so Rasa can name the contact itself if the action server fails later.
-        return [SlotSet("municipality_contact", profile.general_contact)]
+        events: List[EventType] = [SlotSet("municipality_contact", profile.general_contact)]
+        story = knowledge.answer_story(dispatcher, tracker, tracker.latest_message.get("text") or "")
+        return events + (story or [])
 
 
 class ActionCapabilities(Action):

@@ -68,6 +68,24 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
     return events + [SlotSet("pending_topics", pending), SlotSet("fallback_count", 0.0)]
 
 
+def answer_story(dispatcher: CollectingDispatcher, tracker: Tracker,
+                 text: str) -> Optional[List[EventType]]:
+    """Answer a message the NLU filed under a conversational intent ("hallo, ik heb schulden",
+    "mijn kinderen helpen niet, ik kan de was niet meer doen") when it clearly names a topic.
+    Returns None when it does not, so the caller keeps its own answer."""
+    if text.startswith("/") or len(text.split()) < 5:
+        return None
+    decision = decide(text, tracker.latest_message, catalogue())
+    if (decision.topic is None or decision.out_of_scope or decision.clarify
+            or decision.confidence < STORY_MIN_CONFIDENCE):
+        return None
+    return answer_decision(dispatcher, tracker, decision)
+
+
+# A topic ranked below a conversational intent still decides the answer from this confidence on.
+STORY_MIN_CONFIDENCE = 0.25
+
+
 def out_of_scope(dispatcher: CollectingDispatcher, topic: Optional[str]) -> List[EventType]:
     """Say honestly what the assistant cannot do, where to go instead, and what it can do."""
     cat = catalogue()

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff
+from actions import handoff, knowledge
 from actions.common import BUTTON_HUMAN, catalogue, details_button, utter_long
 from actions.ladder_text import rung_buttons, rung_message
 from actions.triage_logic import next_rung, tried_rungs
@@ -59,14 +59,19 @@ class ActionLadderNext(Action):
         return advance(dispatcher, tracker)
 
 
+def _ask_story(dispatcher: CollectingDispatcher) -> List[EventType]:
+    dispatcher.utter_message(text="Vertel gerust in uw eigen woorden wat er speelt. "
+                                  "Dan kijk ik wat er mogelijk is.", buttons=[BUTTON_HUMAN])
+    return []
+
+
 def advance(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Move one rung up the ladder of the current entry (shared by 'dat lukt niet' and 'nee')."""
     entry = catalogue().entry(tracker.get_slot("entry_id") or "")
-    if entry is None:
-        dispatcher.utter_message(text="Vertel gerust in uw eigen woorden wat er speelt. "
-                                      "Dan kijk ik wat er mogelijk is.", buttons=[BUTTON_HUMAN])
-        return []
     text = tracker.latest_message.get("text") or ""
+    if entry is None:
+        # No rung was offered yet, so "lukt niet" is part of a story: read it as a question.
+        return knowledge.answer_story(dispatcher, tracker, text) or _ask_story(dispatcher)
     skipped = set(tracker.get_slot("rungs_skipped") or []) | set(tried_rungs(text))
     current = tracker.get_slot("ladder_rung")
     rung = next_rung(current, entry.ladder, skipped)

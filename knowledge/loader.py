@@ -107,7 +107,10 @@ def _pydantic_problems(file: str, exc: ValidationError, raw: Any, list_key: str)
 
 def _read_yaml(path: Path, name: str, problems: List[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if raw is None:  # an empty file would otherwise silently drop its entries or help lines
+            problems.append(Problem(name, None, None, "file is empty"))
+        return raw
     except yaml.YAMLError as exc:
         problems.append(Problem(name, None, None, f"YAML error: {exc}"))
         return None

@@ -194,3 +194,21 @@ def test_greeting_says_it_is_a_bot_and_links_the_privacy_statement():
     msgs, _ = run(core.ActionGreet(), make_tracker("hallo", "greet"))
     assert "computerprogramma" in texts(msgs)
     assert any(link["url"].endswith("/privacy") for m in msgs for link in m.get("links") or [])
+
+
+def test_greeting_with_a_story_also_answers_the_story():
+    tracker = make_tracker("goedemiddag, ik heb hulp nodig bij het schoonmaken van mijn huis", "greet")
+    tracker.latest_message["intent_ranking"] = [{"name": "greet", "confidence": 0.5},
+                                                {"name": "huishoudelijke_hulp", "confidence": 0.45}]
+    msgs, slots = run(core.ActionGreet(), tracker)
+    assert "computerprogramma" in texts(msgs) and slots["ladder_rung"] == "zelf"
+
+
+def test_lukt_niet_without_an_offered_rung_is_read_as_a_question():
+    tracker = make_tracker("mijn kinderen helpen niet en ik kan de was en het stofzuigen niet meer doen",
+                           "ladder_fails")
+    tracker.latest_message["intent_ranking"] = [{"name": "ladder_fails", "confidence": 0.6},
+                                                {"name": "huishoudelijke_hulp", "confidence": 0.35}]
+    msgs, slots = run(triage.ActionLadderNext(), tracker)
+    assert catalogue().entry(slots["entry_id"]).topic == "huishoudelijke_hulp"
+    assert slots["ladder_rung"] != "netwerk"  # the children were already mentioned: skip that rung
