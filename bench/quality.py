@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NLU_DATA = ROOT / "nlu" / "data"
 DEV_QUESTIONS = Path("/work/shared/data/dev_questions.yml")
 OWN_QUESTIONS = ROOT / "tests" / "data" / "questions.yml"
+PROJECT_MODEL = ROOT / "models" / "assistant.tar.gz"
 URGENT_TOPICS = ("psychische_problemen_crisis", "huiselijk_geweld_veiligheid")
 Parser = Callable[[Sequence[str]], List[Dict[str, Any]]]
 
@@ -206,14 +207,17 @@ def run(workdir: Path, stock_dir: Path, k: int = 5, cv_diet_epochs: Optional[int
     project_cfg = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     project_cfg.pop("policies", None)
     contenders: Dict[str, Tuple[Callable[[List[Tuple[str, str]], str, bool], Parser], Callable]] = {
-        "project": (lambda ex, name, cv: rasa_parser(train_rasa_nlu(project_cfg, ex, workdir, name)),
-                    answers_project),
+        # The full project model is the one `make train` built from the same config and data.
+        "project": (lambda ex, name, cv: rasa_parser(
+            PROJECT_MODEL if not cv and PROJECT_MODEL.exists()
+            else train_rasa_nlu(project_cfg, ex, workdir, name)), answers_project),
         "stock": (lambda ex, name, cv: rasa_parser(train_rasa_nlu(
             stock_config(stock_dir, cv_diet_epochs if cv else full_diet_epochs), ex, workdir, name)),
             answers_plain),
         "tfidf": (lambda ex, name, cv: tfidf_parser(ex), answers_plain),
     }
     results: Dict[str, Any] = {"examples": len(examples), "folds": k, "cv_diet_epochs": cv_diet_epochs,
+                               "project_full_model": str(PROJECT_MODEL) if PROJECT_MODEL.exists() else "trained",
                                "full_diet_epochs": full_diet_epochs or "default (100)", "contenders": {}}
     topic_idx = [i for i, (_, intent) in enumerate(examples) if intent in TOPICS]
     split = folds([i for _, i in examples], k) if k >= 2 else []

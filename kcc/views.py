@@ -22,7 +22,8 @@ from kcc.rasa_client import RasaError, transcript
 from kcc.services import SERVICES_KEY, Services
 from kcc.tickets import OUTCOMES, TicketError, TicketNotFound
 from kcc.web_auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_token, csrf_form,
-                          current_login, require_api_login, require_page_login, safe_next,
+                          current_login, read_form, require_api_login, require_page_login,
+                          safe_next,
                           set_cookie)
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ async def login_page(request: web.Request) -> web.Response:
 
 
 async def login_submit(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     given = form.get("csrf_token")
     check_token(request.cookies.get(LOGIN_CSRF_COOKIE), given if isinstance(given, str) else None)
     username = str(form.get("username", ""))[:64]
@@ -160,7 +161,7 @@ async def _transcript_context(request: web.Request, ticket: Ticket, login: Login
         log.warning("transcript of ticket %s unavailable: %s", ticket.id, exc)
         return {"lines": None}
     services.audit.record(login.username, "transcript_gelezen", ticket.conversation_id, ticket.id)
-    return {"lines": transcript(tracker)}
+    return {"lines": transcript(tracker), "event_count": len(tracker.get("events") or [])}
 
 
 async def ticket_page(request: web.Request, error: Optional[str] = None, status: int = 200,
@@ -198,7 +199,10 @@ async def transcript_stream(request: web.Request) -> web.StreamResponse:
         except RasaError:
             return state["count"]
 
-    state["count"] = await count()
+    # Start from what the page showed, not from now: events between rendering the page and
+    # opening this stream would otherwise never reach the screen.
+    shown = request.query.get("shown", "")
+    state["count"] = int(shown) if shown.isdigit() else await count()
 
     async def next_event() -> Optional[str]:
         waited = 0.0

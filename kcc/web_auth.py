@@ -45,9 +45,18 @@ def check_token(expected: Optional[str], given: Optional[str]) -> None:
         raise web.HTTPForbidden(text="Ongeldig formulier (CSRF). Laad de pagina opnieuw.")
 
 
+async def read_form(request: web.Request) -> MultiDictProxy:
+    """The POSTed form; a body aiohttp cannot parse (a multipart body without boundary, bytes
+    that are not in the declared charset) is the sender's error: 400, not 500."""
+    try:
+        return await request.post()
+    except ValueError:  # includes UnicodeDecodeError
+        raise web.HTTPBadRequest() from None
+
+
 async def csrf_form(request: web.Request, login: Login) -> MultiDictProxy:
     """The POSTed form, after checking it carries this session's CSRF token."""
-    form = await request.post()
+    form = await read_form(request)
     token = form.get("csrf_token")
     check_token(login.csrf_token, token if isinstance(token, str) else None)
     return form
