@@ -52,6 +52,20 @@ class ActionGreet(Action):
         return events + (story or [])
 
 
+class ActionThanks(Action):
+    """'Dank u': after an offered rung it means the rung helped; otherwise a friendly close."""
+
+    def name(self) -> Text:
+        return "action_thanks"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("awaiting") == "ladder":
+            return await triage.ActionLadderHelps().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(text="Graag gedaan. Kan ik u nog ergens anders mee helpen?")
+        return []
+
+
 class ActionCapabilities(Action):
     def name(self) -> Text:
         return "action_capabilities"

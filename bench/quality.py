@@ -14,7 +14,6 @@ import asyncio
 import copy
 import logging
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple

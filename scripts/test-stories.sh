@@ -8,6 +8,6 @@ out="$(mktemp -d)"
 export TRACKER_STORE_URL="sqlite:///$out/tracker.db"
 # rasa test replays actions without running them; see _detect_failures in bot/policies.py.
 export STORY_REPLAY=1
-.venv/bin/rasa test core --stories tests/conversations -m models/assistant.tar.gz \
+.venv/bin/rasa test core --e2e --stories tests/conversations -m models/assistant.tar.gz \
   --endpoints endpoints.yml --fail-on-prediction-errors --out "$out/results" --no-plot
 echo "conversation tests: all stories predicted correctly (report in $out/results)"

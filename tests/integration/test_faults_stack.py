@@ -7,8 +7,8 @@ Covered, each with real processes on loopback:
 2. Rasa restarted mid-conversation: slots come back from the SQL tracker store (ladder, takeover);
 3. a burst of ten messages from one resident: all answered, processed in order, all stored;
 4. two concurrent "ik wil een medewerker" messages: exactly one ticket;
-5. tracker database locked, then unavailable: waits, then a 503 with a Dutch reason, recovery
-   without restart, nothing lost, no corruption;
+5. tracker database locked briefly (waits, stored), then longer than the busy timeout (a 503
+   with a Dutch reason), recovery without restart, nothing half-stored, no corruption;
 6. load: 100 concurrent conversations of 10 messages, zero errors, every message stored.
 
 The figures (survived faults, load held, messages lost) go to var/artifacts/fault_figures.json.
@@ -57,12 +57,7 @@ SAFETY = _responses()["utter_safety_fallback"]
 @pytest.fixture(scope="module")
 def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("faults")
-    (workdir / "trackerdb").mkdir()
-    env = make_env(workdir, {
-        "ACTION_TIMEOUT_SECONDS": str(ACTION_TIMEOUT),
-        # A directory of its own, so a test can take the whole database away and bring it back.
-        "TRACKER_STORE_URL": f"sqlite:///{workdir / 'trackerdb' / 'tracker.db'}",
-    })
+    env = make_env(workdir, {"ACTION_TIMEOUT_SECONDS": str(ACTION_TIMEOUT)})
     stack = Stack(workdir=workdir, env=env, token=env["RASA_API_TOKEN"])
     try:
         stack.start(with_console=False)
@@ -316,30 +311,38 @@ def test_tracker_database_locked_for_a_while(own: Stack) -> None:
 
 
 def test_tracker_database_unavailable_then_back(own: Stack) -> None:
+    """Another writer holds the database longer than Rasa's busy timeout (10 s): the message
+    gets a 503 with a Dutch reason (it was not stored, and the resident is told so), nothing is
+    half-written, and the next message works without a restart.
+
+    (Taking the file away does not simulate an outage here: Rasa keeps pooled connections open.)
+    """
     sender = "fault-db-gone"
     own.rest(sender, "Hallo")
     own.rest(sender, "Ik kan mijn huis niet meer zelf schoonmaken")
     stored_before = stored_user_texts(own, sender)
-    folder = tracker_db(own).parent
-    away = folder.with_name("trackerdb.away")
-    folder.rename(away)  # the database is gone (an unmounted disk, a broken network share)
+    lock = sqlite3.connect(tracker_db(own), timeout=30, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
     try:
-        for who in (sender, "fault-db-gone-new"):
-            status, body = post_raw(own, who, "dat lukt niet")
-            assert status == 503, (status, body)
-            answer = json.loads(body)
-            assert answer["error"] == "server_error" and "Probeer het" in answer["message"]
-            assert "Traceback" not in body and "sqlite" not in body.lower()
+        status, body = post_raw(own, sender, "dat lukt niet")
+        assert status == 503, (status, body)
+        answer = json.loads(body)
+        assert answer["error"] == "server_error" and "niet verwerkt" in answer["message"]
+        assert "Traceback" not in body and "sqlite" not in body.lower()
         assert_alive(own)
     finally:
-        away.rename(folder)
-    # Back without a restart; what was stored before is all there.
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert "tracker store unavailable" in own.log("rasa")
+    # Back without a restart; what was stored before is all there, nothing half-stored.
     reply = own.rest(sender, "dat lukt niet")
     assert reply
     assert stored_user_texts(own, sender) == stored_before + ["dat lukt niet"]
+    assert slots(own, sender)["ladder_rung"] == "netwerk"
     with sqlite3.connect(tracker_db(own)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    survived("tracker database unavailable (503 with a Dutch reason, recovered without restart)")
+    survived("tracker database unavailable > busy timeout (503 with a Dutch reason, "
+             "recovered without restart)")
 
 
 # -- 6. load -----------------------------------------------------------------------------------------
