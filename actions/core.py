@@ -37,7 +37,7 @@ class ActionGreet(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         profile = catalogue().profile
         dispatcher.utter_message(
-            text=f"Goedendag! Ik ben de digitale assistent van {profile.name}. Ik ben een "
+            text=f"Goedendag! Ik ben de digitale assistent van de gemeente {profile.name}. Ik ben een "
                  "computerprogramma, geen mens.\n" + CAPABILITIES)
         dispatcher.utter_message(
             text="Wij bewaren dit gesprek een tijdje om u te kunnen helpen. Persoonlijke gegevens "

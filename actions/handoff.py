@@ -85,8 +85,8 @@ def start(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, note:
             urgency = "high" if reason in ("complex", "ladder_exhausted") else "normal"
             ticket, _ = store.create(_draft(tracker, reason, "live", urgency, note, topic, "chat"))
         dispatcher.utter_message(
-            text=f"Ik geef het gesprek door aan een medewerker van {profile.name}. Blijft u in dit "
-                 f"gesprek. Een medewerker leest mee en antwoordt hier. Dat kan een paar minuten duren.")
+            text=f"Ik geef het gesprek door aan een medewerker van de gemeente {profile.name}. "
+                 f"Blijft u in dit gesprek. Een medewerker leest mee en antwoordt hier. Dat kan een paar minuten duren.")
         return [SlotSet("ticket_id", str(ticket.id)), SlotSet("takeover", True),
                 SlotSet("agent", None), SlotSet("awaiting", None), SlotSet("handoff_reason", reason)]
     if existing is not None and existing.consent:
@@ -177,7 +177,7 @@ class ActionCollectContact(Action):
         ticket, _ = ticket_store().create(_draft(tracker, reason, "callback", "normal",
                                                  contact_preference=method, contact_value=value))
         how = "gebeld" if method == "telefoon" else "gemaild"
-        dispatcher.utter_message(text=f"Dank u wel. U wordt {how} door een medewerker van "
+        dispatcher.utter_message(text=f"Dank u wel. U wordt {how} door een medewerker van de gemeente "
                                       f"{catalogue().profile.name}. {_when(catalogue().profile)}")
         return [SlotSet("ticket_id", str(ticket.id)), SlotSet("awaiting", None)]
 
@@ -203,7 +203,7 @@ class ActionTakeoverStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         agent = entity(tracker, "agent") or "een medewerker"
-        dispatcher.utter_message(text=f"U praat nu met {agent}, medewerker van "
+        dispatcher.utter_message(text=f"U praat nu met {agent}, medewerker van de gemeente "
                                       f"{catalogue().profile.name}.")
         return [SlotSet("takeover", True), SlotSet("agent", agent), SlotSet("awaiting", None)]
 

@@ -30,6 +30,15 @@ logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
+# Telegram itself delivers at most 4096 characters per message (counted in UTF-16 units, so a
+# real message never has more Python characters either). Anything longer did not come from a
+# normal Telegram client; it is refused here so it never reaches Rasa, the NLU or the tracker.
+MAX_TEXT_CHARS = 4096
+TOO_LONG = (
+    "Uw bericht is te lang. Ik kan maximaal 4096 tekens lezen. "
+    "Wilt u uw vraag korter typen? U kunt ook meer berichten na elkaar sturen."
+)
+
 
 class TelegramInput(InputChannel):
     """Receives Telegram webhook updates and hands residents' messages to Rasa."""
@@ -139,6 +148,11 @@ class TelegramInput(InputChannel):
             if isinstance(step, Say):
                 await self.output.send_text_message(plan.chat_id, step.text)
             elif isinstance(step, Forward):
+                if len(step.text) > MAX_TEXT_CHARS:
+                    logger.info("Telegram update %d: text of %d characters refused (too long)",
+                                update_id, len(step.text))
+                    await self.output.send_text_message(plan.chat_id, TOO_LONG)
+                    continue
                 await self._forward(plan.chat_id, step.text, update_id, on_new_message)
 
     async def _forward(

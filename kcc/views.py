@@ -14,6 +14,7 @@ from typing import Any, Dict, Optional
 import aiohttp_jinja2
 from aiohttp import web
 
+from kcc import rights
 from kcc.auth import Login, RateLimited
 from kcc.events import HEARTBEAT_S, queue_events, sse_stream
 from kcc.models import Ticket
@@ -346,6 +347,88 @@ async def close(request: web.Request) -> web.Response:
     return await _finish(request, closing=True)
 
 
+# -- resident's rights: export or delete one conversation (AVG art. 15 and 17) ------------------
+RIGHTS_PAGE = "/console/conversations"
+NO_ID = "Vul een gespreksnummer in. U vindt het nummer op de pagina van het ticket."
+CONFIRM_MISMATCH = ("Het nummer dat u typte is niet hetzelfde als het gespreksnummer. "
+                    "Er is niets verwijderd. Probeer het opnieuw.")
+
+
+def _rights_login(request: web.Request) -> Login:
+    """These actions are POSTs; after logging in, the staff member lands on the form page."""
+    login = current_login(request)
+    if login is None:
+        raise web.HTTPSeeOther(f"/console/login?next={RIGHTS_PAGE.replace('/', '%2F')}")
+    return login
+
+
+def _from_ticket(form: Any) -> Optional[int]:
+    raw = str(form.get("ticket_id", ""))
+    return int(raw) if raw.isdigit() else None
+
+
+def _rights_page(request: web.Request, login: Login, status: int = 200, **context: Any
+                 ) -> web.Response:
+    values = {"login": login, "state": "form", "conversation_id": "", "error": None,
+              "counts": None, "ticket_id": None, "max_id": rights.MAX_ID_LENGTH}
+    values.update(context)
+    return aiohttp_jinja2.render_template("conversation.html", request, values, status=status)
+
+
+def _unknown(request: web.Request, login: Login, conversation_id: str) -> web.Response:
+    return _rights_page(request, login, status=404, conversation_id=conversation_id,
+                        error=f"Onder nummer ‘{conversation_id}’ is geen gesprek opgeslagen. "
+                              "Controleer het nummer. Misschien is het gesprek al verwijderd.")
+
+
+async def _in_thread(func: Any, *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, func, *args)
+
+
+async def rights_form(request: web.Request) -> web.Response:
+    login = require_page_login(request)
+    return _rights_page(request, login)
+
+
+async def conversation_export(request: web.Request) -> web.Response:
+    login = _rights_login(request)
+    form = await csrf_form(request, login)
+    conversation_id = rights.clean_id(form.get("conversation_id"))
+    if conversation_id is None:
+        return _rights_page(request, login, status=400, error=NO_ID)
+    counts = await _in_thread(rights.stored_counts, conversation_id)
+    if not any(counts.values()):
+        return _unknown(request, login, conversation_id)
+    body = await _in_thread(rights.export_json, conversation_id, login.username)
+    name = rights.download_name(conversation_id)
+    return web.Response(body=body, content_type="application/json", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def conversation_delete(request: web.Request) -> web.Response:
+    """Step 1 shows what is stored and asks to type the id again; step 2 deletes."""
+    login = _rights_login(request)
+    form = await csrf_form(request, login)
+    conversation_id = rights.clean_id(form.get("conversation_id"))
+    if conversation_id is None:
+        return _rights_page(request, login, status=400, error=NO_ID)
+    counts = await _in_thread(rights.stored_counts, conversation_id)
+    if not any(counts.values()):
+        return _unknown(request, login, conversation_id)
+    ticket_id = _from_ticket(form)
+    if form.get("step") != "confirm":
+        return _rights_page(request, login, state="confirm", conversation_id=conversation_id,
+                            counts=counts, ticket_id=ticket_id)
+    if str(form.get("confirmation", "")).strip() != conversation_id:
+        return _rights_page(request, login, status=400, state="confirm",
+                            conversation_id=conversation_id, counts=counts, ticket_id=ticket_id,
+                            error=CONFIRM_MISMATCH)
+    deleted = await _in_thread(rights.delete, conversation_id, login.username)
+    _services(request).watcher.notify()
+    return _rights_page(request, login, state="deleted", conversation_id=conversation_id,
+                        counts=deleted)
+
+
 def add_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/", root)
@@ -365,3 +448,6 @@ def add_routes(app: web.Application) -> None:
     r.add_post(r"/console/tickets/{ticket_id}/answered", answered)
     r.add_post(r"/console/tickets/{ticket_id}/handback", hand_back)
     r.add_post(r"/console/tickets/{ticket_id}/close", close)
+    r.add_get(RIGHTS_PAGE, rights_form)
+    r.add_post(RIGHTS_PAGE + "/export", conversation_export)
+    r.add_post(RIGHTS_PAGE + "/delete", conversation_delete)
