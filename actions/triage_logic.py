@@ -25,6 +25,8 @@ from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, 
 
 from actions.safety_detector import detect, normalise
 
+from bot.topics import OUT_OF_SCOPE, TOPICS
+
 __all__ = [
     "RUNGS",
     "Complexity",
@@ -42,16 +44,6 @@ __all__ = [
 
 RUNGS: Tuple[str, ...] = ("zelf", "netwerk", "voorliggend_veld", "sociaal_loket")
 _RUNG_INDEX: Dict[str, int] = {r: i for i, r in enumerate(RUNGS)}
-
-OUT_OF_SCOPE: Tuple[str, ...] = ("out_of_scope_municipal", "out_of_scope_other")
-#: Topic labels (= topic intent names, see CONTRACTS). Core intents are not topics.
-TOPICS: Tuple[str, ...] = (
-    "huishoudelijke_hulp", "begeleiding_dagbesteding", "hulpmiddelen_woningaanpassing", "vervoer",
-    "mantelzorg", "jeugdhulp_opvoeden", "bijstand_uitkering", "werk_reintegratie",
-    "schulden_geldzorgen", "minimaregelingen_toeslagen", "eenzaamheid_meedoen",
-    "wonen_beschermd_wonen_opvang", "huiselijk_geweld_veiligheid", "psychische_problemen_crisis",
-    "eigen_bijdrage_kosten", "pgb", "bezwaar_klacht", "clientondersteuning", "sociaal_loket_contact",
-) + OUT_OF_SCOPE
 
 
 def _c(pattern: str) -> Pattern[str]:
