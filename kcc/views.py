@@ -358,7 +358,7 @@ def _rights_login(request: web.Request) -> Login:
     """These actions are POSTs; after logging in, the staff member lands on the form page."""
     login = current_login(request)
     if login is None:
-        raise web.HTTPSeeOther(f"/console/login?next={RIGHTS_PAGE.replace('/', '%2F')}")
+        raise web.HTTPSeeOther(f"/console/login?next={RIGHTS_PAGE}")
     return login
 
 

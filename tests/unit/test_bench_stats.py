@@ -12,11 +12,12 @@ from bench import profile as prof
 from bench.growth import window_ratio
 from bench.scripts import (HANDOFF_TEXT, LADDER_FAILS, TOPIC_QUESTIONS, Turn, answered, long_script,
                            plan, project_script, stock_script)
-from bench.stats import FAIL, INFO, PASS, Figure, Goal, fmt_value, growth, latency_summary, percentile, ratio
+from bench.stats import (FAIL, INFO, PASS, Figure, Goal, fmt_value, growth, latency_summary,
+                         percentile, ratio)
 from bench.table import render
 
 
-# --- percentiles -----------------------------------------------------------------------------------
+# --- percentiles ------------------------------------------------------------------------------
 def test_percentile_matches_linear_interpolation() -> None:
     values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     assert percentile(values, 0) == 1
@@ -48,7 +49,7 @@ def test_latency_summary_reports_ms_and_rate() -> None:
     assert s["p99_ms"] > s["p95_ms"] >= s["p50_ms"]
 
 
-# --- ratios and goals -----------------------------------------------------------------------------
+# --- ratios and goals -------------------------------------------------------------------------
 def test_ratio_and_growth() -> None:
     assert ratio(3, 2) == 1.5
     assert ratio(1, 0) is None and ratio(None, 2) is None
@@ -57,7 +58,8 @@ def test_ratio_and_growth() -> None:
 
 
 @pytest.mark.parametrize("op,threshold,value,expected", [
-    (">=", 1.5, 1.5, PASS), (">=", 1.5, 1.49, FAIL), ("<=", 1.0, 0.99, PASS), ("<=", 1.0, 1.01, FAIL),
+    (">=", 1.5, 1.5, PASS), (">=", 1.5, 1.49, FAIL),
+    ("<=", 1.0, 0.99, PASS), ("<=", 1.0, 1.01, FAIL),
     ("<", 0.10, 0.10, FAIL), ("<", 300, 299.9, PASS), (">", 0, 0, FAIL), ("<=", 0, 0, PASS),
 ])
 def test_goal_check(op: str, threshold: float, value: float, expected: str) -> None:
@@ -77,9 +79,10 @@ def test_figure_status_follows_goal() -> None:
     assert f.as_dict()["goal"] == "≥ 1.5× stock"
 
 
-# --- table ----------------------------------------------------------------------------------------
+# --- table ------------------------------------------------------------------------------------
 def test_render_table_lists_every_figure_with_goal_and_status() -> None:
-    figs = [Figure("load", "c=10 throughput project/stock", 1.6, "x", Goal(">=", 1.5, "≥ 1.5× stock")),
+    figs = [Figure("load", "c=10 throughput project/stock", 1.6, "x",
+                   Goal(">=", 1.5, "≥ 1.5× stock")),
             Figure("memory", "rasa RSS", 812.34, "MB", Goal("<", 1536, "< 1.5 GB")),
             Figure("memory", "actions growth", 0.25, "%", Goal("<", 0.1, "< 10 %")),
             Figure("quality", "pipe | name", None, note="a|b")]
@@ -107,7 +110,7 @@ def test_fmt_value() -> None:
     assert fmt_value(0.91234) == "0.912"
 
 
-# --- conversation scripts --------------------------------------------------------------------------
+# --- conversation scripts ---------------------------------------------------------------------
 def test_project_script_walks_the_ladder_and_hands_off() -> None:
     script = project_script(3)
     texts = [t.text for t in script]
@@ -156,13 +159,15 @@ def test_window_ratio_ignores_errors() -> None:
     assert r["ratio"] == pytest.approx(2.0)
 
 
-# --- profiles ----------------------------------------------------------------------------------------
-COLLAPSED = """\
-serve (sanic/server/runners.py:1) 50
-serve (sanic/server/runners.py:1);handle (rasa/core/processor.py:10);save (/x/site-packages/rasa/core/tracker_store.py:1333);commit (sqlalchemy/orm/session.py:5) 30
-serve (sanic/server/runners.py:1);handle (rasa/core/processor.py:10);process (rasa/nlu/classifiers/lr.py:3) 20
-"""
-
+# --- profiles ---------------------------------------------------------------------------------
+SERVE = "serve (sanic/server/runners.py:1)"
+HANDLE = "handle (rasa/core/processor.py:10)"
+COLLAPSED = "\n".join([
+    f"{SERVE} 50",
+    f"{SERVE};{HANDLE};save (/x/site-packages/rasa/core/tracker_store.py:1333);"
+    "commit (sqlalchemy/orm/session.py:5) 30",
+    f"{SERVE};{HANDLE};process (rasa/nlu/classifiers/lr.py:3) 20",
+]) + "\n"
 
 def test_profile_summary_counts_areas_and_inclusive_shares() -> None:
     stacks = prof.parse_collapsed(COLLAPSED + "garbage line\n")
