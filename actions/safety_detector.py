@@ -266,6 +266,8 @@ _RULES: Tuple[_Rule, ...] = (
     _Rule("domestic_violence", r"\b(?:hij|zij|ze|die|" + _POSS + r" " + _PERSON + r") (?:mij|me|ons|haar|hem|de kinderen|" + _POSS + r" " + _PERSON + r") (?:\w+ ){0,2}(?:" + _HIT + r"|mishandelt|mishandelde|wurgt|wurgde|bedreigt|bedreigde)\b"),
     # Stalking: being followed, watched or flooded with messages by an (ex-)partner or anyone.
     _Rule("domestic_violence", r"\bstalk\w*|\bgestalkt\b|\b(?:achtervolgt|volgt) (?:mij|me|haar|ons) (?:overal|steeds|elke dag|de hele dag)\b|\b(?:honderden|tientallen) (?:berichten|appjes|sms|telefoontjes)\b"),
+    # Someone suddenly in charge of a vulnerable person's money, and the writer distrusts it.
+    _Rule("domestic_violence", r"\b(?:regelt|beheert|doet|heeft) (?:\w+ ){0,3}(?:bankzaken|geldzaken|pinpas|bankpas|bankrekening|spaargeld)\b(?= (?:\w+ ){0,10}(?:vertrouw|klopt niet|niet pluis|misbruik|geld weg|verdwijnt))"),
     # Financial abuse of an older or dependent person ("kleinzoon pakt geld van haar").
     _Rule("domestic_violence", r"(?:\b(?:pakt|pakte|steelt|stal|neemt|afpakt|afhandig) (?:\w+ ){0,2}(?:geld|pinpas|bankpas|pensioen)\b|\b(?:geld|pinpas|bankpas|pensioen) (?:\w+ ){0,3}(?:pakt|afpakt|steelt|wegneemt|afneemt)\b)(?= (?:\w+ ){0,12}(?:boos|bang|dreigt|agressief|nee zegt|durft|schreeuwt))"),
     _Rule("domestic_violence", r"\b(?:word|wordt|worden|werd|werden|ben|is|zijn|heeft|hebben|had) " + _GAP3 + _HIT_PP + r"\b"),
