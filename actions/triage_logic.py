@@ -151,6 +151,31 @@ _GENERAL = (
 )
 
 
+# The resident already has municipal support and something is wrong with it: only the Sociaal
+# Loket (or the consulent) can look at that.
+_EXISTING_SERVICE = (
+    r"\b(?:mijn|zijn|haar|onze|de) (?:uren|indicatie|beschikking|uitkering|begeleider|begeleiding|hulp|thuiszorg|huishoudelijke hulp|taxipas|wmo ?pas|pgb) "
+    r"(?:[a-z]+ ){0,4}(?:verlaagd|verminderd|minder|stopt|gestopt|stopgezet|ingetrokken|afgepakt|niet (?:meer )?(?:betaald|binnen|gekomen|overgemaakt)|van \d+ naar \d+)\b"
+    r"|\b(?:aanvraag|melding) (?:gedaan|ingediend)\b(?= (?:[a-z]+ ){0,8}(?:niemand|niks|niets|geen (?:reactie|antwoord|bericht)))"
+)
+# Free, general provisions named by the resident: the voorliggend veld is the right start.
+_FREE_OFFER = (
+    r"\bzonder indicatie\b|\binloop\w*|\bmaatje\b|\blotgeno\w*|\bandere jongeren\b|\bop de koffie\b"
+    r"|\b(?:iemand|een vrijwilliger) (?:die|om) (?:[a-z]+ ){0,4}(?:langs|op bezoek|meegaat|mee te gaan|mee kan)\b"
+    r"|\b(?:lenen|uitlenen)\b|\bvoedselbank\b|\bbuurthuis\b|\bsamen met anderen\b"
+)
+
+
+def is_existing_service_problem(text: str) -> bool:
+    """A problem with support the resident already gets ("mijn uren zijn verlaagd")."""
+    return re.search(_EXISTING_SERVICE, normalise(text or "")) is not None
+
+
+def asks_for_free_offer(text: str) -> bool:
+    """The resident asks for something the voorliggend veld offers (inloop, maatje, lenen)."""
+    return re.search(_FREE_OFFER, normalise(text or "")) is not None
+
+
 def is_explicit_municipal_request(text: str) -> bool:
     """True when the resident explicitly asks for a municipal provision or the formal procedure.
 
@@ -193,11 +218,15 @@ def first_rung(text: str, ladder: Mapping[str, Optional[str]]) -> Optional[str]:
     """
     if not ladder:
         return None
-    if is_explicit_municipal_request(text) and _available(ladder, "sociaal_loket"):
+    if ((is_explicit_municipal_request(text) or is_existing_service_problem(text))
+            and _available(ladder, "sociaal_loket")):
         return "sociaal_loket"
+    tried = tried_rungs(text)
+    if (asks_for_free_offer(text) and "voorliggend_veld" not in tried
+            and _available(ladder, "voorliggend_veld")):
+        return "voorliggend_veld"
     if is_general_question(text) and _available(ladder, "zelf"):
         return "zelf"
-    tried = tried_rungs(text)
     floor = max((_RUNG_INDEX[r] + 1 for r in tried), default=0)
     for rung in RUNGS[floor:]:
         if _available(ladder, rung):

@@ -340,3 +340,18 @@ def test_three_life_domains_at_once_are_complex():
 ])
 def test_ordinary_single_questions_stay_with_the_assistant(text):
     assert not assess_complexity(text, keyword_topics(text)).complex
+
+
+_FULL_LADDER = {"zelf": "tips", "netwerk": "familie", "voorliggend_veld": "welzijn", "sociaal_loket": "loket"}
+
+
+@pytest.mark.parametrize("text, rung", [
+    ("mijn uren huishoudelijke hulp zijn van 4 naar 2 gegaan", "sociaal_loket"),
+    ("de begeleider van mijn zus stopt ermee", "sociaal_loket"),
+    ("ik heb een aanvraag gedaan maar niemand heeft me gebeld", "sociaal_loket"),
+    ("is er een inloop waar ik overdag kan zijn zonder indicatie", "voorliggend_veld"),
+    ("kan ik een rolstoel lenen voor een paar weken", "voorliggend_veld"),
+    ("is er iemand die bij mijn buurvrouw op de koffie kan", "voorliggend_veld"),
+])
+def test_first_rung_follows_what_the_resident_already_has_or_asks_for(text, rung):
+    assert first_rung(text, _FULL_LADDER) == rung
