@@ -1,9 +1,10 @@
 """`python -m bench`: run the benchmarks, write bench/results/<date>.json and .md, print the table.
 
-    python -m bench                 # everything (about 25-30 minutes on 2 cores)
-    python -m bench --quick         # small counts: a smoke test of every part
-    python -m bench --only load     # one part: quality | load | growth | memory | startup
+python -m bench                 # everything (about 25-30 minutes on 2 cores)
+python -m bench --quick         # small counts: a smoke test of every part
+python -m bench --only load     # one part: quality | load | growth | memory | startup
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,9 +31,9 @@ MB = 1024.0
 
 @dataclass
 class Settings:
-    levels: Dict[int, int]              # concurrency -> messages per bot
+    levels: Dict[int, int]  # concurrency -> messages per bot
     warmup_messages: int
-    memory_target: int                  # messages sent to the project stack before the last RSS
+    memory_target: int  # messages sent to the project stack before the last RSS
     long_conversations: int
     long_length: int
     catalogue_sizes: tuple
@@ -47,14 +48,36 @@ class Settings:
     notes: List[str] = field(default_factory=list)
 
 
-FULL = Settings(levels={1: 60, 10: 300, 50: 500}, warmup_messages=50, memory_target=10_000,
-                long_conversations=3, long_length=50, catalogue_sizes=(50, 5000), catalogue_repeats=20,
-                folds=5, cv_diet_epochs=20, full_diet_epochs=None, time_training=True,
-                profile_seconds=15)
-QUICK = Settings(levels={1: 20, 10: 50, 50: 100}, warmup_messages=10, memory_target=400,
-                 long_conversations=1, long_length=50, catalogue_sizes=(50, 1000), catalogue_repeats=3,
-                 folds=2, cv_diet_epochs=3, full_diet_epochs=5, time_training=False,
-                 profile_seconds=6, level_deadline_s=120, memory_deadline_s=120)
+FULL = Settings(
+    levels={1: 60, 10: 300, 50: 500},
+    warmup_messages=50,
+    memory_target=10_000,
+    long_conversations=3,
+    long_length=50,
+    catalogue_sizes=(50, 5000),
+    catalogue_repeats=20,
+    folds=5,
+    cv_diet_epochs=10,
+    full_diet_epochs=None,
+    time_training=True,
+    profile_seconds=15,
+)
+QUICK = Settings(
+    levels={1: 20, 10: 50, 50: 100},
+    warmup_messages=10,
+    memory_target=400,
+    long_conversations=1,
+    long_length=50,
+    catalogue_sizes=(50, 1000),
+    catalogue_repeats=3,
+    folds=2,
+    cv_diet_epochs=3,
+    full_diet_epochs=5,
+    time_training=False,
+    profile_seconds=6,
+    level_deadline_s=120,
+    memory_deadline_s=120,
+)
 
 
 def log(msg: str) -> None:
@@ -76,15 +99,26 @@ def ensure_stock(stock_dir: Path, raw: Dict[str, Any]) -> Path:
 
 
 def timed_train(cmd: Sequence[str], cwd: Path, cache: Path) -> float:
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-               RASA_CACHE_DIRECTORY=str(cache))
+    env = dict(
+        os.environ,
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        RASA_CACHE_DIRECTORY=str(cache),
+    )
     start = time.perf_counter()
-    subprocess.run(list(cmd), cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=1200)
+    subprocess.run(
+        list(cmd),
+        cwd=cwd,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=1200,
+    )
     return time.perf_counter() - start
 
 
-# --- load against one server -----------------------------------------------------------------------
+# --- load against one server ---------------------------------------------------------------------
 def run_levels(url: str, script, s: Settings, prefix: str, script_len: int = 5) -> Dict[int, Dict]:
     from bench.load import run_level
     from bench.scripts import plan
@@ -93,8 +127,11 @@ def run_levels(url: str, script, s: Settings, prefix: str, script_len: int = 5) 
     for c, messages in s.levels.items():
         conv = plan(messages, script_len, c)
         res = asyncio.run(run_level(url, script, conv, c, s.level_deadline_s, f"{prefix}-c{c}"))
-        log(f"  {prefix} c={c}: {res['messages']} msgs, {res['msg_per_s']} msg/s, p50 {res['p50_ms']} ms, "
-            f"p95 {res['p95_ms']} ms, errors {res['errors']}")
+        log(
+            f"  {prefix} c={c}: {res['messages']} msgs, {res['msg_per_s']} msg/s, "
+            f"p50 {res['p50_ms']} ms, "
+            f"p95 {res['p95_ms']} ms, errors {res['errors']}"
+        )
         out[c] = res
     return out
 
@@ -102,7 +139,6 @@ def run_levels(url: str, script, s: Settings, prefix: str, script_len: int = 5) 
 def project_stack(s: Settings, parts: Sequence[str], tmp: Path, raw: Dict[str, Any]) -> None:
     """Start the full stack (timed), then load, profile, long conversations, memory."""
     from bench import growth as gr
-    from bench import profile as prof
     from bench.load import long_conversation, run_level, wait_first_answer
     from bench.memory import rss_mb
     from bench.scripts import long_script, project_script
@@ -123,8 +159,16 @@ def project_stack(s: Settings, parts: Sequence[str], tmp: Path, raw: Dict[str, A
         mem["start"] = {k: rss_mb(p) for k, p in pids.items()}
         if not set(parts) & {"load", "growth", "memory"}:
             return
-        warm = asyncio.run(run_level(stack.rasa_url, project_script, max(1, s.warmup_messages // 5), 5,
-                                     s.level_deadline_s, "warmup"))
+        warm = asyncio.run(
+            run_level(
+                stack.rasa_url,
+                project_script,
+                max(1, s.warmup_messages // 5),
+                5,
+                s.level_deadline_s,
+                "warmup",
+            )
+        )
         sent += warm["messages"]
         mem["warm"] = {k: rss_mb(p) for k, p in pids.items()}
         raw["load"]["warmup_errors"] = warm["errors"]
@@ -136,26 +180,56 @@ def project_stack(s: Settings, parts: Sequence[str], tmp: Path, raw: Dict[str, A
         if "growth" in parts:
             lats = []
             for i in range(s.long_conversations):
-                lats.append(asyncio.run(long_conversation(
-                    stack.rasa_url, long_script(s.long_length), f"long-{i}-{time.time_ns()}")))
+                lats.append(
+                    asyncio.run(
+                        long_conversation(
+                            stack.rasa_url, long_script(s.long_length), f"long-{i}-{time.time_ns()}"
+                        )
+                    )
+                )
             sent += s.long_conversations * s.long_length
             from bench.scripts import TOPIC_QUESTIONS
+
             raw["growth"]["tracker"] = gr.window_ratio(lats, len(TOPIC_QUESTIONS))
-            raw["growth"]["tracker"]["latencies_ms"] = [[round(x * 1000, 1) for x in c] for c in lats]
-            log(f"  tracker growth: {raw['growth']['tracker']['first_ms']} ms -> "
-                f"{raw['growth']['tracker']['last_ms']} ms")
+            raw["growth"]["tracker"]["latencies_ms"] = [
+                [round(x * 1000, 1) for x in c] for c in lats
+            ]
+            log(
+                f"  tracker growth: {raw['growth']['tracker']['first_ms']} ms -> "
+                f"{raw['growth']['tracker']['last_ms']} ms"
+            )
         if "memory" in parts:
             remaining = s.memory_target - sent
             if remaining > 0:
                 log(f"  memory fill: {remaining} more messages at c=20 (total {s.memory_target})")
-                fill = asyncio.run(run_level(stack.rasa_url, project_script, max(20, remaining // 5), 20,
-                                             s.memory_deadline_s, "fill"))
+                fill = asyncio.run(
+                    run_level(
+                        stack.rasa_url,
+                        project_script,
+                        max(20, remaining // 5),
+                        20,
+                        s.memory_deadline_s,
+                        "fill",
+                    )
+                )
                 sent += fill["messages"]
-                mem["fill"] = {k: fill[k] for k in ("messages", "msg_per_s", "errors", "p95_ms",
-                                                     "timed_out", "error_samples")}
+                mem["fill"] = {
+                    k: fill[k]
+                    for k in (
+                        "messages",
+                        "msg_per_s",
+                        "errors",
+                        "p95_ms",
+                        "timed_out",
+                        "error_samples",
+                    )
+                }
             mem["end"] = {k: rss_mb(p) for k, p in pids.items()}
             mem["messages"] = sent
-            log(f"  memory: start {mem['start']} warm {mem['warm']} end {mem['end']} after {sent} msgs")
+            log(
+                f"  memory: start {mem['start']} warm {mem['warm']} end {mem['end']} "
+                f"after {sent} msgs"
+            )
     finally:
         stack.stop()
 
@@ -170,12 +244,19 @@ def profile_phase(stack, pids: Dict[str, int], s: Settings, tmp: Path, raw: Dict
 
     outs = {k: tmp / f"pyspy-{k}.txt" for k in pids}
     recorded: Dict[str, Any] = {}
-    threads = [threading.Thread(target=lambda k=k: recorded.__setitem__(
-        k, prof.record(pids[k], s.profile_seconds, outs[k]))) for k in pids]
+    threads = [
+        threading.Thread(
+            target=lambda k=k: recorded.__setitem__(
+                k, prof.record(pids[k], s.profile_seconds, outs[k])
+            )
+        )
+        for k in pids
+    ]
     for t in threads:
         t.start()
-    res = asyncio.run(run_level(stack.rasa_url, project_script, 10_000, 10, s.profile_seconds,
-                                "profile"))
+    res = asyncio.run(
+        run_level(stack.rasa_url, project_script, 10_000, 10, s.profile_seconds, "profile")
+    )
     for t in threads:
         t.join()
     summary: Dict[str, Any] = {}
@@ -186,12 +267,16 @@ def profile_phase(stack, pids: Dict[str, int], s: Settings, tmp: Path, raw: Dict
         shutil.copy(path, RESULTS / f"pyspy-{k}-{dt.date.today().isoformat()}.txt")
         summary[k] = prof.summarise(prof.parse_collapsed(path.read_text()))
     raw["profile"] = summary
-    log(f"  profile: {json.dumps({k: v.get('areas') if isinstance(v, dict) else v for k, v in summary.items()})}")
+    log(
+        "  profile: "
+        + json.dumps({k: v.get("areas") if isinstance(v, dict) else v for k, v in summary.items()})
+    )
     return res["messages"]
 
 
-def stock_stack(s: Settings, parts: Sequence[str], stock_dir: Path, model: Path, tmp: Path,
-                raw: Dict[str, Any]) -> None:
+def stock_stack(
+    s: Settings, parts: Sequence[str], stock_dir: Path, model: Path, tmp: Path, raw: Dict[str, Any]
+) -> None:
     from bench.load import StockServer, wait_first_answer
     from bench.memory import rss_mb
     from bench.scripts import stock_script
@@ -206,42 +291,95 @@ def stock_stack(s: Settings, parts: Sequence[str], stock_dir: Path, model: Path,
         raw["memory"]["stock_start"] = rss_mb(srv.proc.pid)
         log(f"stock bot answered after {t1 - t0:.1f} s")
         if "load" in parts:
-            asyncio.run(__import__("bench.load", fromlist=["run_level"]).run_level(
-                srv.url, stock_script, max(1, s.warmup_messages // 5), 5, s.level_deadline_s, "warmup"))
+            asyncio.run(
+                __import__("bench.load", fromlist=["run_level"]).run_level(
+                    srv.url,
+                    stock_script,
+                    max(1, s.warmup_messages // 5),
+                    5,
+                    s.level_deadline_s,
+                    "warmup",
+                )
+            )
             raw["load"]["stock"] = run_levels(srv.url, stock_script, s, "stock")
             raw["memory"]["stock_end"] = rss_mb(srv.proc.pid)
     finally:
         srv.stop()
 
 
-# --- figures ---------------------------------------------------------------------------------------
+# --- figures -------------------------------------------------------------------------------------
 def load_figures(raw: Dict[str, Any]) -> List[Figure]:
     rows = []
     p, st = raw["load"].get("project", {}), raw["load"].get("stock", {})
     for c in sorted(set(p) | set(st), key=int):
         a, b = p.get(c), st.get(c)
         if a:
-            rows.append(Figure("load", f"c={c} errors (project)", a["errors"], goal=Goal("<=", 0, "0"),
-                               note=f"{a['messages']} msgs" + (" · DEADLINE HIT" if a["timed_out"] else "")
-                               + (f" · e.g. {a['error_samples'][0]}" if a["error_samples"] else "")))
+            rows.append(
+                Figure(
+                    "load",
+                    f"c={c} errors (project)",
+                    a["errors"],
+                    goal=Goal("<=", 0, "0"),
+                    note=f"{a['messages']} msgs"
+                    + (" · DEADLINE HIT" if a["timed_out"] else "")
+                    + (f" · e.g. {a['error_samples'][0]}" if a["error_samples"] else ""),
+                )
+            )
         if b:
-            rows.append(Figure("load", f"c={c} errors (stock)", b["errors"], note=f"{b['messages']} msgs"))
+            rows.append(
+                Figure("load", f"c={c} errors (stock)", b["errors"], note=f"{b['messages']} msgs")
+            )
         if a and b:
             thr_goal = Goal(">=", 1.5, "≥ 1.5× stock") if int(c) >= 10 else None
-            rows.append(Figure("load", f"c={c} throughput project/stock", _r(ratio(a["msg_per_s"], b["msg_per_s"])),
-                               "x", thr_goal, f"{a['msg_per_s']:.1f} vs {b['msg_per_s']:.1f} msg/s"))
-            rows.append(Figure("load", f"c={c} p50 project/stock", _r(ratio(a["p50_ms"], b["p50_ms"])), "x",
-                               None, f"{a['p50_ms']:.0f} vs {b['p50_ms']:.0f} ms"))
-            rows.append(Figure("load", f"c={c} p95 project/stock", _r(ratio(a["p95_ms"], b["p95_ms"])), "x",
-                               Goal("<=", 1.0, "≤ 1.0× stock"), f"{a['p95_ms']:.0f} vs {b['p95_ms']:.0f} ms"))
-            rows.append(Figure("load", f"c={c} p99 project/stock", _r(ratio(a["p99_ms"], b["p99_ms"])), "x",
-                               None, f"{a['p99_ms']:.0f} vs {b['p99_ms']:.0f} ms"))
+            rows.append(
+                Figure(
+                    "load",
+                    f"c={c} throughput project/stock",
+                    _r(ratio(a["msg_per_s"], b["msg_per_s"])),
+                    "x",
+                    thr_goal,
+                    f"{a['msg_per_s']:.1f} vs {b['msg_per_s']:.1f} msg/s",
+                )
+            )
+            rows.append(
+                Figure(
+                    "load",
+                    f"c={c} p50 project/stock",
+                    _r(ratio(a["p50_ms"], b["p50_ms"])),
+                    "x",
+                    None,
+                    f"{a['p50_ms']:.0f} vs {b['p50_ms']:.0f} ms",
+                )
+            )
+            rows.append(
+                Figure(
+                    "load",
+                    f"c={c} p95 project/stock",
+                    _r(ratio(a["p95_ms"], b["p95_ms"])),
+                    "x",
+                    Goal("<=", 1.0, "≤ 1.0× stock"),
+                    f"{a['p95_ms']:.0f} vs {b['p95_ms']:.0f} ms",
+                )
+            )
+            rows.append(
+                Figure(
+                    "load",
+                    f"c={c} p99 project/stock",
+                    _r(ratio(a["p99_ms"], b["p99_ms"])),
+                    "x",
+                    None,
+                    f"{a['p99_ms']:.0f} vs {b['p99_ms']:.0f} ms",
+                )
+            )
     prof = raw.get("profile") or {}
     for k, v in prof.items():
         if isinstance(v, dict):
             top = ", ".join(f"{a} {share * 100:.0f}%" for a, share in list(v["areas"].items())[:4])
-            rows.append(Figure("load", f"profile {k} server (py-spy, c=10)", v["samples"], "samples",
-                               note=top))
+            rows.append(
+                Figure(
+                    "load", f"profile {k} server (py-spy, c=10)", v["samples"], "samples", note=top
+                )
+            )
     return rows
 
 
@@ -250,19 +388,39 @@ def growth_figures(raw: Dict[str, Any]) -> List[Figure]:
     g = raw["growth"]
     if "tracker" in g:
         t = g["tracker"]
-        rows.append(Figure("growth", "tracker: last 8 / first 8 msgs of a 50-msg conversation",
-                           t["ratio"], "x", Goal("<=", 1.2, "≤ 1.2×"),
-                           f"{t['first_ms']} → {t['last_ms']} ms (median)"))
+        rows.append(
+            Figure(
+                "growth",
+                "tracker: last 8 / first 8 msgs of a 50-msg conversation",
+                t["ratio"],
+                "x",
+                Goal("<=", 1.2, "≤ 1.2×"),
+                f"{t['first_ms']} → {t['last_ms']} ms (median)",
+            )
+        )
     if "catalogue" in g:
         sizes = sorted(g["catalogue"], key=int)
         lo, hi = g["catalogue"][sizes[0]], g["catalogue"][sizes[-1]]
         for key, label in (("search_ms", "search"), ("answer_ms", "answer (decide)")):
-            rows.append(Figure("growth", f"catalogue {label}: {sizes[-1]} / {sizes[0]} entries",
-                               _r(ratio(hi[key], lo[key])), "x", Goal("<=", 1.2, "≤ 1.2×"),
-                               f"{lo[key]:.2f} → {hi[key]:.2f} ms"))
-        rows.append(Figure("growth", f"catalogue index build: {sizes[-1]} / {sizes[0]} entries",
-                           _r(ratio(hi["build_s"], lo["build_s"])), "x",
-                           note=f"{lo['build_s']:.2f} → {hi['build_s']:.2f} s (once per process)"))
+            rows.append(
+                Figure(
+                    "growth",
+                    f"catalogue {label}: {sizes[-1]} / {sizes[0]} entries",
+                    _r(ratio(hi[key], lo[key])),
+                    "x",
+                    Goal("<=", 1.2, "≤ 1.2×"),
+                    f"{lo[key]:.2f} → {hi[key]:.2f} ms",
+                )
+            )
+        rows.append(
+            Figure(
+                "growth",
+                f"catalogue index build: {sizes[-1]} / {sizes[0]} entries",
+                _r(ratio(hi["build_s"], lo["build_s"])),
+                "x",
+                note=f"{lo['build_s']:.2f} → {hi['build_s']:.2f} s (once per process)",
+            )
+        )
     return rows
 
 
@@ -271,22 +429,54 @@ def memory_figures(raw: Dict[str, Any]) -> List[Figure]:
     rows: List[Figure] = []
     if "end" not in m:
         if "start" in m:
-            rows += [Figure("memory", f"{k} RSS after start-up", v, "MB") for k, v in m["start"].items()]
+            rows += [
+                Figure("memory", f"{k} RSS after start-up", v, "MB") for k, v in m["start"].items()
+            ]
         return rows
     n = m.get("messages", 0)
     limits = {"rasa": (1.5 * MB, "< 1.5 GB"), "actions": (300.0, "< 300 MB")}
     for k in ("rasa", "actions"):
         rows.append(Figure("memory", f"{k} server RSS after start-up", m["start"][k], "MB"))
-        rows.append(Figure("memory", f"{k} server RSS after {n} msgs", m["end"][k], "MB",
-                           Goal("<", limits[k][0], limits[k][1])))
-        rows.append(Figure("memory", f"{k} growth since start-up", _r(growth(m["start"][k], m["end"][k])), "%",
-                           Goal("<", 0.10, "< 10 %"), f"{m['start'][k]} → {m['end'][k]} MB"))
-        rows.append(Figure("memory", f"{k} growth since warm-up", _r(growth(m["warm"][k], m["end"][k])), "%",
-                           Goal("<", 0.10, "< 10 %"),
-                           f"{m['warm'][k]} → {m['end'][k]} MB (warm-up = first {raw['settings']['warmup_messages']} msgs)"))
+        rows.append(
+            Figure(
+                "memory",
+                f"{k} server RSS after {n} msgs",
+                m["end"][k],
+                "MB",
+                Goal("<", limits[k][0], limits[k][1]),
+            )
+        )
+        rows.append(
+            Figure(
+                "memory",
+                f"{k} growth since start-up",
+                _r(growth(m["start"][k], m["end"][k])),
+                "%",
+                Goal("<", 0.10, "< 10 %"),
+                f"{m['start'][k]} → {m['end'][k]} MB",
+            )
+        )
+        rows.append(
+            Figure(
+                "memory",
+                f"{k} growth since warm-up",
+                _r(growth(m["warm"][k], m["end"][k])),
+                "%",
+                Goal("<", 0.10, "< 10 %"),
+                f"{m['warm'][k]} → {m['end'][k]} MB "
+                f"(warm-up = first {raw['settings']['warmup_messages']} msgs)",
+            )
+        )
     if m.get("stock_start"):
-        rows.append(Figure("memory", "stock rasa server RSS (start → after load)", m.get("stock_end"), "MB",
-                           note=f"after start-up {m['stock_start']} MB"))
+        rows.append(
+            Figure(
+                "memory",
+                "stock rasa server RSS (start → after load)",
+                m.get("stock_end"),
+                "MB",
+                note=f"after start-up {m['stock_start']} MB",
+            )
+        )
     return rows
 
 
@@ -294,15 +484,28 @@ def startup_figures(raw: Dict[str, Any]) -> List[Figure]:
     s = raw["startup"]
     rows = []
     if "project_train_s" in s:
-        rows.append(Figure("startup", "full rasa train project/stock",
-                           _r(ratio(s["project_train_s"], s.get("stock_train_s"))), "x",
-                           note=f"{s['project_train_s']:.0f} vs {s.get('stock_train_s', 0):.0f} s (fresh caches; "
-                                f"project: rasa train --force; stock: {s.get('stock_train_how')})"))
+        rows.append(
+            Figure(
+                "startup",
+                "full rasa train project/stock",
+                _r(ratio(s["project_train_s"], s.get("stock_train_s"))),
+                "x",
+                note=f"{s['project_train_s']:.0f} vs {s.get('stock_train_s', 0):.0f} s "
+                "(fresh caches; "
+                f"project: rasa train --force; stock: {s.get('stock_train_how')})",
+            )
+        )
     if "project_s" in s and "stock_s" in s:
-        rows.append(Figure("startup", "start until first answer project/stock",
-                           _r(ratio(s["project_s"], s["stock_s"])), "x",
-                           note=f"{s['project_s']:.1f} vs {s['stock_s']:.1f} s (project: action server, "
-                                "then Rasa, started one after the other)"))
+        rows.append(
+            Figure(
+                "startup",
+                "start until first answer project/stock",
+                _r(ratio(s["project_s"], s["stock_s"])),
+                "x",
+                note=f"{s['project_s']:.1f} vs {s['stock_s']:.1f} s (project: action server, "
+                "then Rasa, started one after the other)",
+            )
+        )
     return rows
 
 
@@ -310,46 +513,98 @@ def _r(x: Optional[float]) -> Optional[float]:
     return None if x is None else round(x, 4)
 
 
-# --- main ------------------------------------------------------------------------------------------
+# --- main ----------------------------------------------------------------------------------------
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--quick", action="store_true", help="small counts (smoke test, a few minutes)")
-    ap.add_argument("--only", action="append", choices=PARTS, help="run only this part (repeatable)")
+    ap.add_argument(
+        "--only", action="append", choices=PARTS, help="run only this part (repeatable)"
+    )
     ap.add_argument("--stock-dir", type=Path, help="reuse an existing `rasa init` project")
-    ap.add_argument("--out", type=Path, default=RESULTS, help="results folder (default bench/results)")
+    ap.add_argument(
+        "--out", type=Path, default=RESULTS, help="results folder (default bench/results)"
+    )
+    ap.add_argument(
+        "--cv-epochs",
+        type=int,
+        help="DIET epochs of the stock model in the cross-validation folds "
+        "(default 10 in a full run; the full stock model always uses Rasa's default, 100)",
+    )
     args = ap.parse_args(argv)
     os.chdir(ROOT)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.disable(logging.WARNING)
     s = QUICK if args.quick else FULL
+    if args.cv_epochs:
+        s.cv_diet_epochs = args.cv_epochs
     parts = tuple(args.only or PARTS)
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     os.environ["RASA_CACHE_DIRECTORY"] = str(tmp / "rasa-cache")  # never touch the project's .rasa/
     args.out.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    raw: Dict[str, Any] = {"date": dt.datetime.now().isoformat(timespec="seconds"), "quick": args.quick,
-                           "parts": parts, "settings": s.__dict__, "startup": {}, "load": {}, "growth": {},
-                           "memory": {}, "quality": {}, "cpu_count": os.cpu_count()}
+    raw: Dict[str, Any] = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "parts": parts,
+        "settings": s.__dict__,
+        "startup": {},
+        "load": {},
+        "growth": {},
+        "memory": {},
+        "quality": {},
+        "cpu_count": os.cpu_count(),
+    }
     figures: List[Figure] = []
     try:
         stock_dir = args.stock_dir or tmp / "stock"
         stock_model = ensure_stock(stock_dir, raw)
         if "startup" in parts and s.time_training:
             log("timing a full `rasa train` of the project and of the stock bot (fresh caches)")
-            raw["startup"]["project_train_s"] = round(timed_train(
-                [str(ROOT / ".venv/bin/rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",
-                 "--data", "nlu/data", "bot/data", "--out", str(tmp / "train-project"), "--force"],
-                ROOT, tmp / "cache-project"), 1)
+            raw["startup"]["project_train_s"] = round(
+                timed_train(
+                    [
+                        str(ROOT / ".venv/bin/rasa"),
+                        "train",
+                        "--config",
+                        "config.yml",
+                        "--domain",
+                        "bot/domain",
+                        "--data",
+                        "nlu/data",
+                        "bot/data",
+                        "--out",
+                        str(tmp / "train-project"),
+                        "--force",
+                    ],
+                    ROOT,
+                    tmp / "cache-project",
+                ),
+                1,
+            )
             if "stock_init_s" in raw:  # `rasa init` just trained the stock bot with a fresh cache
                 raw["startup"]["stock_train_s"] = raw["stock_init_s"]
                 raw["startup"]["stock_train_how"] = "rasa init --no-prompt (scaffold + train)"
             else:
-                raw["startup"]["stock_train_s"] = round(timed_train(
-                    [str(ROOT / ".venv/bin/rasa"), "train", "--out", str(tmp / "train-stock"), "--force"],
-                    stock_dir, tmp / "cache-stock"), 1)
+                raw["startup"]["stock_train_s"] = round(
+                    timed_train(
+                        [
+                            str(ROOT / ".venv/bin/rasa"),
+                            "train",
+                            "--out",
+                            str(tmp / "train-stock"),
+                            "--force",
+                        ],
+                        stock_dir,
+                        tmp / "cache-stock",
+                    ),
+                    1,
+                )
                 raw["startup"]["stock_train_how"] = "rasa train --force"
             log(f"  train: {raw['startup']}")
         if set(parts) & {"load", "growth", "memory", "startup"}:
@@ -358,19 +613,34 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 stock_stack(s, parts, stock_dir, stock_model, tmp, raw)
         if "growth" in parts:
             from bench import growth as gr
+
             log(f"catalogue scaling {s.catalogue_sizes}")
-            raw["growth"]["catalogue"] = gr.catalogue_scaling(*s.catalogue_sizes, repeats=s.catalogue_repeats)
+            raw["growth"]["catalogue"] = gr.catalogue_scaling(
+                *s.catalogue_sizes, repeats=s.catalogue_repeats
+            )
             log(f"  {raw['growth']['catalogue']}")
         if "quality" in parts:
             from bench import quality
+
             log(f"NLU quality: 3 contenders, {s.folds}-fold cross-validation")
-            raw["quality"], qrows = quality.run(tmp / "quality", stock_dir, k=s.folds,
-                                                cv_diet_epochs=s.cv_diet_epochs,
-                                                full_diet_epochs=s.full_diet_epochs, log=log)
+            raw["quality"], qrows = quality.run(
+                tmp / "quality",
+                stock_dir,
+                k=s.folds,
+                cv_diet_epochs=s.cv_diet_epochs,
+                full_diet_epochs=s.full_diet_epochs,
+                log=log,
+            )
             figures += qrows
     finally:
         raw["wall_s"] = round(time.perf_counter() - started, 1)
-        figures = figures + load_figures(raw) + growth_figures(raw) + memory_figures(raw) + startup_figures(raw)
+        figures = (
+            figures
+            + load_figures(raw)
+            + growth_figures(raw)
+            + memory_figures(raw)
+            + startup_figures(raw)
+        )
         write(args.out, raw, figures, s, args.quick)
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
@@ -380,21 +650,28 @@ def write(out: Path, raw: Dict[str, Any], figures: List[Figure], s: Settings, qu
     from bench.table import render
 
     day = dt.date.today().isoformat() + ("-quick" if quick else "")
-    notes = [f"Run {raw['date']}, {raw['wall_s']:.0f} s wall, {raw['cpu_count']} CPUs"
-             + (" — QUICK mode: small counts, not a result" if quick else ""),
-             "Speed figures are ratios against the stock `rasa init` bot measured in the same run.",
-             "Load: 5-message conversations over the REST channel; project stack = Rasa + action server + "
-             "SQLite tracker store + catalogue, office hours pinned (ASSISTANT_NOW).",
-             ]
+    notes = [
+        f"Run {raw['date']}, {raw['wall_s']:.0f} s wall, {raw['cpu_count']} CPUs"
+        + (" — QUICK mode: small counts, not a result" if quick else ""),
+        "Speed figures are ratios against the stock `rasa init` bot measured in the same run.",
+        (
+            "Load: 5-message conversations over the REST channel; project stack = Rasa + "
+            "action server + SQLite tracker store + catalogue, office hours pinned (ASSISTANT_NOW)."
+        ),
+    ]
     if raw.get("quality"):
         q = raw["quality"]
-        notes.append(f"Quality: {q['examples']} training examples; stock DIET epochs: full model "
-                     f"{q['full_diet_epochs']}, cross-validation folds {q['cv_diet_epochs'] or 'default (100)'} "
-                     "(reduced to keep the run under 30 minutes on 2 cores).")
+        notes.append(
+            f"Quality: {q['examples']} training examples; stock DIET epochs: full model "
+            f"{q['full_diet_epochs']}, cross-validation folds "
+            f"{q['cv_diet_epochs'] or 'default (100)'} "
+            "(reduced to keep the run under 30 minutes on 2 cores)."
+        )
     table = render(figures, title=f"Benchmark {day}", notes=notes)
     data = dict(raw, figures=[f.as_dict() for f in figures])
-    (out / f"{day}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str),
-                                     encoding="utf-8")
+    (out / f"{day}.json").write_text(
+        json.dumps(data, indent=1, ensure_ascii=False, default=str), encoding="utf-8"
+    )
     (out / f"{day}.md").write_text(table, encoding="utf-8")
     print(table)
     fails = [f.name for f in figures if f.status == FAIL]

@@ -4,6 +4,7 @@ Synthetic catalogue entries are built with the knowledge package's own builders
 (`knowledge.catalogue.build_catalogue`) from the real source dicts and live only in memory:
 nothing is written to any database.
 """
+
 from __future__ import annotations
 
 import copy
@@ -16,16 +17,41 @@ from typing import Any, Dict, List, Sequence, Tuple
 from bench.scripts import TOPIC_QUESTIONS
 
 # Words for synthetic entries: Dutch-looking, varied, so the vocabulary grows like a real catalogue.
-_SYLLABLES = ("aan", "be", "bij", "dienst", "ge", "hulp", "in", "kosten", "lo", "meld", "ner", "on",
-              "over", "plan", "re", "rege", "ling", "ste", "toe", "uit", "ver", "voor", "werk", "zorg")
+_SYLLABLES = (
+    "aan",
+    "be",
+    "bij",
+    "dienst",
+    "ge",
+    "hulp",
+    "in",
+    "kosten",
+    "lo",
+    "meld",
+    "ner",
+    "on",
+    "over",
+    "plan",
+    "re",
+    "rege",
+    "ling",
+    "ste",
+    "toe",
+    "uit",
+    "ver",
+    "voor",
+    "werk",
+    "zorg",
+)
 
 
 def _word(rng: random.Random) -> str:
     return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4)))
 
 
-def synthetic_sources(n_entries: int, seed: int = 7) -> Tuple[List[Dict[str, Any]], Dict[str, Any],
-                                                               List[Dict[str, Any]]]:
+def synthetic_sources(
+    n_entries: int, seed: int = 7
+) -> Tuple[List[Dict[str, Any]], Dict[str, Any], List[Dict[str, Any]]]:
     """(entries, profile, helplines): the real entries plus variations up to `n_entries`."""
     from knowledge import settings
     from knowledge.loader import read_sources
@@ -42,7 +68,9 @@ def synthetic_sources(n_entries: int, seed: int = 7) -> Tuple[List[Dict[str, Any
         words = [_word(rng) for _ in range(6)]
         base["id"] = f"{base['id']}-synth{i}"
         base["title"] = f"{base['title']} {words[0]} {words[1]}"
-        base["synonyms"] = [f"{s} {rng.choice(words)}" for s in base.get("synonyms", [])] + words[2:4]
+        base["synonyms"] = [f"{s} {rng.choice(words)}" for s in base.get("synonyms", [])] + words[
+            2:4
+        ]
         base["short_answer"] = f"{base['short_answer']} {' '.join(words[3:])}"
         base["details"] = f"{base['details']} {' '.join(words)}"
         base["main"] = False
@@ -53,7 +81,7 @@ def synthetic_sources(n_entries: int, seed: int = 7) -> Tuple[List[Dict[str, Any
 
 
 def build(n_entries: int) -> Tuple[Any, float]:
-    """A catalogue of `n_entries` with its search index built; returns (catalogue, build seconds)."""
+    """A catalogue of `n_entries` with its index built; returns (catalogue, build seconds)."""
     from knowledge.catalogue import build_catalogue
 
     entries, profile, helplines = synthetic_sources(n_entries)
@@ -75,21 +103,29 @@ def time_queries(cat: Any, repeats: int) -> Dict[str, float]:
             t0 = time.perf_counter()
             cat.search(q, k=3)
             search_ms.append((time.perf_counter() - t0) * 1000)
-            parse = {"intent": {"name": "vervoer", "confidence": 0.4},
-                     "intent_ranking": [{"name": "vervoer", "confidence": 0.4},
-                                        {"name": "mantelzorg", "confidence": 0.3}]}
+            parse = {
+                "intent": {"name": "vervoer", "confidence": 0.4},
+                "intent_ranking": [
+                    {"name": "vervoer", "confidence": 0.4},
+                    {"name": "mantelzorg", "confidence": 0.3},
+                ],
+            }
             t0 = time.perf_counter()
             decide(q, parse, cat)
             answer_ms.append((time.perf_counter() - t0) * 1000)
-    return {"search_ms": round(statistics.median(search_ms), 3),
-            "answer_ms": round(statistics.median(answer_ms), 3)}
+    return {
+        "search_ms": round(statistics.median(search_ms), 3),
+        "answer_ms": round(statistics.median(answer_ms), 3),
+    }
 
 
 def catalogue_scaling(small: int = 50, large: int = 5000, repeats: int = 20) -> Dict[str, Any]:
     out: Dict[str, Any] = {}
     for n in (small, large):
         cat, build_s = build(n)
-        out[str(n)] = dict(time_queries(cat, repeats), build_s=round(build_s, 3), entries=len(cat.entries))
+        out[str(n)] = dict(
+            time_queries(cat, repeats), build_s=round(build_s, 3), entries=len(cat.entries)
+        )
     return out
 
 
@@ -100,5 +136,8 @@ def window_ratio(latencies: Sequence[Sequence[float]], window: int) -> Dict[str,
     last = [x for conv in latencies for x in conv[-window:] if not math.isnan(x)]
     f = statistics.median(first) if first else float("nan")
     la = statistics.median(last) if last else float("nan")
-    return {"first_ms": round(f * 1000, 2), "last_ms": round(la * 1000, 2),
-            "ratio": round(la / f, 3) if f and not math.isnan(f) else float("nan")}
+    return {
+        "first_ms": round(f * 1000, 2),
+        "last_ms": round(la * 1000, 2),
+        "ratio": round(la / f, 3) if f and not math.isnan(f) else float("nan"),
+    }

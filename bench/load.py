@@ -2,6 +2,7 @@
 
 Everything runs on loopback, bounded by a message budget and a deadline.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,14 +36,23 @@ class Result:
             self.error_samples.append(what[:300])
 
 
-async def send(session: aiohttp.ClientSession, url: str, sender: str, turn: Turn, res: Result,
-               timeout: float = 60.0) -> Optional[float]:
+async def send(
+    session: aiohttp.ClientSession,
+    url: str,
+    sender: str,
+    turn: Turn,
+    res: Result,
+    timeout: float = 60.0,
+) -> Optional[float]:
     """One resident message; records latency and errors. Returns the latency or None."""
     start = time.perf_counter()
     res.sent += 1
     try:
-        async with session.post(url, json={"sender": sender, "message": turn.text},
-                                timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
+        async with session.post(
+            url,
+            json={"sender": sender, "message": turn.text},
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        ) as resp:
             body = await resp.json(content_type=None) if resp.status == 200 else await resp.text()
             elapsed = time.perf_counter() - start
             res.latencies.append(elapsed)
@@ -57,8 +67,14 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, turn: Turn
         return None
 
 
-async def run_level(base_url: str, script: Callable[[int], Sequence[Turn]], conversations: int,
-                    concurrency: int, deadline_s: float, prefix: str) -> Dict[str, float]:
+async def run_level(
+    base_url: str,
+    script: Callable[[int], Sequence[Turn]],
+    conversations: int,
+    concurrency: int,
+    deadline_s: float,
+    prefix: str,
+) -> Dict[str, float]:
     """`conversations` scripted conversations, `concurrency` at a time; stops at the deadline."""
     url = f"{base_url}/webhooks/rest/webhook"
     res = Result()
@@ -110,10 +126,25 @@ class StockServer:
         env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
         log = open(self.logfile, "ab")
         self.proc = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "-m", str(self.model), "--port", str(self.port),
-             "--interface", "127.0.0.1", "--credentials", "credentials.yml",
-             "--endpoints", "endpoints.yml"],
-            cwd=self.init_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "-m",
+                str(self.model),
+                "--port",
+                str(self.port),
+                "--interface",
+                "127.0.0.1",
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            cwd=self.init_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -125,8 +156,9 @@ class StockServer:
                 self.proc.wait()
 
 
-def wait_first_answer(base_url: str, text: str, proc: Optional[subprocess.Popen],
-                      timeout: float = 240.0) -> float:
+def wait_first_answer(
+    base_url: str, text: str, proc: Optional[subprocess.Popen], timeout: float = 240.0
+) -> float:
     """Poll until the REST channel answers `text`; returns the moment (perf_counter)."""
     import json
     import urllib.error
@@ -137,9 +169,12 @@ def wait_first_answer(base_url: str, text: str, proc: Optional[subprocess.Popen]
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}")
-        req = urllib.request.Request(f"{base_url}/webhooks/rest/webhook", method="POST",
-                                     data=json.dumps({"sender": sender, "message": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"{base_url}/webhooks/rest/webhook",
+            method="POST",
+            data=json.dumps({"sender": sender, "message": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=60) as resp:
                 if json.loads(resp.read() or b"[]"):

@@ -1,4 +1,5 @@
 """Resident set size of a server process (psutil), children included."""
+
 from __future__ import annotations
 
 from typing import Optional

@@ -4,6 +4,7 @@ py-spy (`pip install py-spy`) records collapsed stacks ("frame;frame;... count")
 function, the share of busy samples in which it is on the stack (inclusive), and the share of
 samples per area (SQL tracker store, NLU, policies, action calls, JSON, web server ...).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,10 @@ AREAS: Sequence[Tuple[str, str]] = (
     ("tracker rebuild (events -> tracker)", r"trackers\.py|events\.py|from_dict|applied_events"),
     ("json encode/decode", r"json/|ujson|orjson"),
     ("NLU (spaCy, featurizers, classifier)", r"spacy|thinc|rasa/nlu|sklearn|scipy"),
-    ("dialogue policies / graph", r"rasa/core/policies|bot/policies|rasa/engine|rasa/core/featurizers"),
+    (
+        "dialogue policies / graph",
+        r"rasa/core/policies|bot/policies|rasa/engine|rasa/core/featurizers",
+    ),
     ("tensorflow", r"tensorflow|keras"),
     ("action server call (aiohttp client)", r"aiohttp|rasa/utils/endpoints"),
     ("web server (sanic)", r"sanic"),
@@ -38,10 +42,30 @@ def record(pid: int, seconds: int, out: Path) -> Optional[Path]:
     exe = shutil.which("py-spy") or str(ROOT / ".venv" / "bin" / "py-spy")
     if not Path(exe).exists():
         return None
-    cmd = [exe, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "50",
-           "--format", "raw", "--output", str(out), "--nonblocking"]
-    return out if subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                 timeout=seconds + 60).returncode == 0 and out.exists() else None
+    cmd = [
+        exe,
+        "record",
+        "--pid",
+        str(pid),
+        "--duration",
+        str(seconds),
+        "--rate",
+        "50",
+        "--format",
+        "raw",
+        "--output",
+        str(out),
+        "--nonblocking",
+    ]
+    return (
+        out
+        if subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 60
+        ).returncode
+        == 0
+        and out.exists()
+        else None
+    )
 
 
 def parse_collapsed(text: str) -> List[Tuple[List[str], int]]:
@@ -86,9 +110,17 @@ def summarise(stacks: Sequence[Tuple[List[str], int]], top: int = 15) -> Dict[st
                 area = hit
                 break
         areas[area] += n
-    share = lambda c: round(c / total, 3) if total else 0.0  # noqa: E731
-    boring = re.compile(r"asyncio|<module>|run_forever|_run_once|_run \(|runpy|cli/|__main__|"
-                        r"sanic/(app|server|http)|main \(|run \(rasa")
+
+    def share(count: int) -> float:
+        return round(count / total, 3) if total else 0.0
+
+    boring = re.compile(
+        r"asyncio|<module>|run_forever|_run_once|_run \(|runpy|cli/|__main__|"
+        r"sanic/(app|server|http)|main \(|run \(rasa"
+    )
     funcs = [(f, share(c)) for f, c in inclusive.most_common() if not boring.search(f)][:top]
-    return {"samples": total, "areas": {a: share(c) for a, c in areas.most_common()},
-            "top_inclusive": funcs}
+    return {
+        "samples": total,
+        "areas": {a: share(c) for a, c in areas.most_common()},
+        "top_inclusive": funcs,
+    }

@@ -8,6 +8,7 @@ Each is trained on nlu/data and scored on the held-out dev questions, the projec
 questions, and by k-fold cross-validation over the training data (same folds for all three).
 Rasa models are trained in-process with `rasa.model_training.train_nlu`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -85,15 +86,21 @@ def rasa_init(target: Path, timeout: float = 900) -> float:
     """`rasa init --no-prompt` into `target` (it trains the stock model too); returns seconds."""
     target.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "rasa"), "init", "--no-prompt", "--init-dir", str(target)],
-                   cwd=target, check=True, timeout=timeout, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "rasa"), "init", "--no-prompt", "--init-dir", str(target)],
+        cwd=target,
+        check=True,
+        timeout=timeout,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
 # --- contenders --------------------------------------------------------------------------------
-def train_rasa_nlu(config: Dict[str, Any], examples: Sequence[Tuple[str, str]], workdir: Path,
-                   name: str) -> Path:
+def train_rasa_nlu(
+    config: Dict[str, Any], examples: Sequence[Tuple[str, str]], workdir: Path, name: str
+) -> Path:
     """Train an NLU-only Rasa model in-process; returns the model archive."""
     from rasa.model_training import train_nlu
 
@@ -115,7 +122,9 @@ def rasa_parser(model: Path) -> Parser:
     def parse(texts: Sequence[str]) -> List[Dict[str, Any]]:
         async def run() -> List[Dict[str, Any]]:
             return [await agent.parse_message(t) for t in texts]
+
         return asyncio.run(run())
+
     return parse
 
 
@@ -126,9 +135,12 @@ def tfidf_parser(examples: Sequence[Tuple[str, str]]) -> Parser:
     from sklearn.pipeline import make_pipeline, make_union
 
     model = make_pipeline(
-        make_union(TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
-                   TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                   lowercase=True)),
+        make_union(
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True
+            ),
+        ),
         LogisticRegression(C=10.0, max_iter=3000),
     )
     model.fit([t for t, _ in examples], [i for _, i in examples])
@@ -138,9 +150,14 @@ def tfidf_parser(examples: Sequence[Tuple[str, str]]) -> Parser:
         out = []
         for probs in model.predict_proba(list(texts)):
             ranking = sorted(zip(classes, probs), key=lambda x: -x[1])
-            out.append({"intent": {"name": ranking[0][0], "confidence": float(ranking[0][1])},
-                        "intent_ranking": [{"name": n, "confidence": float(c)} for n, c in ranking]})
+            out.append(
+                {
+                    "intent": {"name": ranking[0][0], "confidence": float(ranking[0][1])},
+                    "intent_ranking": [{"name": n, "confidence": float(c)} for n, c in ranking],
+                }
+            )
         return out
+
     return parse
 
 
@@ -152,8 +169,17 @@ def answers_plain(texts: Sequence[str], parses: Sequence[Dict[str, Any]]) -> Lis
     for text, parse in zip(texts, parses):
         topic, conf = top_topic(parse)
         topic = topic or "out_of_scope_other"
-        out.append({"text": text, "topic": topic, "urgent": topic in URGENT_TOPICS, "handoff": False,
-                    "ladder": None, "confidence": conf, "ms": 0.0})
+        out.append(
+            {
+                "text": text,
+                "topic": topic,
+                "urgent": topic in URGENT_TOPICS,
+                "handoff": False,
+                "ladder": None,
+                "confidence": conf,
+                "ms": 0.0,
+            }
+        )
     return out
 
 
@@ -166,23 +192,37 @@ def answers_project(texts: Sequence[str], parses: Sequence[Dict[str, Any]]) -> L
     out = []
     for text, parse in zip(texts, parses):
         d = decide(text, parse, cat)
-        out.append({"text": text, "topic": d.topic or "out_of_scope_other", "urgent": d.urgent,
-                    "handoff": d.handoff, "ladder": d.ladder, "confidence": d.confidence, "ms": 0.0})
+        out.append(
+            {
+                "text": text,
+                "topic": d.topic or "out_of_scope_other",
+                "urgent": d.urgent,
+                "handoff": d.handoff,
+                "ladder": d.ladder,
+                "confidence": d.confidence,
+                "ms": 0.0,
+            }
+        )
     return out
 
 
 # --- scoring -----------------------------------------------------------------------------------
-def headline(questions: Sequence[Any], answers: Sequence[Dict[str, Any]], urgent_known: bool = True
-             ) -> Dict[str, Optional[float]]:
+def headline(
+    questions: Sequence[Any], answers: Sequence[Dict[str, Any]], urgent_known: bool = True
+) -> Dict[str, Optional[float]]:
     """Topic accuracy, macro-F1, out-of-scope recall, urgent recall (None when there is no gold)."""
     from bot.evaluate import score
 
     s = score(questions, answers)
     has_oos = any(q.topic.startswith("out_of_scope") for q in questions)
     has_urgent = urgent_known and any(q.ladder == "urgent" for q in questions)
-    return {"n": s["n"], "topic_accuracy": s["topic_accuracy"], "topic_macro_f1": s["topic_macro_f1"],
-            "out_of_scope_recall": s["out_of_scope_recall"] if has_oos else None,
-            "urgent_recall": s["urgent_recall"] if has_urgent else None}
+    return {
+        "n": s["n"],
+        "topic_accuracy": s["topic_accuracy"],
+        "topic_macro_f1": s["topic_macro_f1"],
+        "out_of_scope_recall": s["out_of_scope_recall"] if has_oos else None,
+        "urgent_recall": s["urgent_recall"] if has_urgent else None,
+    }
 
 
 def mean_dicts(rows: Sequence[Dict[str, Optional[float]]]) -> Dict[str, Optional[float]]:
@@ -194,9 +234,14 @@ def mean_dicts(rows: Sequence[Dict[str, Optional[float]]]) -> Dict[str, Optional
     return out
 
 
-def run(workdir: Path, stock_dir: Path, k: int = 5, cv_diet_epochs: Optional[int] = None,
-        full_diet_epochs: Optional[int] = None, log: Callable[[str], None] = print
-        ) -> Tuple[Dict[str, Any], List[Figure]]:
+def run(
+    workdir: Path,
+    stock_dir: Path,
+    k: int = 5,
+    cv_diet_epochs: Optional[int] = None,
+    full_diet_epochs: Optional[int] = None,
+    log: Callable[[str], None] = print,
+) -> Tuple[Dict[str, Any], List[Figure]]:
     """Train, predict and score all three contenders; returns raw results and table rows."""
     from bot.evaluate import Question, load_questions
     from bot.topics import TOPICS
@@ -207,17 +252,35 @@ def run(workdir: Path, stock_dir: Path, k: int = 5, cv_diet_epochs: Optional[int
     project_cfg.pop("policies", None)
     contenders: Dict[str, Tuple[Callable[[List[Tuple[str, str]], str, bool], Parser], Callable]] = {
         # The full project model is the one `make train` built from the same config and data.
-        "project": (lambda ex, name, cv: rasa_parser(
-            PROJECT_MODEL if not cv and PROJECT_MODEL.exists()
-            else train_rasa_nlu(project_cfg, ex, workdir, name)), answers_project),
-        "stock": (lambda ex, name, cv: rasa_parser(train_rasa_nlu(
-            stock_config(stock_dir, cv_diet_epochs if cv else full_diet_epochs), ex, workdir, name)),
-            answers_plain),
+        "project": (
+            lambda ex, name, cv: rasa_parser(
+                PROJECT_MODEL
+                if not cv and PROJECT_MODEL.exists()
+                else train_rasa_nlu(project_cfg, ex, workdir, name)
+            ),
+            answers_project,
+        ),
+        "stock": (
+            lambda ex, name, cv: rasa_parser(
+                train_rasa_nlu(
+                    stock_config(stock_dir, cv_diet_epochs if cv else full_diet_epochs),
+                    ex,
+                    workdir,
+                    name,
+                )
+            ),
+            answers_plain,
+        ),
         "tfidf": (lambda ex, name, cv: tfidf_parser(ex), answers_plain),
     }
-    results: Dict[str, Any] = {"examples": len(examples), "folds": k, "cv_diet_epochs": cv_diet_epochs,
-                               "project_full_model": str(PROJECT_MODEL) if PROJECT_MODEL.exists() else "trained",
-                               "full_diet_epochs": full_diet_epochs or "default (100)", "contenders": {}}
+    results: Dict[str, Any] = {
+        "examples": len(examples),
+        "folds": k,
+        "cv_diet_epochs": cv_diet_epochs,
+        "project_full_model": str(PROJECT_MODEL) if PROJECT_MODEL.exists() else "trained",
+        "full_diet_epochs": full_diet_epochs or "default (100)",
+        "contenders": {},
+    }
     topic_idx = [i for i, (_, intent) in enumerate(examples) if intent in TOPICS]
     split = folds([i for _, i in examples], k) if k >= 2 else []
     for name, (train, to_answers) in contenders.items():
@@ -251,7 +314,11 @@ def figures(results: Dict[str, Any]) -> List[Figure]:
     rows: List[Figure] = []
     c = results["contenders"]
     epochs = results.get("cv_diet_epochs")
-    for set_name, label in (("dev", "dev_questions"), ("own", "tests/data/questions"), ("cv", "cross-val")):
+    for set_name, label in (
+        ("dev", "dev_questions"),
+        ("own", "tests/data/questions"),
+        ("cv", "cross-val"),
+    ):
         for metric in ("topic_accuracy", "topic_macro_f1", "out_of_scope_recall", "urgent_recall"):
             if not any(set_name in c[n] for n in c):
                 continue
@@ -268,8 +335,15 @@ def figures(results: Dict[str, Any]) -> List[Figure]:
             if vals.get("project") is None and metric == "urgent_recall" and set_name == "cv":
                 rows.append(Figure("quality", f"{label} {metric}", None, note=note))
                 continue
-            rows.append(Figure("quality", f"{label} {metric} (project)", vals.get("project"),
-                               goal=goal, note=note))
+            rows.append(
+                Figure(
+                    "quality",
+                    f"{label} {metric} (project)",
+                    vals.get("project"),
+                    goal=goal,
+                    note=note,
+                )
+            )
     return rows
 
 

@@ -6,6 +6,7 @@ and ask for a person (office hours are pinned, so this is a live handoff and the
 quiet afterwards: the script ends there). The stock `rasa init` bot gets a script of the same
 length in its own vocabulary (greet, mood, affirm, bot challenge, goodbye).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,8 +69,11 @@ def answered(turn: Turn, response: Any) -> bool:
         return True
     if not isinstance(response, list) or not response:
         return False
-    return any((m.get("text") or m.get("buttons") or m.get("image") or m.get("custom"))
-               for m in response if isinstance(m, dict))
+    return any(
+        (m.get("text") or m.get("buttons") or m.get("image") or m.get("custom"))
+        for m in response
+        if isinstance(m, dict)
+    )
 
 
 def plan(total_messages: int, script_len: int, concurrency: int) -> int:

@@ -1,4 +1,5 @@
 """Pure helpers: percentiles, ratios and goals (PASS/FAIL). No I/O, no clock."""
+
 from __future__ import annotations
 
 import math
@@ -44,8 +45,12 @@ class Goal:
     def check(self, value: Optional[float]) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return FAIL
-        ok = {">=": value >= self.threshold, "<=": value <= self.threshold,
-              "<": value < self.threshold, ">": value > self.threshold}[self.op]
+        ok = {
+            ">=": value >= self.threshold,
+            "<=": value <= self.threshold,
+            "<": value < self.threshold,
+            ">": value > self.threshold,
+        }[self.op]
         return PASS if ok else FAIL
 
     def describe(self) -> str:

@@ -56,7 +56,8 @@ def candidate_config(pipeline: List[dict]) -> dict:
             "pipeline": pipeline, "policies": []}
 
 
-def run(name: str, pipeline: List[dict], folds: int, workdir: Path) -> Dict[str, object]:
+def run(name: str, pipeline: List[dict], folds: int, workdir: Path,
+        nlu: str = "nlu/data") -> Dict[str, object]:
     slug = "".join(ch if ch.isalnum() else "_" for ch in name)[:40]
     cfg = workdir / f"{slug}.yml"
     cfg.write_text(yaml.safe_dump(candidate_config(pipeline), sort_keys=False))
@@ -64,7 +65,7 @@ def run(name: str, pipeline: List[dict], folds: int, workdir: Path) -> Dict[str,
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                PYTHONHASHSEED="0")
     start = time.monotonic()
-    proc = subprocess.run([str(RASA), "test", "nlu", "--nlu", "nlu/data", "--config", str(cfg),
+    proc = subprocess.run([str(RASA), "test", "nlu", "--nlu", nlu, "--config", str(cfg),
                            "--cross-validation", "--folds", str(folds), "--out", str(out)],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.monotonic() - start
@@ -91,16 +92,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", nargs="*", default=None, help="substring of candidate names")
+    parser.add_argument("--nlu", default="nlu/data", help="training data (a copy keeps runs comparable)")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, pipeline in CANDIDATES.items():
             if args.only and not any(o in name for o in args.only):
                 continue
-            row = run(name, pipeline, args.folds, Path(tmp))
+            row = run(name, pipeline, args.folds, Path(tmp), args.nlu)
             print(json.dumps(row), flush=True)
             rows.append(row)
-    md = table(rows) + f"\n\n{args.folds}-fold cross-validation on nlu/data, {time.strftime('%Y-%m-%d')}.\n"
+    md = table(rows) + f"\n\n{args.folds}-fold cross-validation on {args.nlu}, {time.strftime('%Y-%m-%d')}.\n"
     (ROOT / "var").mkdir(exist_ok=True)
     (ROOT / "var" / "nlu-compare.md").write_text(md)
     print(md)

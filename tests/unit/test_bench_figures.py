@@ -1,4 +1,5 @@
 """From raw benchmark results to table rows: goals and ratios (pure, no servers, no timing)."""
+
 from __future__ import annotations
 
 from bench.cli import growth_figures, load_figures, memory_figures, startup_figures
@@ -8,9 +9,16 @@ from bench.stats import FAIL, INFO, PASS
 
 
 def _level(rate: float, p95: float, errors: int = 0) -> dict:
-    return {"messages": 100, "errors": errors, "msg_per_s": rate, "p50_ms": p95 / 2,
-            "p95_ms": p95, "p99_ms": p95 * 1.2, "timed_out": False,
-            "error_samples": ["HTTP 500"] if errors else []}
+    return {
+        "messages": 100,
+        "errors": errors,
+        "msg_per_s": rate,
+        "p50_ms": p95 / 2,
+        "p95_ms": p95,
+        "p99_ms": p95 * 1.2,
+        "timed_out": False,
+        "error_samples": ["HTTP 500"] if errors else [],
+    }
 
 
 def _by_name(rows):
@@ -34,10 +42,15 @@ def test_load_figures_compare_against_stock() -> None:
 
 
 def test_memory_figures_limits_and_growth() -> None:
-    raw = {"settings": {"warmup_messages": 50},
-           "memory": {"start": {"rasa": 700.0, "actions": 100.0},
-                      "warm": {"rasa": 760.0, "actions": 150.0},
-                      "end": {"rasa": 800.0, "actions": 160.0}, "messages": 10000}}
+    raw = {
+        "settings": {"warmup_messages": 50},
+        "memory": {
+            "start": {"rasa": 700.0, "actions": 100.0},
+            "warm": {"rasa": 760.0, "actions": 150.0},
+            "end": {"rasa": 800.0, "actions": 160.0},
+            "messages": 10000,
+        },
+    }
     rows = _by_name(memory_figures(raw))
     assert rows["rasa server RSS after 10000 msgs"].status == PASS
     assert rows["actions server RSS after 10000 msgs"].status == PASS
@@ -47,11 +60,16 @@ def test_memory_figures_limits_and_growth() -> None:
 
 
 def test_growth_and_startup_figures() -> None:
-    raw = {"growth": {"tracker": {"first_ms": 50.0, "last_ms": 55.0, "ratio": 1.1},
-                      "catalogue": {"50": {"search_ms": 1.0, "answer_ms": 2.0, "build_s": 0.1},
-                                    "5000": {"search_ms": 3.0, "answer_ms": 2.2, "build_s": 5.0}}},
-           "startup": {"project_s": 20.0, "stock_s": 40.0, "project_train_s": 60,
-                       "stock_train_s": 90}}
+    raw = {
+        "growth": {
+            "tracker": {"first_ms": 50.0, "last_ms": 55.0, "ratio": 1.1},
+            "catalogue": {
+                "50": {"search_ms": 1.0, "answer_ms": 2.0, "build_s": 0.1},
+                "5000": {"search_ms": 3.0, "answer_ms": 2.2, "build_s": 5.0},
+            },
+        },
+        "startup": {"project_s": 20.0, "stock_s": 40.0, "project_train_s": 60, "stock_train_s": 90},
+    }
     rows = _by_name(growth_figures(raw))
     assert rows["tracker: last 8 / first 8 msgs of a 50-msg conversation"].status == PASS
     assert rows["catalogue search: 5000 / 50 entries"].status == FAIL
@@ -63,12 +81,23 @@ def test_growth_and_startup_figures() -> None:
 
 def test_quality_rows_compare_project_with_the_best_other() -> None:
     def m(acc: float) -> dict:
-        return {"n": 10, "topic_accuracy": acc, "topic_macro_f1": acc, "out_of_scope_recall": 1.0,
-                "urgent_recall": None}
+        return {
+            "n": 10,
+            "topic_accuracy": acc,
+            "topic_macro_f1": acc,
+            "out_of_scope_recall": 1.0,
+            "urgent_recall": None,
+        }
 
-    results = {"folds": 5, "cv_diet_epochs": 30, "contenders": {
-        "project": {"dev": m(0.8), "cv": m(0.9)}, "stock": {"dev": m(0.7), "cv": m(0.95)},
-        "tfidf": {"dev": m(0.75), "cv": m(0.85)}}}
+    results = {
+        "folds": 5,
+        "cv_diet_epochs": 30,
+        "contenders": {
+            "project": {"dev": m(0.8), "cv": m(0.9)},
+            "stock": {"dev": m(0.7), "cv": m(0.95)},
+            "tfidf": {"dev": m(0.75), "cv": m(0.85)},
+        },
+    }
     rows = _by_name(quality_figures(results))
     assert rows["dev_questions topic_accuracy (project)"].status == PASS
     assert rows["cross-val topic_accuracy (project)"].status == FAIL

@@ -2,6 +2,7 @@
 
 No timing here: nothing in these tests depends on how fast the machine is.
 """
+
 from __future__ import annotations
 
 import math
@@ -10,10 +11,29 @@ import pytest
 
 from bench import profile as prof
 from bench.growth import window_ratio
-from bench.scripts import (HANDOFF_TEXT, LADDER_FAILS, TOPIC_QUESTIONS, Turn, answered, long_script,
-                           plan, project_script, stock_script)
-from bench.stats import (FAIL, INFO, PASS, Figure, Goal, fmt_value, growth, latency_summary,
-                         percentile, ratio)
+from bench.scripts import (
+    HANDOFF_TEXT,
+    LADDER_FAILS,
+    TOPIC_QUESTIONS,
+    Turn,
+    answered,
+    long_script,
+    plan,
+    project_script,
+    stock_script,
+)
+from bench.stats import (
+    FAIL,
+    INFO,
+    PASS,
+    Figure,
+    Goal,
+    fmt_value,
+    growth,
+    latency_summary,
+    percentile,
+    ratio,
+)
 from bench.table import render
 
 
@@ -57,11 +77,19 @@ def test_ratio_and_growth() -> None:
     assert growth(None, 1) is None
 
 
-@pytest.mark.parametrize("op,threshold,value,expected", [
-    (">=", 1.5, 1.5, PASS), (">=", 1.5, 1.49, FAIL),
-    ("<=", 1.0, 0.99, PASS), ("<=", 1.0, 1.01, FAIL),
-    ("<", 0.10, 0.10, FAIL), ("<", 300, 299.9, PASS), (">", 0, 0, FAIL), ("<=", 0, 0, PASS),
-])
+@pytest.mark.parametrize(
+    "op,threshold,value,expected",
+    [
+        (">=", 1.5, 1.5, PASS),
+        (">=", 1.5, 1.49, FAIL),
+        ("<=", 1.0, 0.99, PASS),
+        ("<=", 1.0, 1.01, FAIL),
+        ("<", 0.10, 0.10, FAIL),
+        ("<", 300, 299.9, PASS),
+        (">", 0, 0, FAIL),
+        ("<=", 0, 0, PASS),
+    ],
+)
 def test_goal_check(op: str, threshold: float, value: float, expected: str) -> None:
     assert Goal(op, threshold).check(value) == expected
 
@@ -81,11 +109,12 @@ def test_figure_status_follows_goal() -> None:
 
 # --- table ------------------------------------------------------------------------------------
 def test_render_table_lists_every_figure_with_goal_and_status() -> None:
-    figs = [Figure("load", "c=10 throughput project/stock", 1.6, "x",
-                   Goal(">=", 1.5, "≥ 1.5× stock")),
-            Figure("memory", "rasa RSS", 812.34, "MB", Goal("<", 1536, "< 1.5 GB")),
-            Figure("memory", "actions growth", 0.25, "%", Goal("<", 0.1, "< 10 %")),
-            Figure("quality", "pipe | name", None, note="a|b")]
+    figs = [
+        Figure("load", "c=10 throughput project/stock", 1.6, "x", Goal(">=", 1.5, "≥ 1.5× stock")),
+        Figure("memory", "rasa RSS", 812.34, "MB", Goal("<", 1536, "< 1.5 GB")),
+        Figure("memory", "actions growth", 0.25, "%", Goal("<", 0.1, "< 10 %")),
+        Figure("quality", "pipe | name", None, note="a|b"),
+    ]
     md = render(figs, title="Benchmark", notes=["a note"])
     lines = md.splitlines()
     assert lines[0] == "# Benchmark"
@@ -162,12 +191,20 @@ def test_window_ratio_ignores_errors() -> None:
 # --- profiles ---------------------------------------------------------------------------------
 SERVE = "serve (sanic/server/runners.py:1)"
 HANDLE = "handle (rasa/core/processor.py:10)"
-COLLAPSED = "\n".join([
-    f"{SERVE} 50",
-    f"{SERVE};{HANDLE};save (/x/site-packages/rasa/core/tracker_store.py:1333);"
-    "commit (sqlalchemy/orm/session.py:5) 30",
-    f"{SERVE};{HANDLE};process (rasa/nlu/classifiers/lr.py:3) 20",
-]) + "\n"
+COLLAPSED = (
+    "\n".join(
+        [
+            f"{SERVE} 50",
+            (
+                f"{SERVE};{HANDLE};save (/x/site-packages/rasa/core/tracker_store.py:1333);"
+                "commit (sqlalchemy/orm/session.py:5) 30"
+            ),
+            f"{SERVE};{HANDLE};process (rasa/nlu/classifiers/lr.py:3) 20",
+        ]
+    )
+    + "\n"
+)
+
 
 def test_profile_summary_counts_areas_and_inclusive_shares() -> None:
     stacks = prof.parse_collapsed(COLLAPSED + "garbage line\n")
