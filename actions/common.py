@@ -4,12 +4,13 @@ Why: actions stay thin when the shared phrasing and plumbing live in one place.
 """
 from __future__ import annotations
 
+import abc
 import os
 import re
 from datetime import datetime
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 MAX_MESSAGE_CHARS = 600  # longer texts are split into readable messages
@@ -111,3 +112,39 @@ def entity(tracker: Tracker, name: str) -> Optional[str]:
 def join_nl(items: Iterable[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+class AssistantAction(Action, abc.ABC):
+    """Base of every action here: only slot changes are sent back to Rasa.
+
+    Why: the answer actions set several slots each turn, mostly to the value they already have.
+    Every unchanged SlotSet is still an event Rasa stores and replays on each later message, so
+    long conversations got slower (bench/README.md, "tracker growth"). Subclasses implement act().
+    """
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        events = await self.act(dispatcher, tracker, domain)
+        return only_changes(tracker, events)
+
+    @abc.abstractmethod
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """What the action does; abstract, so the action server does not register this class."""
+
+
+def only_changes(tracker: Tracker, events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Drop SlotSet events that set a slot to the value it already has (the last one wins)."""
+    final: Dict[str, Any] = {}
+    for event in events:
+        if event.get("event") == "slot":
+            final[event["name"]] = event.get("value")
+    kept, seen = [], set()
+    for event in reversed(events):
+        if event.get("event") == "slot":
+            name = event["name"]
+            if name in seen or tracker.get_slot(name) == final[name]:
+                continue
+            seen.add(name)
+        kept.append(event)
+    return list(reversed(kept))

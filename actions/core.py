@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff, knowledge, triage
-from actions.common import BUTTON_HUMAN, catalogue
+from actions.common import AssistantAction, BUTTON_HUMAN, catalogue
 from actions.decisions import decide
 from bot.topics import IN_SCOPE, TOPIC_NAMES, topic_ranking
 
@@ -27,13 +27,13 @@ def privacy_url() -> str:
     return os.environ.get("PRIVACY_URL") or f"{console}/privacy"
 
 
-class ActionGreet(Action):
+class ActionGreet(AssistantAction):
     """Greeting: who is talking (a bot), what it can do, a short privacy notice, a person."""
 
     def name(self) -> Text:
         return "action_greet"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         profile = catalogue().profile
         dispatcher.utter_message(
@@ -52,25 +52,25 @@ class ActionGreet(Action):
         return events + (story or [])
 
 
-class ActionThanks(Action):
+class ActionThanks(AssistantAction):
     """'Dank u': after an offered rung it means the rung helped; otherwise a friendly close."""
 
     def name(self) -> Text:
         return "action_thanks"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot("awaiting") == "ladder":
-            return await triage.ActionLadderHelps().run(dispatcher, tracker, domain)
+            return await triage.ActionLadderHelps().act(dispatcher, tracker, domain)
         dispatcher.utter_message(text="Graag gedaan. Kan ik u nog ergens anders mee helpen?")
         return []
 
 
-class ActionCapabilities(Action):
+class ActionCapabilities(AssistantAction):
     def name(self) -> Text:
         return "action_capabilities"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(text=CAPABILITIES + " Ik ben een computer. Ik kan u altijd "
                                                      "doorverbinden met een medewerker.",
@@ -78,11 +78,11 @@ class ActionCapabilities(Action):
         return []
 
 
-class ActionPrivacy(Action):
+class ActionPrivacy(AssistantAction):
     def name(self) -> Text:
         return "action_privacy"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         days = os.environ.get("RETENTION_CONVERSATION_DAYS", "30")
         dispatcher.utter_message(
@@ -94,23 +94,23 @@ class ActionPrivacy(Action):
         return []
 
 
-class ActionOutOfScope(Action):
+class ActionOutOfScope(AssistantAction):
     def name(self) -> Text:
         return "action_out_of_scope"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         return knowledge.out_of_scope(dispatcher, intent)
 
 
-class ActionClarify(Action):
+class ActionClarify(AssistantAction):
     """Unsure what the resident means: ask with buttons for the likeliest topics, then hand over."""
 
     def name(self) -> Text:
         return "action_clarify"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         decision = decide(text, tracker.latest_message, catalogue())
@@ -135,17 +135,17 @@ class ActionClarify(Action):
         return [SlotSet("fallback_count", count), SlotSet("awaiting", "clarify")]
 
 
-class ActionConfirm(Action):
+class ActionConfirm(AssistantAction):
     """'Ja': what it agrees to depends on the question the assistant just asked."""
 
     def name(self) -> Text:
         return "action_confirm"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         awaiting = tracker.get_slot("awaiting")
         if awaiting == "ladder":
-            return await triage.ActionLadderHelps().run(dispatcher, tracker, domain)
+            return await triage.ActionLadderHelps().act(dispatcher, tracker, domain)
         if awaiting == "loket_offer":
             return handoff.start(dispatcher, tracker, reason="request",
                                  note=handoff.REASONS["melding"])
@@ -165,13 +165,13 @@ class ActionConfirm(Action):
         return [SlotSet("awaiting", None)]
 
 
-class ActionDecline(Action):
+class ActionDecline(AssistantAction):
     """'Nee': decline what was just offered, without closing any door."""
 
     def name(self) -> Text:
         return "action_decline"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         awaiting = tracker.get_slot("awaiting")
         if awaiting == "ladder":

@@ -13,11 +13,11 @@ import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import BUTTON_HUMAN, catalogue, entity, episode, latest_channel, now, user_texts
+from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, entity, episode, latest_channel, now, user_texts
 from actions.ladder_text import RUNG_LABEL
 from actions.safety_detector import SafetyResult
 from bot.masking import EMAIL, PHONE, mask
@@ -122,24 +122,24 @@ def _when(profile: Any) -> str:
     return f"Dat gebeurt vanaf {days[nxt.weekday()]} {nxt.day}-{nxt.month} om {nxt:%H:%M} uur."
 
 
-class ActionHandoff(Action):
+class ActionHandoff(AssistantAction):
     """'Ik wil een medewerker': start the handoff."""
 
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         return start(dispatcher, tracker, reason="request")
 
 
-class ActionContactMethod(Action):
+class ActionContactMethod(AssistantAction):
     """The resident consented and chose phone or e-mail: ask for the number or address."""
 
     def name(self) -> Text:
         return "action_contact_method"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         method = entity(tracker, "contact_method") or tracker.get_slot("contact_method")
         if method not in ("telefoon", "email"):
@@ -149,13 +149,13 @@ class ActionContactMethod(Action):
         return [SlotSet("contact_method", method), SlotSet("awaiting", "contact_value")]
 
 
-class ActionCollectContact(Action):
+class ActionCollectContact(AssistantAction):
     """Read the phone number or e-mail address from this message straight into the ticket."""
 
     def name(self) -> Text:
         return "action_collect_contact"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         method = tracker.get_slot("contact_method") or "telefoon"
         text = tracker.latest_message.get("text") or ""
@@ -182,25 +182,25 @@ class ActionCollectContact(Action):
         return [SlotSet("ticket_id", str(ticket.id)), SlotSet("awaiting", None)]
 
 
-class ActionHandoffWaiting(Action):
+class ActionHandoffWaiting(AssistantAction):
     """While the resident waits for a staff member, confirm their message was passed on."""
 
     def name(self) -> Text:
         return "action_handoff_waiting"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(text="Uw bericht is bewaard. Een medewerker leest het zo.")
         return []
 
 
-class ActionTakeoverStart(Action):
+class ActionTakeoverStart(AssistantAction):
     """A staff member claimed the conversation in the console."""
 
     def name(self) -> Text:
         return "action_takeover_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         agent = entity(tracker, "agent") or "een medewerker"
         dispatcher.utter_message(text=f"U praat nu met {agent}, medewerker van de gemeente "
@@ -208,13 +208,13 @@ class ActionTakeoverStart(Action):
         return [SlotSet("takeover", True), SlotSet("agent", agent), SlotSet("awaiting", None)]
 
 
-class ActionStaffMessage(Action):
+class ActionStaffMessage(AssistantAction):
     """A staff member's reply: sent through the resident's channel, stored with the agent's name."""
 
     def name(self) -> Text:
         return "action_staff_message"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         text = (entity(tracker, "staff_text") or "").strip()
         agent = entity(tracker, "agent") or tracker.get_slot("agent") or "medewerker"
@@ -223,13 +223,13 @@ class ActionStaffMessage(Action):
         return [SlotSet("takeover", True), SlotSet("agent", agent)]
 
 
-class ActionTakeoverEnd(Action):
+class ActionTakeoverEnd(AssistantAction):
     """The staff member hands the conversation back to the assistant, or closes it."""
 
     def name(self) -> Text:
         return "action_takeover_end"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         if entity(tracker, "outcome") == "closed":
             text = ("De medewerker heeft het gesprek afgesloten. Heeft u later nog een vraag? "

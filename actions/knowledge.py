@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
-from actions.common import BUTTON_HUMAN, catalogue, details_button, entity, utter_long
+from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, details_button, entity, utter_long
 from actions.decisions import Decision, decide
 from actions.ladder_text import rung_buttons, rung_message
 from actions.triage_logic import tried_rungs
@@ -102,13 +102,13 @@ def out_of_scope(dispatcher: CollectingDispatcher, topic: Optional[str]) -> List
     return [SlotSet("awaiting", None)]
 
 
-class ActionAnswerTopic(Action):
+class ActionAnswerTopic(AssistantAction):
     """A resident asked about a topic: answer from the catalogue and start the ladder."""
 
     def name(self) -> Text:
         return "action_answer_topic"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         forced = entity(tracker, "topic") if text.startswith("/") else None
@@ -120,13 +120,13 @@ class ActionAnswerTopic(Action):
         return answer_decision(dispatcher, tracker, decision)
 
 
-class ActionDetails(Action):
+class ActionDetails(AssistantAction):
     """More about the current (or chosen) entry, with its related entries as buttons."""
 
     def name(self) -> Text:
         return "action_details"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         cat = catalogue()
         entry = cat.entry(entity(tracker, "entry_id") or tracker.get_slot("entry_id") or "")
@@ -142,13 +142,13 @@ class ActionDetails(Action):
         return [SlotSet("entry_id", entry.id), SlotSet("topic", entry.topic)]
 
 
-class ActionChooseEntry(Action):
+class ActionChooseEntry(AssistantAction):
     """The resident picked a related entry: answer it and offer its first rung."""
 
     def name(self) -> Text:
         return "action_choose_entry"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         entry = catalogue().entry(entity(tracker, "entry_id") or "")
         if entry is None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
-from actions.common import BUTTON_HUMAN, catalogue
+from actions.common import AssistantAction, BUTTON_HUMAN, catalogue
 from actions.safety_detector import SafetyResult, detect
 
 logger = logging.getLogger(__name__)
@@ -52,13 +52,13 @@ def safety_message(result: SafetyResult) -> str:
     return first + "\n" + "\n".join(f"- {line}" for line in lines if line)
 
 
-class ActionSafety(Action):
+class ActionSafety(AssistantAction):
     """Urgent danger: help lines first, an urgent ticket for the KCC, and a person offered."""
 
     def name(self) -> Text:
         return "action_safety"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message
         intent = (message.get("intent") or {})

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff, knowledge
-from actions.common import BUTTON_HUMAN, catalogue, details_button, utter_long
+from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, details_button, utter_long
 from actions.ladder_text import rung_buttons, rung_message
 from actions.triage_logic import next_rung, tried_rungs
 from bot.topics import TOPIC_NAMES
@@ -31,13 +31,13 @@ def offer_pending_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> L
     return [SlotSet("awaiting", "pending_topic")]
 
 
-class ActionLadderHelps(Action):
+class ActionLadderHelps(AssistantAction):
     """The offered rung helps: close this need warmly, then any other need."""
 
     def name(self) -> Text:
         return "action_ladder_helps"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         if not tracker.get_slot("entry_id"):
             dispatcher.utter_message(text="Fijn. Waar kan ik u mee helpen?")
@@ -48,13 +48,13 @@ class ActionLadderHelps(Action):
         return offer_pending_topic(dispatcher, tracker)
 
 
-class ActionLadderNext(Action):
+class ActionLadderNext(AssistantAction):
     """The offered rung does not work: offer the next one, skipping what was tried."""
 
     def name(self) -> Text:
         return "action_ladder_next"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         return advance(dispatcher, tracker)
 

@@ -212,3 +212,15 @@ def test_lukt_niet_without_an_offered_rung_is_read_as_a_question():
     msgs, slots = run(triage.ActionLadderNext(), tracker)
     assert catalogue().entry(slots["entry_id"]).topic == "huishoudelijke_hulp"
     assert slots["ladder_rung"] != "netwerk"  # the children were already mentioned: skip that rung
+
+
+def test_only_slot_changes_reach_rasa():
+    from actions.common import only_changes
+
+    tracker = make_tracker("x", slots={"topic": "pgb", "awaiting": None})
+    events = [{"event": "slot", "name": "topic", "value": "pgb"},
+              {"event": "slot", "name": "awaiting", "value": "ladder"},
+              {"event": "slot", "name": "awaiting", "value": None}]
+    assert only_changes(tracker, events) == []
+    events.append({"event": "slot", "name": "topic", "value": "vervoer"})
+    assert only_changes(tracker, events) == [{"event": "slot", "name": "topic", "value": "vervoer"}]
