@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from actions.safety_detector import SafetyResult, detect
-from actions.triage_logic import Complexity, assess_complexity, detect_needs, first_rung
+from actions.triage_logic import (Complexity, assess_complexity, detect_needs, first_rung,
+                                  keyword_topics)
 from bot.topics import OUT_OF_SCOPE, TOPICS, topic_ranking
 
 # Below this NLU confidence the catalogue search is asked to confirm or rescue the topic.
@@ -75,7 +76,11 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
         needs = [topic] + [t for t in needs if t != topic]
     elif topic in needs:
         needs = [topic] + [t for t in needs if t != topic]
-    complexity = assess_complexity(text, needs or ([topic] if topic else []))
+    # Count a need only when the words support it, or the NLU is sure: a guessed topic must not
+    # make a plain question look like three problems at once.
+    supported = set(keyword_topics(text))
+    counted = [t for t in needs if t in supported or (t == topic and confidence >= LOW_CONFIDENCE)]
+    complexity = assess_complexity(text, counted or ([topic] if topic else []))
     decision = Decision(text=text, intent=intent, topic=topic, confidence=confidence,
                         safety=safety, needs=needs, complexity=complexity, rescued=rescued,
                         clarify=clarify, ranking=ranking)

@@ -420,6 +420,9 @@ _AGGRESSION_WITH_CHILDREN_RX = (
     r"\b(?:agressief|gewelddadig|dreigend)\b(?= (?:[a-z]+ ){0,12}(?:kind\w*|kleine|baby))"
     r"|\b(?:kind\w*|kleine kinderen|baby)\b(?= (?:[a-z]+ ){0,12}(?:agressief|gewelddadig|dreigend))"
 )
+# A decision that stops or refuses someone's income: money is needed now, and a bezwaar has a term.
+_REJECTED_RX = r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd)\b"
+_INCOME_RX = r"\bbijstand\w*|\buitkering\w*|\bvoorschot\w*|\bleefgeld\b|\binkomen\b"
 # Life domains a message touches; three or more at once is a case for a person.
 _DOMAIN_RX = {
     "geld": _DEBT_RX + "|" + _NO_INCOME_RX + r"|\buitkering (?:is )?(?:nog )?niet (?:rond|betaald|binnen)\b",
@@ -474,6 +477,8 @@ def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
         reasons.append("inwoner heeft geen slaapplek")
     if _has(_CARE_LOST_RX, norm):
         reasons.append("mantelzorg valt weg")
+    if _has(_REJECTED_RX, norm) and _has(_INCOME_RX, norm):
+        reasons.append("inkomen afgewezen of gestopt")
     if _has(_AGGRESSION_WITH_CHILDREN_RX, norm) and "veiligheid van kinderen" not in reasons:
         reasons.append("agressie in een gezin met kinderen")
     domains = [name for name, rx in _DOMAIN_RX.items() if _has(rx, norm)]

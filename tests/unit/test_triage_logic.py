@@ -355,3 +355,9 @@ _FULL_LADDER = {"zelf": "tips", "netwerk": "familie", "voorliggend_veld": "welzi
 ])
 def test_first_rung_follows_what_the_resident_already_has_or_asks_for(text, rung):
     assert first_rung(text, _FULL_LADDER) == rung
+
+
+def test_a_refused_or_stopped_income_goes_to_a_person():
+    text = "mijn aanvraag voor een voorschot op de bijstand is afgewezen, wat nu"
+    assert "inkomen afgewezen of gestopt" in assess_complexity(text, []).reasons
+    assert not assess_complexity("mijn aanvraag voor een parkeervergunning is afgewezen", []).complex
