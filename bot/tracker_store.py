@@ -13,13 +13,14 @@ import os
 from typing import Any, Optional
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import rasa_patches
 from bot.masking import install_log_masking, mask_event
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
                  event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
         install_log_masking()  # the Rasa server's logs get the same masking as its store
-        cache_action_response_validator()  # speed: see the function (Rasa server process only)
+        rasa_patches.apply()  # clear errors instead of lost messages; faster validation
         url = make_url(host or os.environ.get("TRACKER_STORE_URL") or DEFAULT_URL)
         if url.drivername.startswith("sqlite") and url.database:
             os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
@@ -133,59 +134,6 @@ def _enable_sqlite_wal(engine: Any) -> None:
         cur.close()
 
 
-def cache_action_response_validator() -> None:
-    """Validate action server responses with one prepared validator instead of Rasa's per-call
-    `jsonschema.validate`, which first re-checks Rasa's constant schema against the JSON Schema
-    meta-schema on every call. Under load that self-check was about 36 % of the Rasa server's
-    time (py-spy, `make bench`). Same schema, same errors, same message; idempotent.
-    Lives here because the tracker store is the project code every Rasa server process loads.
-    """
-    from jsonschema import ValidationError
-    from jsonschema.validators import validator_for
-    from rasa.core.actions import action as rasa_action
-
-    remote = rasa_action.RemoteAction
-    if getattr(remote._validate_action_result, "_cached_validator", False):
-        return
-    schema = remote.action_response_format_spec()
-    validator = validator_for(schema)(schema)
-    original = remote._validate_action_result
-
-    def _validate_action_result(self: Any, result: Any) -> bool:
-        try:
-            validator.validate(result)
-            return True
-        except ValidationError:
-            return original(self, result)  # Rasa's own path builds the documented error
-
-    _validate_action_result._cached_validator = True  # type: ignore[attr-defined]
-    remote._validate_action_result = _validate_action_result
-
-
 def _unavailable(exc: Exception) -> TrackerStoreUnavailable:
     logger.error("tracker store unavailable: %s", type(exc).__name__)
     return TrackerStoreUnavailable()
-
-
-def _fail_loudly(original: Any) -> Any:
-    """Let `TrackerStoreUnavailable` through Rasa's FailSafeTrackerStore.
-
-    Rasa wraps every tracker store in a FailSafeTrackerStore. On a database error it answers
-    from an *empty* tracker (the resident's conversation silently starts over, slots gone) and
-    keeps new events only in memory (never written back, lost at the next restart). For a
-    municipal assistant a clear error is better: the channel answers with a Dutch "try again"
-    (REST 503, web chat refusal) and nothing is half-stored. Other errors keep Rasa's behaviour.
-    """
-
-    def handler(self: FailSafeTrackerStore, error: Exception) -> None:
-        if isinstance(error, TrackerStoreUnavailable):
-            raise error
-        original(self, error)
-
-    handler.fails_loudly = True  # type: ignore[attr-defined]
-    return handler
-
-
-for _name in ("on_tracker_store_error", "on_tracker_store_retrieve_error"):
-    if not getattr(getattr(FailSafeTrackerStore, _name), "fails_loudly", False):
-        setattr(FailSafeTrackerStore, _name, _fail_loudly(getattr(FailSafeTrackerStore, _name)))

@@ -11,7 +11,7 @@ from jsonschema import ValidationError
 def test_cached_action_response_validator_accepts_and_rejects_like_rasa() -> None:
     from rasa.core.actions.action import RemoteAction
 
-    from bot.tracker_store import cache_action_response_validator
+    from bot.rasa_patches import cache_action_response_validator
 
     cache_action_response_validator()
     cache_action_response_validator()  # idempotent
