@@ -72,9 +72,7 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
     safety = detect(text, topic, confidence)
     # The NLU ranks a second need low (one intent per message); a keyword hit in the text counts.
     needs = [t for t in detect_needs(text, ranking, min_score=0.0) if t in TOPICS] if ranking else []
-    if topic and topic not in needs and topic not in OUT_OF_SCOPE:
-        needs = [topic] + [t for t in needs if t != topic]
-    elif topic in needs:
+    if topic and (topic in needs or topic not in OUT_OF_SCOPE):
         needs = [topic] + [t for t in needs if t != topic]
     # Count a need only when the words support it, or the NLU is sure: a guessed topic must not
     # make a plain question look like three problems at once.

@@ -12,7 +12,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
-from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, details_button, entity, utter_long
+from actions.common import (AssistantAction, BUTTON_HUMAN, catalogue, details_button, entity,
+                            user_texts, utter_long)
 from actions.decisions import Decision, decide
 from actions.ladder_text import rung_buttons, rung_message
 from actions.triage_logic import tried_rungs
@@ -113,8 +114,7 @@ class ActionAnswerTopic(AssistantAction):
         text = tracker.latest_message.get("text") or ""
         forced = entity(tracker, "topic") if text.startswith("/") else None
         if forced:  # a topic chosen with a button: use the resident's earlier words for the entry
-            earlier = [e.get("text") for e in tracker.events if e.get("event") == "user"
-                       and not (e.get("text") or "").startswith("/")]
+            earlier = user_texts(tracker, limit=1)
             text = earlier[-1] if earlier else ""
         decision = decide(text, tracker.latest_message, catalogue(), forced_topic=forced)
         return answer_decision(dispatcher, tracker, decision)

@@ -127,11 +127,16 @@ def _percentile(values: Sequence[float], p: float) -> float:
     return round(ordered[k], 2)
 
 
+def gold_topics(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> List[str]:
+    """The expected label per question; a prediction in `topic_alt` counts as the expected one."""
+    return [a["topic"] if a["topic"] in q.accepted else q.topic for q, a in zip(questions, answers)]
+
+
 def score(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     """Headline figures; a prediction in `topic_alt` counts as right."""
     from sklearn.metrics import f1_score
 
-    gold = [a["topic"] if a["topic"] in q.accepted else q.topic for q, a in zip(questions, answers)]
+    gold = gold_topics(questions, answers)
     pred = [a["topic"] for a in answers]
     labels = sorted(set(gold))
     oos_gold = [g in OUT_OF_SCOPE for g in gold]
@@ -163,7 +168,7 @@ def score(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> D
 def report(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> str:
     """Per-topic precision/recall, the most frequent confusions and the worst misses."""
     lines = ["Per onderwerp (precision / recall / aantal):"]
-    gold = [a["topic"] if a["topic"] in q.accepted else q.topic for q, a in zip(questions, answers)]
+    gold = gold_topics(questions, answers)
     pred = [a["topic"] for a in answers]
     for label in TOPICS:
         tp = sum(1 for g, p in zip(gold, pred) if g == p == label)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from typing import Any, Dict, Optional
+from typing import Any, Dict, NamedTuple, Optional, Union
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -390,7 +390,20 @@ async def rights_form(request: web.Request) -> web.Response:
     return _rights_page(request, login)
 
 
-async def conversation_export(request: web.Request) -> web.Response:
+class _Stored(NamedTuple):
+    """A staff request about one conversation that is known to have stored data."""
+
+    login: Login
+    form: Any
+    conversation_id: str
+    counts: Dict[str, int]
+
+
+async def _stored_conversation(request: web.Request) -> Union[_Stored, web.Response]:
+    """The steps export and delete share: login, CSRF, a valid id, and data stored under it.
+
+    Returns the page to show instead when one of them fails.
+    """
     login = _rights_login(request)
     form = await csrf_form(request, login)
     conversation_id = rights.clean_id(form.get("conversation_id"))
@@ -399,22 +412,25 @@ async def conversation_export(request: web.Request) -> web.Response:
     counts = await _in_thread(rights.stored_counts, conversation_id)
     if not any(counts.values()):
         return _unknown(request, login, conversation_id)
-    body = await _in_thread(rights.export_json, conversation_id, login.username)
-    name = rights.download_name(conversation_id)
+    return _Stored(login, form, conversation_id, counts)
+
+
+async def conversation_export(request: web.Request) -> web.Response:
+    found = await _stored_conversation(request)
+    if isinstance(found, web.Response):
+        return found
+    body = await _in_thread(rights.export_json, found.conversation_id, found.login.username)
+    name = rights.download_name(found.conversation_id)
     return web.Response(body=body, content_type="application/json", charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 async def conversation_delete(request: web.Request) -> web.Response:
     """Step 1 shows what is stored and asks to type the id again; step 2 deletes."""
-    login = _rights_login(request)
-    form = await csrf_form(request, login)
-    conversation_id = rights.clean_id(form.get("conversation_id"))
-    if conversation_id is None:
-        return _rights_page(request, login, status=400, error=NO_ID)
-    counts = await _in_thread(rights.stored_counts, conversation_id)
-    if not any(counts.values()):
-        return _unknown(request, login, conversation_id)
+    found = await _stored_conversation(request)
+    if isinstance(found, web.Response):
+        return found
+    login, form, conversation_id, counts = found
     ticket_id = _from_ticket(form)
     if form.get("step") != "confirm":
         return _rights_page(request, login, state="confirm", conversation_id=conversation_id,
