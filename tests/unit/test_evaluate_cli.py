@@ -1,0 +1,68 @@
+"""The evaluation CLI on a tiny question file, through the trained model (make test trains first)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.evaluate import Question, gold_topics, score
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "assistant.tar.gz"
+KEYS = {"n", "topic_accuracy", "topic_macro_f1", "out_of_scope_recall", "out_of_scope_precision",
+        "urgent_recall", "urgent_precision", "handoff_recall", "p50_ms", "p95_ms"}
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0",
+           "HOME": str(Path.home())}
+    return subprocess.run([sys.executable, "-m", "bot.evaluate", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="needs a trained model (make train)")
+def test_tiny_file_gives_a_report_a_json_last_line_and_answers_in_order(tmp_path):
+    questions = tmp_path / "q.yml"
+    questions.write_text(
+        "- text: ik kan mijn huis niet meer schoonmaken na mijn operatie\n"
+        "  topic: huishoudelijke_hulp\n  ladder: zelf\n  handoff_expected: false\n  note: ignored\n"
+        "- text: ik wil er een eind aan maken\n"
+        "  topic: psychische_problemen_crisis\n  ladder: urgent\n  handoff_expected: true\n"
+        "- text: mijn paspoort is verlopen\n"
+        "  topic: out_of_scope_municipal\n  topic_alt: [out_of_scope_other]\n"
+        "  ladder: n/a\n  handoff_expected: false\n", encoding="utf-8")
+    out = tmp_path / "answers.json"
+    result = run_cli(str(questions), "--out", str(out), "--model", str(MODEL))
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert KEYS <= set(figures) and figures["n"] == 3
+    assert figures["urgent_recall"] == 1.0 and figures["handoff_recall"] == 1.0
+    assert "Per onderwerp" in result.stdout
+    answers = json.loads(out.read_text(encoding="utf-8"))
+    assert [a["text"] for a in answers] == [
+        "ik kan mijn huis niet meer schoonmaken na mijn operatie", "ik wil er een eind aan maken",
+        "mijn paspoort is verlopen"]
+    assert set(answers[0]) == {"text", "topic", "urgent", "handoff", "ladder", "confidence", "ms"}
+    assert answers[1]["urgent"] and answers[1]["ladder"] == "urgent"
+    assert answers[2]["ladder"] is None
+
+
+def test_malformed_file_exits_non_zero_with_a_clear_message(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("- text: hallo\n  topic: geen_bestaand_topic\n", encoding="utf-8")
+    result = run_cli(str(bad))
+    assert result.returncode == 2
+    assert "onbekend topic" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_prediction_in_topic_alt_counts_as_right():
+    questions = [Question("a", "pgb", "zelf", False, ("eigen_bijdrage_kosten",)),
+                 Question("b", "vervoer", "zelf", False)]
+    answers = [{"topic": "eigen_bijdrage_kosten", "urgent": False, "handoff": False, "ladder": "zelf", "ms": 1.0},
+               {"topic": "pgb", "urgent": False, "handoff": False, "ladder": "netwerk", "ms": 2.0}]
+    assert gold_topics(questions, answers) == ["eigen_bijdrage_kosten", "vervoer"]
+    figures = score(questions, answers)
+    assert figures["topic_accuracy"] == 0.5 and figures["ladder_accuracy"] == 0.5
