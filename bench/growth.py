@@ -141,3 +141,75 @@ def window_ratio(latencies: Sequence[Sequence[float]], window: int) -> Dict[str,
         "last_ms": round(la * 1000, 2),
         "ratio": round(la / f, 3) if f and not math.isnan(f) else float("nan"),
     }
+
+
+def write_catalogue_db(url: str, n_entries: int) -> None:
+    """A knowledge database with `n_entries` (real + synthetic) for one bench stack only."""
+    from knowledge.loader import Sources, store
+
+    entries, profile, helplines = synthetic_sources(n_entries)
+    store(
+        Sources(
+            entries=[("synthetic.yml", e) for e in entries],
+            profiles=[("synthetic.yml", dict(profile, default=True))],
+            helplines=helplines,
+            content_hash=f"synthetic-{n_entries}",
+        ),
+        url,
+        force=True,
+    )
+
+
+def catalogue_stacks(sizes: Sequence[int], repeats: int, tmp: Any, log: Any) -> Dict[str, Any]:
+    """Answer latency of a topic question over the full stack (REST -> Rasa -> action server ->
+    catalogue), one stack per catalogue size, all running at once and asked in turns so that
+    machine noise hits every size alike. Each question opens a new conversation (no tracker
+    growth mixed in); the first round, which builds the search index, is not counted."""
+    import asyncio
+
+    import aiohttp
+
+    from bench.load import Result, send, wait_first_answer
+    from bench.scripts import Turn
+    from tests.integration.stack import Stack, make_env
+
+    stacks: Dict[int, Any] = {}
+    try:
+        for n in sizes:
+            work = tmp / f"catalogue-{n}"
+            work.mkdir(parents=True, exist_ok=True)
+            env = make_env(work)
+            write_catalogue_db(env["DATABASE_URL"], n)
+            stacks[n] = Stack(workdir=work, env=env)
+            stacks[n].start(with_console=False)
+            wait_first_answer(stacks[n].rasa_url, "hallo", stacks[n].procs["rasa"])
+        lat: Dict[int, List[float]] = {n: [] for n in sizes}
+        errors: Dict[int, int] = {n: 0 for n in sizes}
+
+        async def ask_all() -> None:
+            async with aiohttp.ClientSession() as session:
+                for round_no in range(repeats + 1):
+                    for n in sizes:
+                        res = Result()
+                        url = f"{stacks[n].rasa_url}/webhooks/rest/webhook"
+                        for i, q in enumerate(TOPIC_QUESTIONS):
+                            sender = f"cat-{n}-{round_no}-{i}-{time.time_ns()}"
+                            took = await send(session, url, sender, Turn(q), res)
+                            if round_no and took is not None:
+                                lat[n].append(took)
+                        errors[n] += res.errors
+
+        asyncio.run(ask_all())
+    finally:
+        for stack in stacks.values():
+            stack.stop()
+    out = {
+        str(n): {
+            "answer_ms": round(statistics.median(lat[n]) * 1000, 2) if lat[n] else float("nan"),
+            "messages": len(lat[n]),
+            "errors": errors[n],
+        }
+        for n in sizes
+    }
+    log(f"  catalogue over the stack: {out}")
+    return out

@@ -72,7 +72,55 @@ def fail_loudly_on_database_errors() -> None:
             setattr(FailSafeTrackerStore, name, _fail_loudly(handler))
 
 
+# Events older than this window are not sent to the action server (see bound_action_payload).
+ACTION_EVENT_WINDOW = 120
+
+
+def action_events(tracker: Any, window: int = ACTION_EVENT_WINDOW) -> list:
+    """The events an action call carries: the last `window` of the session, plus the older
+    ones the actions still read (the session start and every hand-back, which make the ticket
+    episode, `actions.common.episode`). Slots, the latest message and the active loop travel
+    in the tracker state itself, so the actions see the same state."""
+    events = list(tracker.events)
+    older = [e for e in events[:-window]
+             if e.type_name == "session_started"
+             or (e.type_name == "action" and getattr(e, "action_name", None) == "action_takeover_end")]
+    return [e.as_dict() for e in older + events[-window:]]
+
+
+def bound_action_payload(window: int = ACTION_EVENT_WINDOW) -> None:
+    """Send the action server a bounded window of events instead of the whole session.
+
+    Rasa serialises every event of the session into each action call, so the call (JSON on
+    both sides) grew with the conversation: py-spy showed `json.dumps` of that payload at 23 %
+    of the Rasa server's time late in a long conversation. The project's actions read only the
+    recent messages and the episode markers kept above. Idempotent.
+    """
+    import rasa
+    from rasa.core.actions import action as rasa_action
+    from rasa.shared.core.trackers import EventVerbosity
+
+    remote = rasa_action.RemoteAction
+    if getattr(remote._action_call_format, "_bounded", False):
+        return
+
+    def _action_call_format(self: Any, tracker: Any, domain: Any) -> Any:
+        # Rasa's own method (rasa/core/actions/action.py), with the events bounded.
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = action_events(tracker, window)
+        result = {"next_action": self._name, "sender_id": tracker.sender_id,
+                  "tracker": state, "version": rasa.__version__}
+        if (not self._is_selective_domain_enabled()
+                or domain.does_custom_action_explicitly_need_domain(self.name())):
+            result["domain"] = domain.as_dict()
+        return result
+
+    _action_call_format._bounded = True  # type: ignore[attr-defined]
+    remote._action_call_format = _action_call_format
+
+
 def apply() -> None:
     """All patches, once per process; called when the tracker store starts (Rasa server only)."""
     fail_loudly_on_database_errors()
     cache_action_response_validator()
+    bound_action_payload()

@@ -7,6 +7,7 @@ PostgreSQL are a matter of configuration.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ from typing import Any, Optional
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine.url import make_url
@@ -22,9 +24,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import rasa_patches
 from bot.masking import install_log_masking, mask_event
+from bot.tracker_cache import LAST_ID_ATTR, STORED_ATTR, TrackerMirror, mark, snapshot
 
 logger = logging.getLogger(__name__)
 DEFAULT_URL = "sqlite:///var/tracker.db"
+DEFAULT_MIRROR_SIZE = 500
 
 
 class TrackerStoreUnavailable(Exception):
@@ -57,6 +61,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         )
         if url.drivername.startswith("sqlite"):
             self._use_pooled_sqlite_engine()
+        self.mirror = TrackerMirror(int(os.environ.get("TRACKER_MIRROR_SIZE", DEFAULT_MIRROR_SIZE)))
 
     def _use_pooled_sqlite_engine(self) -> None:
         """Keep SQLite connections open between messages (speed; measured in bench/README.md).
@@ -79,10 +84,30 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The current session, from the mirror when no one else changed it (see tracker_cache)."""
         try:
-            return await super().retrieve(sender_id)
+            with self.session_scope() as session:
+                last_id = self._last_event_id(session, sender_id)
+                mirrored = self.mirror.get(sender_id, last_id)
+                if mirrored is not None:
+                    return mirrored
+                rows = self._event_query(session, sender_id,
+                                         fetch_events_from_all_sessions=False).all()
+                events = [json.loads(row.data) for row in rows]
         except SQLAlchemyError as exc:
             raise _unavailable(exc) from exc
+        if not self.domain or not events:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        self.mirror.put(sender_id, tracker, last_id)
+        return snapshot(tracker, last_id)
+
+    def _last_event_id(self, session: Any, sender_id: str) -> Optional[int]:
+        """Id of the conversation's newest row: an index lookup, whatever the length."""
+        from sqlalchemy import func
+
+        return session.query(func.max(self.SQLEvent.id)).filter(
+            self.SQLEvent.sender_id == sender_id).scalar()
 
     async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
         try:
@@ -103,20 +128,45 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
             raise _unavailable(exc) from exc
 
     async def _save(self, tracker: DialogueStateTracker) -> None:
-        """Store the events not yet stored, masked (same bookkeeping as Rasa's own save)."""
+        """Store the events not yet stored, masked, and keep the mirror in step.
+
+        A tracker this store handed out knows how many of its events are stored and up to which
+        row; when that row is still the newest, only the new events are written (no count query).
+        Otherwise (a tracker from elsewhere, or rows changed meanwhile) Rasa's own bookkeeping
+        decides, and the mirror forgets the conversation.
+        """
         await self.stream_events(tracker)
+        sender_id = tracker.sender_id
         with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
-                data = mask_event(event.as_dict())
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
+            base_id = getattr(tracker, LAST_ID_ATTR, None)
+            stored = getattr(tracker, STORED_ATTR, None)
+            if (stored is not None and stored <= len(tracker.events)
+                    and base_id == self._last_event_id(session, sender_id)):
+                new = list(itertools.islice(tracker.events, stored, None))
+            else:
+                new, base_id = list(self._additional_events(session, tracker)), None
+            rows, masked = [], []
+            for event in new:
+                original = event.as_dict()
+                data = mask_event(original)
+                masked.append(event if data == original else Event.from_parameters(data))
+                rows.append(self.SQLEvent(
+                    sender_id=sender_id,
                     type_name=event.type_name,
                     timestamp=data.get("timestamp"),
                     intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
                     action_name=data.get("name"),
                     data=json.dumps(data),
                 ))
+            session.add_all(rows)
+            session.flush()
+            last_id = rows[-1].id if rows else base_id
             session.commit()
+        if base_id is None:
+            self.mirror.forget(sender_id)
+        elif rows:
+            self.mirror.extend(sender_id, base_id, masked, last_id)
+        mark(tracker, last_id)
 
 
 def _enable_sqlite_wal(engine: Any) -> None:

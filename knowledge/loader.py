@@ -247,11 +247,16 @@ def partner_keys(src: Sources) -> set:
 def load(url: Optional[str] = None, content_dir: Optional[Path] = None,
          force: bool = False) -> LoadResult:
     """Validate and (re)load the sources into DATABASE_URL; no-op when the hash is unchanged."""
+    return store(read_sources(content_dir), url, force=force)
+
+
+def store(src: Sources, url: Optional[str] = None, force: bool = False) -> LoadResult:
+    """Write validated sources in one transaction (also used by `make bench` for synthetic
+    catalogues); no-op when the stored hash is the same."""
     from sqlalchemy import create_engine, select
 
     from .models import KB_TABLES, Base, KbEntry, KbHelpline, KbProfile, KbSourceState
 
-    src = read_sources(content_dir)
     engine = create_engine(settings.database_url(url), future=True)
     try:
         with engine.begin() as conn:

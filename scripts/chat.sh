@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-.venv/bin/rasa run actions --port "$ACTIONS_PORT" --actions actions > var/actions-chat.log 2>&1 &
+.venv/bin/python -m actions.server --port "$ACTIONS_PORT" > var/actions-chat.log 2>&1 &
 ACTIONS_PID=$!
 trap 'kill $ACTIONS_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null && break; sleep 0.5; done

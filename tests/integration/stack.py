@@ -73,8 +73,8 @@ class Stack:
 
     def start_actions(self) -> None:
         port = int(self.env["ACTIONS_PORT"])
-        self._spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port),
-                                "--actions", "actions"])
+        self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server",
+                                "--port", str(port)])
         self.actions_url = f"http://127.0.0.1:{port}"
         self._wait(f"{self.actions_url}/health", "actions")
 

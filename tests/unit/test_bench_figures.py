@@ -67,13 +67,19 @@ def test_growth_and_startup_figures() -> None:
                 "50": {"search_ms": 1.0, "answer_ms": 2.0, "build_s": 0.1},
                 "5000": {"search_ms": 3.0, "answer_ms": 2.2, "build_s": 5.0},
             },
+            "catalogue_stack": {
+                "50": {"answer_ms": 20.0, "messages": 80, "errors": 0},
+                "5000": {"answer_ms": 25.0, "messages": 80, "errors": 0},
+            },
         },
         "startup": {"project_s": 20.0, "stock_s": 40.0, "project_train_s": 60, "stock_train_s": 90},
     }
     rows = _by_name(growth_figures(raw))
     assert rows["tracker: last 8 / first 8 msgs of a 50-msg conversation"].status == PASS
-    assert rows["catalogue search: 5000 / 50 entries"].status == FAIL
-    assert rows["catalogue answer (decide): 5000 / 50 entries"].status == PASS
+    assert rows["catalogue: answer latency over the stack, 5000 / 50 entries"].status == FAIL
+    assert rows["catalogue: answer latency over the stack, 5000 / 50 entries"].value == 1.25
+    assert rows["catalogue search in-process: 5000 / 50 entries"].status == INFO
+    assert rows["catalogue answer (decide) in-process: 5000 / 50 entries"].value == 1.1
     st = _by_name(startup_figures(raw))
     assert st["start until first answer project/stock"].value == 0.5
     assert st["full rasa train project/stock"].status == INFO
