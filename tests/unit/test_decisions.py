@@ -1,0 +1,41 @@
+"""The catalogue rescue in `actions.decisions.decide`: when the NLU is unsure, a strong catalogue
+hit decides the topic, except against an out-of-scope guess it does not agree with."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+from actions.common import catalogue
+from actions.decisions import decide
+
+TEXT = "hoe hoog is het eigen risico van de zorgverzekering dit jaar"  # best hit: collectieve zorgverzekering
+
+
+def _parse(ranking: List[Tuple[str, float]]) -> Dict[str, Any]:
+    return {"intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking]}
+
+
+@pytest.fixture(scope="module")
+def cat() -> Any:
+    found = catalogue().search(TEXT, k=1)
+    assert found and found[0][0].topic == "minimaregelingen_toeslagen" and found[0][1] >= 0.35
+    return catalogue()
+
+
+def test_a_strong_hit_rescues_an_unsure_topic(cat: Any) -> None:
+    d = decide(TEXT, _parse([("bijstand_uitkering", 0.3), ("schulden_geldzorgen", 0.2)]), cat)
+    assert (d.topic, d.rescued) == ("minimaregelingen_toeslagen", True)
+
+
+def test_a_strong_hit_does_not_overrule_an_out_of_scope_guess(cat: Any) -> None:
+    d = decide(TEXT, _parse([("out_of_scope_other", 0.3), ("eigen_bijdrage_kosten", 0.2),
+                             ("schulden_geldzorgen", 0.1)]), cat)
+    assert d.topic == "out_of_scope_other" and not d.rescued and d.out_of_scope
+
+
+def test_an_agreeing_hit_still_overrules_an_out_of_scope_guess(cat: Any) -> None:
+    d = decide(TEXT, _parse([("out_of_scope_other", 0.3), ("minimaregelingen_toeslagen", 0.2)]), cat)
+    assert (d.topic, d.rescued) == ("minimaregelingen_toeslagen", True)
