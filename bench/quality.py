@@ -25,7 +25,7 @@ from bench.stats import Figure, Goal
 
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DATA = ROOT / "nlu" / "data"
-DEV_QUESTIONS = Path("/work/shared/data/dev_questions.yml")
+DEV_QUESTIONS = ROOT.parent / "shared" / "data" / "dev_questions.yml"  # ../shared beside the clone
 OWN_QUESTIONS = ROOT / "tests" / "data" / "questions.yml"
 PROJECT_MODEL = ROOT / "models" / "assistant.tar.gz"
 URGENT_TOPICS = ("psychische_problemen_crisis", "huiselijk_geweld_veiligheid")
