@@ -3,7 +3,8 @@
 Why a subclass: Rasa writes every event as JSON in one place (``SQLTrackerStore.save``); masking
 there covers every channel and every action, including events added through the HTTP API.
 The store is configured with one SQLAlchemy URL (``TRACKER_STORE_URL``), so SQLite and
-PostgreSQL are a matter of configuration.
+PostgreSQL are a matter of configuration. Recently used conversations are mirrored in memory
+(``bot/tracker_cache.py``), so a message does not re-read and replay the whole session.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import func
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -104,8 +106,6 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
 
     def _last_event_id(self, session: Any, sender_id: str) -> Optional[int]:
         """Id of the conversation's newest row: an index lookup, whatever the length."""
-        from sqlalchemy import func
-
         return session.query(func.max(self.SQLEvent.id)).filter(
             self.SQLEvent.sender_id == sender_id).scalar()
 
