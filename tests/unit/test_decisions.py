@@ -1,5 +1,5 @@
 """The catalogue rescue in `actions.decisions.decide`: when the NLU is unsure, a strong catalogue
-hit decides the topic, except against an out-of-scope guess it does not agree with."""
+hit decides the topic, but it never overrules an out-of-scope guess."""
 
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ def test_a_strong_hit_does_not_overrule_an_out_of_scope_guess(cat: Any) -> None:
     assert d.topic == "out_of_scope_other" and not d.rescued and d.out_of_scope
 
 
-def test_an_agreeing_hit_still_overrules_an_out_of_scope_guess(cat: Any) -> None:
+def test_not_even_an_agreeing_hit_overrules_an_out_of_scope_guess(cat: Any) -> None:
     d = decide(TEXT, _parse([("out_of_scope_other", 0.3), ("minimaregelingen_toeslagen", 0.2)]), cat)
+    assert d.topic == "out_of_scope_other" and not d.rescued
+
+
+def test_an_agreeing_hit_rescues_an_unsure_topic(cat: Any) -> None:
+    d = decide(TEXT, _parse([("bijstand_uitkering", 0.3), ("minimaregelingen_toeslagen", 0.2)]), cat)
     assert (d.topic, d.rescued) == ("minimaregelingen_toeslagen", True)
