@@ -119,8 +119,33 @@ def bound_action_payload(window: int = ACTION_EVENT_WINDOW) -> None:
     remote._action_call_format = _action_call_format
 
 
+def copy_trackers_without_replay() -> None:
+    """`DialogueStateTracker.copy()` without replaying the whole conversation.
+
+    Rasa's processor copies the tracker before every action it runs (`_run_action`), and Rasa's
+    `copy()` builds a new tracker by replaying every event: cost that grows with the
+    conversation (py-spy, `make bench`). A duplicate of the current state is the same tracker
+    (`bot.tracker_cache.duplicate`). Only plain trackers: training trackers keep Rasa's copy,
+    because they carry caches of their own. Idempotent.
+    """
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.tracker_cache import duplicate
+
+    if getattr(DialogueStateTracker.copy, "_without_replay", False):
+        return
+    original = DialogueStateTracker.copy
+
+    def copy(self: Any) -> Any:
+        return duplicate(self) if type(self) is DialogueStateTracker else original(self)
+
+    copy._without_replay = True  # type: ignore[attr-defined]
+    DialogueStateTracker.copy = copy  # type: ignore[assignment]
+
+
 def apply() -> None:
     """All patches, once per process; called when the tracker store starts (Rasa server only)."""
     fail_loudly_on_database_errors()
     cache_action_response_validator()
     bound_action_payload()
+    copy_trackers_without_replay()

@@ -18,6 +18,7 @@ Training and `rasa test` trackers of other types take Rasa's own path.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import threading
 from collections import OrderedDict
@@ -28,11 +29,17 @@ from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, R
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Event,
+                                     Restarted, SessionStarted, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 MARGIN = 2  # states beyond the longest rule (the featurizer may drop the last one)
 CONVERSATIONS = 500  # per process; older ones are rebuilt from their events when they return
+
+
+# Events after which the applied history is not simply "the earlier history plus the new events"
+# (see `DialogueStateTracker.applied_events`): the states are then built from the start.
+_REWRITES_HISTORY = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)
 
 
 @dataclass
@@ -40,25 +47,24 @@ class _Progress:
     """States of one conversation up to its last action seen, and the tracker replayed so far."""
 
     replay: DialogueStateTracker
-    events: List[Event] = field(default_factory=list)
+    seen: List[Event] = field(default_factory=list)  # the tracker's events consumed so far
     states: List[State] = field(default_factory=list)
+    loops: bool = False  # a form (active loop) occurs in the history
 
 
 class _Resume:
     """Hands Rasa's own `states_for_tracker_history` only the prior trackers not yet seen,
     followed by the current one (as `DialogueStateTracker.generate_all_prior_trackers` does)."""
 
-    def __init__(self, progress: _Progress, new_events: List[Event]) -> None:
-        self.progress, self.new_events = progress, new_events
+    def __init__(self, replay: DialogueStateTracker, applied: List[Event]) -> None:
+        self.replay, self.applied = replay, applied
 
     def generate_all_prior_trackers(self) -> Iterator[Tuple[DialogueStateTracker, bool]]:
-        replay = self.progress.replay
-        for event in self.new_events:
+        for event in self.applied:
             if isinstance(event, ActionExecuted):
-                yield replay, event.hide_rule_turn
-            replay.update(event)
-            self.progress.events.append(event)
-        yield replay, False
+                yield self.replay, event.hide_rule_turn
+            self.replay.update(event)
+        yield self.replay, False
 
 
 class RecentStates:
@@ -71,14 +77,25 @@ class RecentStates:
 
     def last_states(self, tracker: DialogueStateTracker, domain: Domain, keep: int) -> List[State]:
         """The last `keep` states of `tracker.past_states(domain)`, copied (callers change them)."""
-        applied = tracker.applied_events()
         with self._lock:
             progress = self._progress.pop(tracker.sender_id, None)
-        seen = len(progress.events) if progress else 0
-        if (progress is None or seen > len(applied)
-                or any(a is not b for a, b in zip(progress.events, applied))):
-            progress, seen = _Progress(replay=tracker.init_copy()), 0
-        states = domain.states_for_tracker_history(_Resume(progress, applied[seen:]))
+        events = tracker.events
+        new: List[Event] = []
+        if progress is not None and len(progress.seen) <= len(events) and all(
+                a is b for a, b in zip(progress.seen, events)):
+            new = list(itertools.islice(events, len(progress.seen), None))
+        else:
+            progress = None
+        if progress is None or progress.loops or any(isinstance(e, _REWRITES_HISTORY) for e in new):
+            # From the start, exactly as Rasa does. With a form in the history Rasa also hides
+            # repeated runs of the form action, so such conversations always take this path.
+            progress = _Progress(replay=tracker.init_copy(),
+                                 loops=any(isinstance(e, ActiveLoop) for e in events))
+            applied = tracker.applied_events()
+        else:
+            applied = new
+        progress.seen = list(events)
+        states = domain.states_for_tracker_history(_Resume(progress.replay, applied))
         progress.states.extend(states[:-1])
         with self._lock:
             self._progress[tracker.sender_id] = progress

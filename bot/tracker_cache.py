@@ -42,8 +42,8 @@ def mark(tracker: DialogueStateTracker, last_id: Optional[int]) -> DialogueState
     return tracker
 
 
-def snapshot(tracker: DialogueStateTracker, last_id: Optional[int]) -> DialogueStateTracker:
-    """A copy the processor may change freely, without replaying any event.
+def duplicate(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """A copy that may be changed freely, made without replaying any event.
 
     The event objects themselves are shared: Rasa appends new events and replaces `latest_*`,
     it does not change stored events in place. Slots and the active loop are state that
@@ -54,7 +54,12 @@ def snapshot(tracker: DialogueStateTracker, last_id: Optional[int]) -> DialogueS
     new.slots = {name: copy.copy(slot) for name, slot in tracker.slots.items()}
     new.latest_action = dict(tracker.latest_action) if tracker.latest_action else tracker.latest_action
     new.active_loop = copy.copy(tracker.active_loop)
-    return mark(new, last_id)
+    return new
+
+
+def snapshot(tracker: DialogueStateTracker, last_id: Optional[int]) -> DialogueStateTracker:
+    """A duplicate for the processor, marked as stored up to row `last_id`."""
+    return mark(duplicate(tracker), last_id)
 
 
 class TrackerMirror:

@@ -129,6 +129,19 @@ def test_predicts_like_rasa_at_every_step(trained: Any) -> None:
     assert policy._rule_window() < len(tracker.past_states(domain))  # the window was in use
     progress = policy._recent._progress["lang"]
     assert len(progress.states) + 1 == len(tracker.past_states(domain))
+    # The same conversation read back from a database: new event objects, built from the start.
+    again = DialogueStateTracker.from_dict("lang", [e.as_dict() for e in tracker.events], domain.slots)
+    again.update(_user("verder"))
+    tracker.update(_user("verder"))
+    recent_again = policy.predict_action_probabilities(again, domain)
+    recent_same = policy.predict_action_probabilities(tracker, domain)
+    policy._keep = -1
+    try:
+        rasa = policy.predict_action_probabilities(tracker, domain)
+    finally:
+        policy._keep = None
+    assert recent_again.probabilities == recent_same.probabilities == rasa.probabilities
+    assert max(rasa.probabilities) == 1.0  # a rule matched (utter_wmo or utter_verder)
 
 
 def test_builds_only_new_states(trained: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -161,3 +161,26 @@ async def test_action_call_carries_state_and_bounded_events() -> None:
     assert call["tracker"]["events"][0]["event"] == "session_started"
     assert len(call["tracker"]["events"]) == ACTION_EVENT_WINDOW + 1
     assert call["domain"] == DOMAIN.as_dict()
+
+
+def test_tracker_copy_without_replay_equals_rasas_copy() -> None:
+    from rasa.shared.core.generator import TrackerWithCachedStates
+
+    from bot.rasa_patches import copy_trackers_without_replay
+
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    tracker.update(SessionStarted())
+    for i in range(30):
+        for event in _turn(f"vraag {i}", "hulp_thuis", "wmo" if i % 2 else None):
+            tracker.update(event)
+    replayed = tracker.travel_back_in_time(float("inf"))  # what Rasa's copy() does
+    copy_trackers_without_replay()
+    copy_trackers_without_replay()  # idempotent
+    copied = tracker.copy()
+    assert _view(copied) == _view(replayed)
+    copied.update(SlotSet("topic", "ander"))
+    copied.update(UserUttered("alleen in de kopie"))
+    assert tracker.get_slot("topic") == "wmo" and len(tracker.events) == len(replayed.events)
+    training = TrackerWithCachedStates("t", DOMAIN.slots, domain=DOMAIN)
+    training.update(UserUttered("hallo"))
+    assert type(training.copy()) is TrackerWithCachedStates  # Rasa's own copy for these
