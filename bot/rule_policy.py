@@ -20,8 +20,6 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
 
@@ -32,6 +30,8 @@ from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Event,
                                      Restarted, SessionStarted, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_cache import Recent
 
 MARGIN = 2  # states beyond the longest rule (the featurizer may drop the last one)
 CONVERSATIONS = 500  # per process; older ones are rebuilt from their events when they return
@@ -71,14 +71,11 @@ class RecentStates:
     """Per-conversation incremental states (least recently used conversations are dropped)."""
 
     def __init__(self, size: int = CONVERSATIONS) -> None:
-        self.size = size
-        self._progress: "OrderedDict[str, _Progress]" = OrderedDict()
-        self._lock = threading.Lock()
+        self._progress: Recent[_Progress] = Recent(size)
 
     def last_states(self, tracker: DialogueStateTracker, domain: Domain, keep: int) -> List[State]:
         """The last `keep` states of `tracker.past_states(domain)`, copied (callers change them)."""
-        with self._lock:
-            progress = self._progress.pop(tracker.sender_id, None)
+        progress = self._progress.pop(tracker.sender_id)
         events = tracker.events
         new: List[Event] = []
         if progress is not None and len(progress.seen) <= len(events) and all(
@@ -97,11 +94,8 @@ class RecentStates:
         progress.seen = list(events)
         states = domain.states_for_tracker_history(_Resume(progress.replay, applied))
         progress.states.extend(states[:-1])
-        with self._lock:
-            self._progress[tracker.sender_id] = progress
-            while len(self._progress) > self.size:
-                self._progress.popitem(last=False)
-        return copy.deepcopy((progress.states + states[-1:])[-keep:])
+        self._progress.put(tracker.sender_id, progress)
+        return copy.deepcopy((progress.states[-keep:] + states[-1:])[-keep:])
 
 
 class _RecentView:

@@ -18,10 +18,49 @@ import copy
 import threading
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Generic, Iterable, Optional, TypeVar
 
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+
+V = TypeVar("V")
+
+
+class Recent(Generic[V]):
+    """At most `size` values by conversation id; the least recently used go first (size 0 keeps
+    nothing). Shared by the tracker mirror and the rule policy's incremental states."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: "OrderedDict[str, V]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Optional[V]:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def pop(self, key: str) -> Optional[V]:
+        with self._lock:
+            return self._values.pop(key, None)
+
+    def put(self, key: str, value: V) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+    def __len__(self) -> int:
+        return len(self._values)
+
 
 # Markers on a tracker handed out by the store: how many of its events are already stored, and
 # the id of the last stored row they correspond to.
@@ -63,32 +102,23 @@ def snapshot(tracker: DialogueStateTracker, last_id: Optional[int]) -> DialogueS
 
 
 class TrackerMirror:
-    """Least-recently-used mirrors of at most `size` conversations (0 switches the mirror off)."""
+    """Mirrors of the `size` most recently used conversations (0 switches the mirror off)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: "OrderedDict[str, _Entry]" = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: Recent[_Entry] = Recent(size)
 
     def get(self, sender_id: str, last_id: Optional[int]) -> Optional[DialogueStateTracker]:
         """A copy of the mirrored tracker when the database's last row is still `last_id`."""
-        with self._lock:
-            entry = self._entries.get(sender_id)
-            if entry is None or last_id is None or entry.last_id != last_id:
-                self._entries.pop(sender_id, None)
-                return None
-            self._entries.move_to_end(sender_id)
-            return snapshot(entry.tracker, last_id)
+        entry = self._entries.get(sender_id)
+        if entry is None or last_id is None or entry.last_id != last_id:
+            self._entries.pop(sender_id)
+            return None
+        return snapshot(entry.tracker, last_id)
 
     def put(self, sender_id: str, tracker: DialogueStateTracker, last_id: Optional[int]) -> None:
         """Mirror a tracker freshly rebuilt from the database (the caller hands out a snapshot)."""
-        if self.size <= 0 or last_id is None:
-            return
-        with self._lock:
-            self._entries[sender_id] = _Entry(tracker, last_id)
-            self._entries.move_to_end(sender_id)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        if last_id is not None:
+            self._entries.put(sender_id, _Entry(tracker, last_id))
 
     def extend(self, sender_id: str, previous_id: Optional[int], events: Iterable[Event],
                last_id: Optional[int]) -> None:
@@ -96,20 +126,19 @@ class TrackerMirror:
 
         A new session is not applied: Rasa's retrieve returns the new session only, so the next
         retrieve reads it from the database, like after any other change the mirror did not see.
+        Rasa handles one message per conversation at a time, so the entry has one writer.
         """
-        with self._lock:
-            entry = self._entries.get(sender_id)
-            if entry is None:
-                return
-            events = list(events)
-            if (previous_id is None or entry.last_id != previous_id or last_id is None
-                    or any(isinstance(e, SessionStarted) for e in events)):
-                self._entries.pop(sender_id, None)
-                return
-            for event in events:
-                entry.tracker.update(event)
-            entry.last_id = last_id
+        entry = self._entries.get(sender_id)
+        if entry is None:
+            return
+        events = list(events)
+        if (previous_id is None or entry.last_id != previous_id or last_id is None
+                or any(isinstance(e, SessionStarted) for e in events)):
+            self._entries.pop(sender_id)
+            return
+        for event in events:
+            entry.tracker.update(event)
+        entry.last_id = last_id
 
     def forget(self, sender_id: str) -> None:
-        with self._lock:
-            self._entries.pop(sender_id, None)
+        self._entries.pop(sender_id)

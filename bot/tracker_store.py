@@ -46,7 +46,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
                  event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
         install_log_masking()  # the Rasa server's logs get the same masking as its store
-        rasa_patches.apply()  # clear errors instead of lost messages; faster validation
+        rasa_patches.apply()  # Rasa server only: see each patch's reason there
         url = make_url(host or os.environ.get("TRACKER_STORE_URL") or DEFAULT_URL)
         if url.drivername.startswith("sqlite") and url.database:
             os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)

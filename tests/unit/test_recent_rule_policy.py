@@ -127,7 +127,7 @@ def test_predicts_like_rasa_at_every_step(trained: Any) -> None:
         compared += 1
     assert compared > 150
     assert policy._rule_window() < len(tracker.past_states(domain))  # the window was in use
-    progress = policy._recent._progress["lang"]
+    progress = policy._recent._progress.get("lang")
     assert len(progress.states) + 1 == len(tracker.past_states(domain))
     # The same conversation read back from a database: new event objects, built from the start.
     again = DialogueStateTracker.from_dict("lang", [e.as_dict() for e in tracker.events], domain.slots)
