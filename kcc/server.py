@@ -17,7 +17,7 @@ import jinja2
 from aiohttp import web
 
 from bot.masking import install_log_masking
-from kcc import labels
+from kcc import labels, rights
 from kcc.backends import backend_from_env
 from kcc.config import ConsoleConfig
 from kcc.outbox import Outbox
@@ -117,6 +117,7 @@ def create_app(config: Optional[ConsoleConfig] = None, store: Optional[TicketSto
                                autoescape=jinja2.select_autoescape(["html"], default=True))
     labels.register(env)
     env.globals["municipality"] = municipality_name(config.municipality, config.database_url)[0]
+    env.globals["max_conversation_id"] = rights.MAX_ID_LENGTH  # the form fields' maxlength
     app.router.add_static("/static", HERE / "static", name="static")
     add_routes(app)
     app.on_response_prepare.append(_security_headers)

@@ -370,7 +370,7 @@ def _from_ticket(form: Any) -> Optional[int]:
 def _rights_page(request: web.Request, login: Login, status: int = 200, **context: Any
                  ) -> web.Response:
     values = {"login": login, "state": "form", "conversation_id": "", "error": None,
-              "counts": None, "ticket_id": None, "max_id": rights.MAX_ID_LENGTH}
+              "counts": None, "ticket_id": None}
     values.update(context)
     return aiohttp_jinja2.render_template("conversation.html", request, values, status=status)
 
