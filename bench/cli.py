@@ -139,6 +139,15 @@ def run_levels(url: str, script, s: Settings, prefix: str, script_len: int = 5) 
     return out
 
 
+def warm_up(url: str, script, s: Settings) -> Dict[str, Any]:
+    """Unmeasured 5-message conversations, so both bots are measured warm (same for each)."""
+    from bench.load import run_level
+
+    return asyncio.run(
+        run_level(url, script, max(1, s.warmup_messages // 5), 5, s.level_deadline_s, "warmup")
+    )
+
+
 def project_stack(s: Settings, parts: Sequence[str], tmp: Path, raw: Dict[str, Any]) -> None:
     """Start the full stack (timed), then load, profile, long conversations, memory."""
     from bench import growth as gr
@@ -162,16 +171,7 @@ def project_stack(s: Settings, parts: Sequence[str], tmp: Path, raw: Dict[str, A
         mem["start"] = {k: rss_mb(p) for k, p in pids.items()}
         if not set(parts) & {"load", "growth", "memory"}:
             return
-        warm = asyncio.run(
-            run_level(
-                stack.rasa_url,
-                project_script,
-                max(1, s.warmup_messages // 5),
-                5,
-                s.level_deadline_s,
-                "warmup",
-            )
-        )
+        warm = warm_up(stack.rasa_url, project_script, s)
         sent += warm["messages"]
         mem["warm"] = {k: rss_mb(p) for k, p in pids.items()}
         raw["load"]["warmup_errors"] = warm["errors"]
@@ -294,16 +294,7 @@ def stock_stack(
         raw["memory"]["stock_start"] = rss_mb(srv.proc.pid)
         log(f"stock bot answered after {t1 - t0:.1f} s")
         if "load" in parts:
-            asyncio.run(
-                __import__("bench.load", fromlist=["run_level"]).run_level(
-                    srv.url,
-                    stock_script,
-                    max(1, s.warmup_messages // 5),
-                    5,
-                    s.level_deadline_s,
-                    "warmup",
-                )
-            )
+            warm_up(srv.url, stock_script, s)
             raw["load"]["stock"] = run_levels(srv.url, stock_script, s, "stock")
             raw["memory"]["stock_end"] = rss_mb(srv.proc.pid)
     finally:
