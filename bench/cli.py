@@ -267,7 +267,6 @@ def profile_phase(stack, pids: Dict[str, int], s: Settings, tmp: Path, raw: Dict
         if path is None:
             summary[k] = "py-spy not available"
             continue
-        shutil.copy(path, RESULTS / f"pyspy-{k}-{dt.date.today().isoformat()}.txt")
         summary[k] = prof.summarise(prof.parse_collapsed(path.read_text()))
     raw["profile"] = summary
     log(
@@ -553,7 +552,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     os.environ["RASA_CACHE_DIRECTORY"] = str(tmp / "rasa-cache")  # never touch the project's .rasa/
     args.out.mkdir(parents=True, exist_ok=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     raw: Dict[str, Any] = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -651,15 +649,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             + memory_figures(raw)
             + startup_figures(raw)
         )
-        write(args.out, raw, figures, s, args.quick)
+        write(args.out, raw, figures, s, args.quick, tmp)
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
-def write(out: Path, raw: Dict[str, Any], figures: List[Figure], s: Settings, quick: bool) -> None:
+def write(
+    out: Path, raw: Dict[str, Any], figures: List[Figure], s: Settings, quick: bool, tmp: Path
+) -> None:
     from bench.table import render
 
     day = dt.date.today().isoformat() + ("-quick" if quick else "")
+    for stacks in tmp.glob("pyspy-*.txt"):  # py-spy's raw stacks (profile_phase), kept with the run
+        shutil.copy(stacks, out / f"{stacks.stem}-{day}.txt")
     notes = [
         f"Run {raw['date']}, {raw['wall_s']:.0f} s wall, {raw['cpu_count']} CPUs"
         + (" — QUICK mode: small counts, not a result" if quick else ""),

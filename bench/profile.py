@@ -18,13 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Area -> patterns on a frame ("function (path:line)"); first match from the LEAF side wins.
 AREAS: Sequence[Tuple[str, str]] = (
-    ("sqlite / SQLAlchemy (tracker store)", r"sqlalchemy|sqlite3|tracker_store"),
+    ("sqlite / SQLAlchemy (tracker store)", r"sqlalchemy|sqlite3|tracker_store|tracker_cache"),
     ("tracker rebuild (events -> tracker)", r"trackers\.py|events\.py|from_dict|applied_events"),
     ("json encode/decode", r"json/|ujson|orjson"),
     ("NLU (spaCy, featurizers, classifier)", r"spacy|thinc|rasa/nlu|sklearn|scipy"),
     (
         "dialogue policies / graph",
-        r"rasa/core/policies|bot/policies|rasa/engine|rasa/core/featurizers",
+        r"rasa/core/policies|bot/policies|bot/rule_policy|rasa/engine|rasa/core/featurizers",
     ),
     ("tensorflow", r"tensorflow|keras"),
     ("action server call (aiohttp client)", r"aiohttp|rasa/utils/endpoints"),
