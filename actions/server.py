@@ -5,13 +5,65 @@ loaded at the first resident's message. That resident waited for it, and the ser
 after start-up did not show its working size (`make bench`: +34 % after the first messages,
 which looks like a leak but is the catalogue). Here it is loaded before the port opens. The
 arguments are rasa_sdk's own (`--actions` defaults to this package).
+
+The action server creates tickets and reads whole conversations, so nobody but Rasa may call
+it: it listens on loopback (``ACTIONS_HOST``) and refuses every call without the shared token
+(``ACTION_SERVER_TOKEN``, kept in ``var/action_server_token``) that Rasa sends as
+``Authorization: Bearer`` (the ``headers`` of ``action_endpoint`` in endpoints.yml). The check is
+attached through rasa_sdk's own plugin hook. Bodies above ``MAX_BODY_BYTES`` are refused before
+they are read (Sanic's ``REQUEST_MAX_SIZE``).
 """
 from __future__ import annotations
 
 import logging
-from typing import Optional, Sequence
+import os
+import sys
+from typing import Any, Optional, Sequence
+
+import pluggy
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse, json as json_response
+
+from assistant.secret_files import bearer, read_secret, tokens_equal
 
 logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024  # Rasa sends a bounded window of events (bot/rasa_patches.py)
+OPEN_PATHS = frozenset({"/health"})
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+
+
+class TokenCheck:
+    """rasa_sdk plugin: every route but /health needs the shared token."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        @app.on_request
+        async def require_token(request: Request) -> Optional[HTTPResponse]:
+            if request.path in OPEN_PATHS:
+                return None
+            if tokens_equal(bearer(request.headers.get("authorization")), self.token):
+                return None
+            return json_response({"error": "unauthorized"}, status=401,
+                                 headers={"WWW-Authenticate": "Bearer"})
+
+    def __repr__(self) -> str:  # pluggy names plugins by repr; never show the token
+        return "TokenCheck()"
+
+
+def secure(environ: Any = os.environ) -> str:
+    """Loopback, a body limit and the token; returns the token (exits when there is none)."""
+    environ.setdefault("SANIC_HOST", environ.get("ACTIONS_HOST") or "127.0.0.1")
+    environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_BODY_BYTES))
+    token = read_secret("ACTION_SERVER_TOKEN", "action_server_token")
+    if not token:
+        sys.exit("FOUT: ACTION_SERVER_TOKEN ontbreekt (of var/action_server_token); "
+                 "start via 'make run' of zet de variabele.")
+    return token
 
 
 def warm() -> None:
@@ -31,10 +83,12 @@ def warm() -> None:
 def main(argv: Optional[Sequence[str]] = None) -> None:
     from rasa_sdk.__main__ import main_from_args
     from rasa_sdk.endpoint import create_argument_parser
+    from rasa_sdk.plugin import plugin_manager
 
     parser = create_argument_parser()
     parser.set_defaults(actions="actions")
     args = parser.parse_args(argv)
+    plugin_manager().register(TokenCheck(secure()))
     warm()
     main_from_args(args)
 

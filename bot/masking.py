@@ -5,14 +5,19 @@ real text (a resident who consents to a callback gives a phone number that goes 
 ticket), but nothing that is stored afterwards may keep it. So the tracker store and the log
 filter call :func:`mask` on the way out.
 
-BSN and IBAN are validated (elfproef, ISO 7064 mod 97) so ordinary numbers such as amounts or
-house numbers are left alone.
+BSN and IBAN are validated (elfproef, ISO 7064 mod 97, with python-stdnum) so ordinary numbers
+such as amounts or house numbers are left alone. The patterns are wide on purpose: residents glue
+labels to numbers ("BSN111222333"), write years with two digits ("12.03.61", "12 mrt '61") and
+hide e-mail addresses from spam filters ("jan(at)example.nl").
 """
 from __future__ import annotations
 
 import logging
 import re
 from typing import Any, Callable, Dict, List, Match, Pattern, Tuple
+
+from stdnum import iban as stdnum_iban
+from stdnum.nl import bsn as stdnum_bsn
 
 PLACEHOLDERS = {
     "email": "[EMAIL]",
@@ -25,43 +30,40 @@ PLACEHOLDERS = {
 _MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
            "december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
+_AT = r"(?:\s*@\s*|\s*[(\[{]\s*(?:at|a|apenstaartje)\s*[)\]}]\s*|\s+apenstaartje\s+)"
+_DOT = r"(?:\.|\s*[(\[{]\s*(?:dot|punt)\s*[)\]}]\s*)"
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+" + _AT + r"[A-Za-z0-9\-]+(?:" + _DOT + r"[A-Za-z0-9\-]+)*"
+                   + _DOT + r"[A-Za-z]{2,}\b", re.IGNORECASE)
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b",
+                  re.IGNORECASE)
 # 9 digits, plain or grouped with dots, spaces or dashes: 123456782, 1234.56.782 (the official
-# notation), 123.456.782, 123 456 782. Only numbers that pass the elfproef are masked.
-BSN = re.compile(r"(?<![\d\w.\-])\d(?:[. \-]?\d){8}(?![\d\w]|[.,\-]\d)")
+# notation), 123.456.782, 123 456 782, also glued to a label (BSN111222333). Only numbers that
+# pass the elfproef are masked; amounts such as 111.222.333,00 are not numbers of 9 digits.
+BSN = re.compile(r"(?<![\d.\-])\d(?:[. \-]?\d){8}(?!\d|[.,\-]\d)")
 # Dutch phone numbers: 06-12345678, 06 1234 5678, +31 6 12345678, 0031612345678, 050-1234567,
 # 0595 123456. Service numbers such as 0800-2000 or 14 0595 are too short to match.
 PHONE = re.compile(
     r"(?<![\d\w+])(?:(?:\+|00)31[ \-]?(?:\(0\))?[ \-]?|0)"
-    r"(?:6[ \-]?(?:\d[ \-]?){7}\d|[1-9](?:[ \-]?\d){8})(?![\d\w])"
+    r"(?:6[ \-]?(?:\d[ \-]?){7}\d|[1-9](?:[ \-]?\d){8})(?!\d)"
 )
+# Dates: 12-03-1961, 12/3/61, 12.03.61, 12 maart 1961, 12 mrt '61, 1961-03-12.
 BIRTHDATE = re.compile(
-    r"\b(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d{2}|[0-3]?\d\s+(?:" + _MONTHS + r")\.?\s+(?:19|20)\d{2}"
-    r"|(?:19|20)\d{2}-[01]?\d-[0-3]?\d)\b",
+    r"(?<![\d.])(?:[0-3]?\d[-/.][01]?\d[-/.](?:(?:19|20)\d{2}|\d{2})"
+    r"|[0-3]?\d\s*(?:" + _MONTHS + r")\.?\s*(?:(?:19|20)\d{2}|['\u2019`]\d{2}|\d{2})"
+    r"|(?:19|20)\d{2}-[01]?\d-[0-3]?\d)(?![\d])",
     re.IGNORECASE,
 )
 
 
 def bsn_valid(digits: str) -> bool:
-    """Elfproef for a 9-digit BSN: weights 9..2 and -1 for the last digit."""
-    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
-    return total % 11 == 0
+    """Elfproef for a 9-digit BSN (python-stdnum); the all-zero number is not a BSN."""
+    return (len(digits) == 9 and digits.isdigit() and digits != "000000000"
+            and stdnum_bsn.is_valid(digits))
 
 
 def iban_valid(candidate: str) -> bool:
-    """ISO 13616 check: move the first four characters to the end, letters to numbers, mod 97."""
-    s = re.sub(r"\s", "", candidate).upper()
-    if not (15 <= len(s) <= 34) or not s[:2].isalpha() or not s[2:4].isdigit():
-        return False
-    rearranged = s[4:] + s[:4]
-    try:
-        number = "".join(str(int(ch, 36)) for ch in rearranged)
-    except ValueError:
-        return False
-    return int(number) % 97 == 1
+    """ISO 13616 mod-97 check of an IBAN (python-stdnum), spaces allowed."""
+    return stdnum_iban.is_valid(re.sub(r"\s", "", candidate).upper(), check_country=False)
 
 
 def _sub_valid(pattern: Pattern[str], text: str, placeholder: str,
@@ -109,27 +111,35 @@ def mask_value(value: Any) -> Any:
     return value
 
 
-# Event keys whose strings come from the resident and must be masked before storage.
-_USER_EVENT_KEYS = ("text", "parse_data", "entities")
+# Keys of an event that are structure, not content: ids and times are never personal data, and
+# masking them could turn a hex id with nine digits in a row into "[BSN]".
+_STRUCTURE_KEYS = frozenset({"event", "timestamp", "message_id", "input_channel", "name",
+                             "policy", "confidence", "action_text"})
+
+
+def _mask_content(data: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: (v if k in _STRUCTURE_KEYS else mask_value(v)) for k, v in data.items()}
 
 
 def mask_event(data: Dict[str, Any]) -> Dict[str, Any]:
-    """Mask a serialised Rasa event: user text, parse data, entities and slot values.
+    """Mask a serialised Rasa event before it is stored: every field that holds content.
 
-    Bot utterances are left alone: they come from the catalogue (official phone numbers must
-    stay readable), except staff messages, which are masked like user text.
+    User events (text, parse data, entities, metadata such as the label of a clicked button),
+    slot values, staff messages and every button of a bot message are masked. The text of the
+    assistant's own answers is left alone: it comes from the catalogue, and official phone
+    numbers must stay readable; it never repeats what the resident typed.
     """
     event = data.get("event")
-    out = dict(data)
-    if event == "user":
-        for key in _USER_EVENT_KEYS:
-            if key in out:
-                out[key] = mask_value(out[key])
-    elif event == "slot":
-        out["value"] = mask_value(out.get("value"))
-    elif event == "bot" and (out.get("metadata") or {}).get("agent"):
-        out["text"] = mask_value(out.get("text"))
-    return out
+    if event in ("user", "slot"):
+        return _mask_content(data)
+    if event == "bot":
+        if (data.get("metadata") or {}).get("agent"):
+            return _mask_content(data)
+        out = dict(data)
+        if isinstance(out.get("data"), dict) and out["data"].get("buttons"):
+            out["data"] = {**out["data"], "buttons": mask_value(out["data"]["buttons"])}
+        return out
+    return dict(data)
 
 
 class MaskingLogFilter(logging.Filter):
@@ -152,8 +162,11 @@ def install_log_masking(loggers: Tuple[str, ...] = ("", "rasa", "rasa_sdk", "san
     Filters on loggers only see records logged *on* that logger (not those propagated from
     children), and handlers added later (Rasa and rasa_sdk configure logging after start-up) would
     miss a handler filter. So the masking runs in the log record factory, which every record
-    passes once, at creation; the logger and handler filters stay as a second line. Idempotent.
+    passes once, at creation; the logger and handler filters stay as a second line. Python's
+    ``warnings`` are routed into logging too: Rasa reports a message it cannot parse (one that
+    starts with ``/``) as a warning holding the raw text. Idempotent.
     """
+    logging.captureWarnings(True)
     flt = MaskingLogFilter()
     for name in loggers:
         logger = logging.getLogger(name)

@@ -20,8 +20,8 @@ from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.core.constants import (ACTION_LISTEN_NAME, IS_EXTERNAL, USER_INTENT_RESTART,
-                                         USER_INTENT_SESSION_START)
+from rasa.shared.core.constants import (ACTION_LISTEN_NAME, EXTERNAL_MESSAGE_PREFIX, IS_EXTERNAL,
+                                         USER_INTENT_RESTART, USER_INTENT_SESSION_START)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
@@ -93,12 +93,7 @@ class ConversationGuardPolicy(Policy):
             return None
         intent = (message.intent or {}).get("name")
         if intent in EXTERNAL_ACTIONS:
-            # Only Rasa's trigger_intent API (used by the console) may speak for staff; a resident
-            # typing "/EXTERNAL_staff_message{...}" is ignored. (The NLU cannot predict these
-            # intents: they have no examples, so typed payloads are the only way in.)
-            typed = (message.text or "").startswith("/")
-            is_external = bool((message.metadata or {}).get(IS_EXTERNAL))
-            return EXTERNAL_ACTIONS[intent] if is_external or not typed else ACTION_LISTEN_NAME
+            return EXTERNAL_ACTIONS[intent] if _from_trigger_api(message) else ACTION_LISTEN_NAME
         if intent in (USER_INTENT_RESTART, USER_INTENT_SESSION_START):
             return None  # a resident can always start over, also during a takeover
         text = message.text or ""
@@ -112,6 +107,20 @@ class ConversationGuardPolicy(Policy):
         if tracker.get_slot("awaiting") == "contact_value" and intent not in ("request_human", "deny"):
             return "action_collect_contact"
         return None
+
+
+def _from_trigger_api(message: UserUttered) -> bool:
+    """Was this staff intent made by Rasa's token-protected trigger_intent API (the console)?
+
+    Rasa builds such an event itself (``UserUttered.create_external``): the text is the prefix
+    plus the intent name and the metadata says ``is_external``. A resident's message never has
+    both: the channels pass no caller metadata and refuse the intent syntax for staff intents
+    (``assistant.untrusted``), and the NLU cannot predict these intents (they have no examples).
+    Either check alone would do; both are kept so one mistake in a channel is not enough.
+    """
+    intent = (message.intent or {}).get("name")
+    return (message.text == f"{EXTERNAL_MESSAGE_PREFIX}{intent}"
+            and bool((message.metadata or {}).get(IS_EXTERNAL)))
 
 
 def _detect_failures() -> bool:

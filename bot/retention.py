@@ -23,6 +23,8 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
+from assistant.secret_files import private_sqlite
+
 logger = logging.getLogger("retention")
 EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("timestamp"),
                   sa.column("type_name"), sa.column("data"))
@@ -44,7 +46,9 @@ class RetentionPolicy:
 
 
 def tracker_engine() -> sa.engine.Engine:
-    return sa.create_engine(os.environ.get("TRACKER_STORE_URL", "sqlite:///var/tracker.db"))
+    url = os.environ.get("TRACKER_STORE_URL", "sqlite:///var/tracker.db")
+    private_sqlite(url)
+    return sa.create_engine(url)
 
 
 def _kcc() -> Any:

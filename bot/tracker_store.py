@@ -25,6 +25,7 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import rasa_patches
+from assistant.secret_files import private_sqlite
 from bot.masking import install_log_masking, mask_event
 from bot.tracker_cache import LAST_ID_ATTR, STORED_ATTR, TrackerMirror, mark, snapshot
 
@@ -49,7 +50,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         rasa_patches.apply()  # Rasa server only: see each patch's reason there
         url = make_url(host or os.environ.get("TRACKER_STORE_URL") or DEFAULT_URL)
         if url.drivername.startswith("sqlite") and url.database:
-            os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+            private_sqlite(f"sqlite:///{os.path.abspath(url.database)}")
         super().__init__(
             domain=domain,
             dialect=url.drivername,

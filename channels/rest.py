@@ -7,6 +7,12 @@ be processed (for example when the tracker store is unavailable), so a caller ca
 nothing was stored. This one checks the request first and answers every refusal or failure with
 a 4xx/5xx JSON body holding a Dutch reason, never a stack trace. The name stays `rest`, so the
 URL (`/webhooks/rest/webhook`) and `output_channel=rest` are unchanged.
+
+REST is for integrations, tests and scripts, not for the public: every call needs
+``Authorization: Bearer <REST_TOKEN>`` (the setup keeps a random one in ``var/rest_token``), and
+each sender has a rate limit, so nobody can write into a resident's conversation or flood it.
+The caller's ``metadata`` is never passed on (Rasa trusts some of its keys, such as
+``is_external``), and Rasa's intent syntax is accepted only for the assistant's own buttons.
 """
 from __future__ import annotations
 
@@ -22,6 +28,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.rate_limit import RateLimiter
+from assistant.secret_files import bearer, read_secret, tokens_equal
+from assistant.untrusted import resident_text
 from bot.masking import mask
 
 logger = logging.getLogger(__name__)
@@ -38,6 +47,9 @@ REASONS: Dict[str, Tuple[int, str]] = {
     "bad_message": (400, "'message' ontbreekt of is geen tekst."),
     "empty": (400, "Het bericht is leeg. Typ eerst uw vraag."),
     "bad_metadata": (400, "'metadata' moet een JSON-object zijn."),
+    "unauthorized": (401, "Geen toegang: dit kanaal vraagt een token (Authorization: Bearer ...)."),
+    "rate_limited": (429, "Te veel berichten voor dit gesprek. Wacht een minuut en probeer het "
+                          "opnieuw."),
     "too_long": (413, f"Het bericht is te lang. Gebruik maximaal {MAX_TEXT} tekens."),
     "too_large": (413, "Het verzoek is te groot."),
     "unsupported_type": (415, "Stuur het bericht als JSON (Content-Type: application/json)."),
@@ -53,9 +65,10 @@ class Refusal(Exception):
         super().__init__(code)
         self.code = code
 
-    def response(self) -> HTTPResponse:
+    def response(self, headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
         status, message = REASONS[self.code]
-        return response.json({"error": self.code, "message": message}, status=status)
+        return response.json({"error": self.code, "message": message}, status=status,
+                             headers=headers)
 
 
 def parse_body(content_type: str, body: bytes) -> Tuple[str, str, Optional[Dict[str, Any]]]:
@@ -84,10 +97,11 @@ def parse_body(content_type: str, body: bytes) -> Tuple[str, str, Optional[Dict[
     text = data.get("message")
     if not isinstance(text, str):
         raise Refusal("bad_message")
-    if not text.strip():
-        raise Refusal("empty")
     if len(text) > MAX_TEXT:
         raise Refusal("too_long")
+    text = resident_text(text)
+    if not text:
+        raise Refusal("empty")
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise Refusal("bad_metadata")
@@ -95,11 +109,25 @@ def parse_body(content_type: str, body: bytes) -> Tuple[str, str, Optional[Dict[
 
 
 class RestInput(RasaRestInput):
-    """Rasa's REST connector with request checks and Dutch refusals (see module docstring)."""
+    """Rasa's REST connector with a token, a rate limit, request checks and Dutch refusals."""
+
+    def __init__(self, token: Optional[str] = None,
+                 limiter: Optional[RateLimiter] = None) -> None:
+        self.token = token if token is not None else read_secret("REST_TOKEN", "rest_token")
+        self.limiter = limiter or RateLimiter(limit=30, window=60.0)
 
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "RestInput":
+        return cls(token=str((credentials or {}).get("token") or "") or None)
+
+    def _limit(self, sender: str) -> None:
+        """Refuse one sender's flood (it would delay that conversation and fill its history)."""
+        if self.limiter.hit(sender) is not None:
+            raise Refusal("rate_limited")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         bp = Blueprint("custom_webhook_StrictRestInput", __name__)
@@ -110,11 +138,15 @@ class RestInput(RasaRestInput):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
+            if not tokens_equal(bearer(request.headers.get("authorization")), self.token):
+                return Refusal("unauthorized").response({"WWW-Authenticate": "Bearer"})
             try:
-                sender, text, metadata = parse_body(request.headers.get("content-type", ""),
-                                                    request.body or b"")
+                sender, text, _metadata = parse_body(request.headers.get("content-type", ""),
+                                                     request.body or b"")
+                self._limit(sender)
             except Refusal as refusal:
                 return refusal.response()
+            metadata = None  # never the caller's: see the module docstring
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.stream(
                     self.stream_response(on_new_message, text, sender, self.name(), metadata),

@@ -14,6 +14,7 @@ from typing import Dict, Optional, Tuple, Union
 
 from telegram import Chat, Message, Update
 
+from assistant.untrusted import button_payload, resident_text
 from channels import telegram_texts as texts
 from channels.telegram_format import CallbackPayloads
 
@@ -24,10 +25,6 @@ COMMANDS: Dict[str, str] = {
     "medewerker": "/request_human",
     "stop": "/restart",
 }
-
-# Intents only the staff console may trigger (through Rasa's authenticated HTTP API).
-# A modified Telegram client can send any callback_data, so such payloads are refused.
-_RESERVED_INTENT_PREFIX = "EXTERNAL_"
 
 _NON_TEXT_FIELDS = (
     "photo",
@@ -94,8 +91,8 @@ def _plan_callback(update: Update, payloads: CallbackPayloads) -> Plan:
     if payload is None:
         return Plan(chat_id, (Say(texts.BUTTON_EXPIRED),), query.id)
     if not payload_allowed(payload):
-        return Plan(callback_query_id=query.id, reason="reserved intent in callback data refused")
-    return Plan(chat_id, (Forward(payload),), query.id)
+        return Plan(callback_query_id=query.id, reason="callback data that is not our button")
+    return Plan(chat_id, (Forward(resident_text(payload)),), query.id)
 
 
 def _plan_message(message: Message) -> Plan:
@@ -112,7 +109,8 @@ def _plan_message(message: Message) -> Plan:
 def _plan_text(chat_id: str, text: str) -> Plan:
     text = text.strip()
     if not text.startswith("/"):
-        return Plan(chat_id, (Forward(text),)) if text else Plan(reason="empty text")
+        plain = resident_text(text)
+        return Plan(chat_id, (Forward(plain),)) if plain else Plan(reason="empty text")
     command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
     if command == "start":
         return Plan(chat_id, (Forward(COMMANDS["start"]), Say(texts.privacy_notice())))
@@ -121,14 +119,18 @@ def _plan_text(chat_id: str, text: str) -> Plan:
     if command in COMMANDS:
         return Plan(chat_id, (Forward(COMMANDS[command]),))
     # Unknown command: Rasa would read "/anything" as an intent, so residents could trigger
-    # intents by typing them. Pass it on as ordinary text instead.
-    plain = text.lstrip("/").strip()
+    # intents by typing them. Pass it on as ordinary text instead (our own buttons excepted).
+    plain = resident_text(text)
     return Plan(chat_id, (Forward(plain),)) if plain else Plan(reason="bare slash")
 
 
 def payload_allowed(payload: str) -> bool:
-    """False for payloads that would trigger an intent reserved for the staff console."""
+    """Callback data must be one of the assistant's own buttons (or plain text).
+
+    A modified Telegram client can send any callback_data: staff intents (``EXTERNAL_*``), other
+    intents or slot values in entity syntax are refused here instead of reaching Rasa.
+    """
     stripped = payload.strip()
     if not stripped.startswith("/"):
         return True  # plain text is never read as an intent
-    return not stripped.lstrip("/").strip().startswith(_RESERVED_INTENT_PREFIX)
+    return button_payload(stripped) is not None

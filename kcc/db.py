@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, sessionmaker
 
+from assistant.secret_files import private_sqlite
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///var/assistant.db"
 BUSY_TIMEOUT_MS = 15000
@@ -34,7 +36,7 @@ def resolve_url(url: str | None = None) -> str:
         return url
     raw = url[len(prefix):]
     path = Path(raw) if raw.startswith("/") else REPO_ROOT / raw
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(prefix + str(path))  # tickets and staff data: this user only
     return prefix + str(path)
 
 

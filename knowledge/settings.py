@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from assistant.secret_files import private_sqlite
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 DEFAULT_DATABASE_URL = "sqlite:///var/assistant.db"
@@ -19,11 +21,8 @@ def database_url(url: str | None = None) -> str:
     url = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
-        path = REPO_ROOT / url[len(prefix):]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return prefix + str(path)
-    if url.startswith(prefix + "/"):
-        Path(url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)
+        url = prefix + str(REPO_ROOT / url[len(prefix):])
+    private_sqlite(url)  # the same file holds tickets and staff data: this user only
     return url
 
 

@@ -17,9 +17,22 @@ export TELEGRAM_TOKEN="${TELEGRAM_TOKEN:-}"
 export TELEGRAM_SECRET="${TELEGRAM_SECRET:-}"
 export TELEGRAM_PUBLIC_URL="${TELEGRAM_PUBLIC_URL:-}"
 export TELEGRAM_API_BASE="${TELEGRAM_API_BASE:-}"
+# Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated; empty: none).
+export TRUSTED_PROXIES="${TRUSTED_PROXIES:-}"
+# Databases, logs and tokens under var/ hold personal data or secrets: only this user may read them.
+umask 077
 mkdir -p var
-if [ -z "${RASA_API_TOKEN:-}" ]; then
-  [ -f var/rasa_api_token ] || python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_api_token
-  RASA_API_TOKEN="$(cat var/rasa_api_token)"
-fi
-export RASA_API_TOKEN
+chmod 700 var
+# Tokens: from the environment, else a random one kept in var/ (mode 0600), never on a command line.
+secret() {  # secret VAR file
+  local name="$1" file="var/$2"
+  if [ -z "${!name:-}" ]; then
+    [ -s "$file" ] || python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > "$file"
+    chmod 600 "$file"
+    printf -v "$name" '%s' "$(cat "$file")"
+  fi
+  export "$name"
+}
+secret RASA_API_TOKEN rasa_api_token
+secret REST_TOKEN rest_token
+secret ACTION_SERVER_TOKEN action_server_token

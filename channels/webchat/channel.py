@@ -25,6 +25,7 @@ from sanic.response import html as html_response
 from sanic.response import json as json_response
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
+from assistant.rate_limit import RateLimiter, client_address
 from channels.webchat import guards
 from channels.webchat.guards import Refusal
 from channels.webchat.history import load_history
@@ -74,10 +75,16 @@ class WebchatInput(InputChannel):
     """Rasa input channel `webchat` (URL prefix /webhooks/webchat/)."""
 
     def __init__(self, allowed_origins: Tuple[str, ...] = (), hub: Optional[PushHub] = None,
-                 limiter: Optional[guards.RateLimiter] = None) -> None:
+                 limiter: Optional[RateLimiter] = None,
+                 address_limiter: Optional[RateLimiter] = None,
+                 trusted_proxies: frozenset = frozenset()) -> None:
         self.allowed_origins = allowed_origins
         self.hub = hub or PushHub()
-        self.limiter = limiter or guards.RateLimiter()
+        # Per session: one resident typing fast. Per address: one machine making many sessions
+        # (a whole library or office shares an address, so this limit is wider).
+        self.limiter = limiter or RateLimiter(limit=20, window=60.0)
+        self.address_limiter = address_limiter or RateLimiter(limit=120, window=60.0)
+        self.trusted_proxies = trusted_proxies
 
     @classmethod
     def name(cls) -> str:
@@ -85,7 +92,9 @@ class WebchatInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "WebchatInput":
-        return cls(allowed_origins=guards.parse_origins((credentials or {}).get("allowed_origins")))
+        credentials = credentials or {}
+        return cls(allowed_origins=guards.parse_origins(credentials.get("allowed_origins")),
+                   trusted_proxies=frozenset(guards.parse_origins(credentials.get("trusted_proxies"))))
 
     def get_output_channel(self) -> OutputChannel:
         """Pushes go to the hub, which streams them to the resident's open tabs."""
@@ -142,7 +151,7 @@ class WebchatInput(InputChannel):
         @guarded
         async def message(request: Request) -> HTTPResponse:
             incoming = guards.parse_message(request)
-            self.limiter.check(incoming.session_id)
+            self._limit(request, incoming.session_id)
             replies: List[Dict[str, Any]] = []
             collector = WebchatOutput(lambda _sid, shown: replies.append(shown))
             metadata = {"webchat_label": incoming.label} if incoming.label else None
@@ -187,11 +196,21 @@ class WebchatInput(InputChannel):
 
         return bp
 
+    def _limit(self, request: Request, session_id: str) -> None:
+        """Refuse a flood from one session or from one address, with the time to wait."""
+        address = client_address(request.ip, request.headers.get("x-forwarded-for"),
+                                 self.trusted_proxies)
+        wait = self.limiter.hit(session_id) or self.address_limiter.hit(address)
+        if wait is not None:
+            raise Refusal("rate_limited", retry_after=wait)
+
     async def _stream(self, request: Request, session_id: str) -> None:
         """Server-Sent Events: replay what the client missed, then push live, with keep-alives."""
         headers = guards.cors_headers(request.headers.get("origin"), self.allowed_origins)
         headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         after = self.hub.position(request.headers.get("last-event-id") or request.args.get("after"))
+        if not self.hub.has_room(session_id):
+            raise Refusal("too_many_streams")
         response = await request.respond(headers=headers,
                                          content_type="text/event-stream; charset=utf-8")
         with self.hub.subscribe(session_id, after) as sub:

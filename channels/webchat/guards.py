@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections import deque
 from dataclasses import dataclass
-from typing import Any, Deque, Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
+
+from assistant.untrusted import resident_text
 
 MAX_TEXT = 2000
 MAX_LABEL = 200
@@ -31,6 +31,8 @@ REASONS: Dict[str, Tuple[int, str]] = {
     "too_long": (413, f"Uw bericht is te lang. Gebruik maximaal {MAX_TEXT} tekens."),
     "rate_limited": (429, "U stuurt veel berichten snel achter elkaar. Wacht een minuut en "
                           "probeer het dan opnieuw."),
+    "too_many_streams": (429, "Dit gesprek is op te veel plekken tegelijk open. Sluit een ander "
+                              "venster en laad de pagina opnieuw."),
     "not_ready": (503, "De digitale assistent is nog niet klaar. Probeer het over een minuut "
                        "opnieuw."),
     "server_error": (500, "Er ging iets mis. Probeer het later opnieuw of bel de gemeente."),
@@ -87,39 +89,14 @@ def parse_message(request: Request) -> IncomingMessage:
     text = body.get("text")
     if not isinstance(text, str):
         raise Refusal("bad_format" if text is not None else "empty")
-    if not text.strip():
-        raise Refusal("empty")
     if len(text) > MAX_TEXT:
         raise Refusal("too_long")
+    text = resident_text(text)
+    if not text:
+        raise Refusal("empty")
     label = body.get("label")
     label = label.strip()[:MAX_LABEL] if isinstance(label, str) and label.strip() else None
-    return IncomingMessage(session_id=sid, text=text.strip(), label=label)
-
-
-class RateLimiter:
-    """At most `limit` messages per `window` seconds per session (sliding window)."""
-
-    def __init__(self, limit: int = 20, window: float = 60.0, max_sessions: int = 10000) -> None:
-        self.limit = limit
-        self.window = window
-        self._max_sessions = max_sessions
-        self._hits: Dict[str, Deque[float]] = {}
-
-    def check(self, key: str, now: Optional[float] = None) -> None:
-        """Count one message for `key`, or raise `Refusal("rate_limited")` with a retry time."""
-        now = time.monotonic() if now is None else now
-        hits = self._hits.setdefault(key, deque())
-        while hits and now - hits[0] >= self.window:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            raise Refusal("rate_limited", retry_after=max(1, int(self.window - (now - hits[0]))))
-        hits.append(now)
-        if len(self._hits) > self._max_sessions:
-            self._forget_idle(now)
-
-    def _forget_idle(self, now: float) -> None:
-        for key in [k for k, h in self._hits.items() if not h or now - h[-1] >= self.window]:
-            del self._hits[key]
+    return IncomingMessage(session_id=sid, text=text, label=label)
 
 
 def parse_origins(value: Any) -> Tuple[str, ...]:

@@ -27,10 +27,21 @@ class Subscription:
     queue: "asyncio.Queue[Event]" = field(default_factory=lambda: asyncio.Queue(maxsize=100))
 
 
-class PushHub:
-    """Publish/subscribe keyed by session id, with ids that only grow."""
+class TooManyStreams(Exception):
+    """A session (or the whole process) already has as many open streams as allowed."""
 
-    def __init__(self, replay_size: int = 50, replay_seconds: float = 900.0) -> None:
+
+class PushHub:
+    """Publish/subscribe keyed by session id, with ids that only grow.
+
+    Open streams are capped per session and in total: each holds a connection and a queue, so
+    without a cap one client could exhaust the server by opening thousands.
+    """
+
+    def __init__(self, replay_size: int = 50, replay_seconds: float = 900.0,
+                 max_per_session: int = 5, max_total: int = 1000) -> None:
+        self.max_per_session = max_per_session
+        self.max_total = max_total
         self._epoch = secrets.token_hex(4)  # ids from before a restart must not match ours
         self._ids = itertools.count(1)
         self._last_id = 0
@@ -75,6 +86,8 @@ class PushHub:
     @contextmanager
     def subscribe(self, session_id: str, after: Optional[int]) -> Iterator[Subscription]:
         """Open a stream for `session_id`; replays kept events with id > `after` (None: none)."""
+        if not self.has_room(session_id):
+            raise TooManyStreams(session_id)
         recent = self._recent.get(session_id, ()) if after is not None else ()
         backlog = [(i, m) for i, _, m in recent if i > after]
         sub = Subscription(backlog=backlog)
@@ -86,6 +99,16 @@ class PushHub:
             subs.discard(sub)
             if not subs:
                 self._subscribers.pop(session_id, None)
+
+    def has_room(self, session_id: str) -> bool:
+        """May ``session_id`` open one more stream (see the class docstring)?"""
+        return (len(self._subscribers.get(session_id, ())) < self.max_per_session
+                and self.open_streams < self.max_total)
+
+    @property
+    def open_streams(self) -> int:
+        """Streams open now, over all sessions."""
+        return sum(len(subs) for subs in self._subscribers.values())
 
     def _forget_old(self, now: float) -> None:
         for session_id in list(self._recent):

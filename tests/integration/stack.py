@@ -80,7 +80,7 @@ class Stack:
 
     def start_rasa(self) -> None:
         port = int(self.env["RASA_PORT"])
-        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
+        self._spawn("rasa", [str(VENV_BIN / "python"), "-m", "bot.serve", "run", "--enable-api",
                              "-m", str(MODEL), "--endpoints", "endpoints.yml",
                              "--credentials", "credentials.yml", "--port", str(port),
                              "--interface", "127.0.0.1"])
@@ -116,7 +116,13 @@ class Stack:
         body: Dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        return http_json("POST", f"{self.rasa_url}/webhooks/rest/webhook", body, timeout=60)
+        return http_json("POST", f"{self.rasa_url}/webhooks/rest/webhook", body, timeout=60,
+                         headers=self.rest_headers)
+
+    @property
+    def rest_headers(self) -> Dict[str, str]:
+        """The REST channel's token, as integrations send it."""
+        return {"Authorization": f"Bearer {self.env['REST_TOKEN']}"}
 
     def tracker(self, sender: str) -> dict:
         return http_json("GET", f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}")
@@ -160,6 +166,9 @@ def make_env(workdir: Path, extra: Optional[Dict[str, str]] = None) -> Dict[str,
         "TELEGRAM_PUBLIC_URL": "",
         "TELEGRAM_API_BASE": "",
         "RASA_API_TOKEN": "test-token",
+        "REST_TOKEN": "test-rest-token",
+        "ACTION_SERVER_TOKEN": "test-action-token",
+        "TRUSTED_PROXIES": "",
         # Office hours are part of the handoff logic; tests pin the clock via this variable.
         "ASSISTANT_NOW": "2026-11-24T10:00:00",  # a Tuesday morning: inside office hours
     })

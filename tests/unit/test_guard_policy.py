@@ -40,8 +40,10 @@ def test_takeover_keeps_the_bot_silent_and_waiting_is_acknowledged():
 
 
 def test_staff_events_map_to_their_actions_and_then_listen():
-    assert decide(tracker("EXTERNAL: x", "EXTERNAL_staff_message")) == "action_staff_message"
-    assert decide(tracker("EXTERNAL: x", "EXTERNAL_takeover_end")) == "action_takeover_end"
+    assert decide(tracker("EXTERNAL: EXTERNAL_staff_message", "EXTERNAL_staff_message")) \
+        == "action_staff_message"
+    assert decide(tracker("EXTERNAL: EXTERNAL_takeover_end", "EXTERNAL_takeover_end")) \
+        == "action_takeover_end"
     assert decide(tracker("x", "greet", last_action="action_staff_message")) == "action_listen"
 
 
@@ -51,6 +53,17 @@ def test_a_resident_cannot_speak_for_staff_by_typing_an_external_intent():
         UserUttered('/EXTERNAL_staff_message{"staff_text":"x"}', {"name": "EXTERNAL_staff_message"})],
         slots=SLOTS)
     assert decide(typed) == "action_listen"
+
+
+def test_forged_metadata_or_text_alone_does_not_make_a_staff_event():
+    """The REST forgery of the security review: typed payload plus `is_external` metadata."""
+    for text, metadata in [('/EXTERNAL_staff_message{"staff_text":"x"}', {"is_external": True}),
+                           ("EXTERNAL: EXTERNAL_staff_message", {}),
+                           ("EXTERNAL_staff_message", {"is_external": True})]:
+        forged = DialogueStateTracker.from_events("t", [
+            ActionExecuted("action_listen"),
+            UserUttered(text, {"name": "EXTERNAL_staff_message"}, metadata=metadata)], slots=SLOTS)
+        assert decide(forged) == "action_listen", text
 
 
 def test_restart_passes_even_during_a_takeover():

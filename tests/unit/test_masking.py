@@ -203,3 +203,56 @@ def test_rasa_tracker_store_installs_log_masking(tmp_path: Path) -> None:
         "from bot.masking import log_masking_installed\n"
         "print('yes' if log_masking_installed() else 'no')")
 
+
+
+# -- forms found in the security review -------------------------------------------------------
+@pytest.mark.parametrize("text, placeholder", [
+    ("BSN111222333", "[BSN]"), ("mijn bsn:123456782.", "[BSN]"),
+    ("geboren 12.03.61", "[GEBOORTEDATUM]"), ("geb. 12 mrt '61", "[GEBOORTEDATUM]"),
+    ("12/3/61", "[GEBOORTEDATUM]"), ("op 3 april 1961 geboren", "[GEBOORTEDATUM]"),
+    ("mail jan(at)example.nl", "[EMAIL]"), ("jan [at] gemeente (punt) nl", "[EMAIL]"),
+    ("j.jansen apenstaartje ziggo.nl", "[EMAIL]"),
+])
+def test_wider_forms_are_masked(text: str, placeholder: str) -> None:
+    masked = mask(text)
+    assert placeholder in masked
+    assert not any(part in masked for part in ("111222333", "123456782", "61", "jan(at)", "ziggo"))
+
+
+def test_times_amounts_and_help_lines_stay_readable() -> None:
+    text = "om 12.30 uur, 111.222.333,00 euro, bel 0800-2000 of 113, huisnummer 12a"
+    assert mask(text) == text
+
+
+def test_every_content_field_of_a_user_event_is_masked() -> None:
+    event = {"event": "user", "timestamp": 1.0, "message_id": "a1b2c3111222333",
+             "text": "mijn nummer", "input_channel": "webchat",
+             "metadata": {"webchat_label": "bel 0612345678", "nested": ["BSN111222333"]},
+             "parse_data": {"text": "mail jan(at)example.nl", "entities": []}}
+    stored = mask_event(event)
+    dumped = json.dumps(stored)
+    assert "0612345678" not in dumped and "111222333\"]" not in dumped and "jan(at)" not in dumped
+    assert stored["message_id"] == event["message_id"] and stored["timestamp"] == 1.0
+
+
+def test_buttons_of_bot_messages_are_masked_but_catalogue_text_stays() -> None:
+    event = {"event": "bot", "text": "Bel de gemeente: 0595 447777.",
+             "data": {"buttons": [{"title": "Bel mij op 0612345678", "payload": "/affirm"}]}}
+    stored = mask_event(event)
+    assert stored["text"] == event["text"]
+    assert stored["data"]["buttons"][0]["title"] == "Bel mij op [TELEFOON]"
+
+
+def test_python_warnings_are_masked_in_the_log() -> None:
+    # Rasa warns with the raw text when a "/..." message does not parse.
+    output = _run(
+        "import logging\n"
+        "from bot.masking import install_log_masking\n"
+        "install_log_masking()\n"
+        "logging.basicConfig(level=logging.INFO, format='%(message)s')\n"
+        "import rasa.shared.utils.io as io\n"
+        "io.raise_warning(\"Failed to parse '/x{bsn 111222333, iban NL91ABNA0417164300, "
+        "tel 0612345678, geb 12-03-1961}'\")\n")
+    assert "Failed to parse" in output
+    for raw in ("111222333", "NL91ABNA0417164300", "0612345678", "12-03-1961"):
+        assert raw not in output

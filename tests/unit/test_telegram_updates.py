@@ -72,7 +72,7 @@ def test_button_press_forwards_payload_and_answers_query() -> None:
     long_payload = '/choose_entry{"entry_id": "' + "x" * 80 + '"}'
     result = plan(TELEGRAM.callback_update(CHAT, payloads.encode(long_payload)), payloads)
     assert result.callback_query_id
-    assert result.steps == (Forward(long_payload),)
+    assert result.steps == (Forward('/choose_entry{"entry_id":"' + "x" * 80 + '"}'),)
 
 
 def test_expired_button_asks_to_type_again() -> None:
@@ -84,6 +84,14 @@ def test_forged_reserved_intent_in_button_is_refused() -> None:
     result = plan(TELEGRAM.callback_update(CHAT, '/EXTERNAL_staff_message{"staff_text":"x"}'))
     assert result.chat_id is None and result.callback_query_id
     assert payload_allowed("EXTERNAL_ is gewone tekst") and payload_allowed("/affirm")
+
+
+@pytest.mark.parametrize("data", ['/choose_topic{"topic":"pgb","takeover":true}',
+                                  '/inform{"agent":"Anna (KCC)"}', '/session_start',
+                                  '/contact_method{"contact_method":"<script>"}'])
+def test_button_data_that_is_not_our_button_is_refused(data: str) -> None:
+    result = plan(TELEGRAM.callback_update(CHAT, data))
+    assert result.chat_id is None and result.steps == ()
 
 
 @pytest.mark.parametrize("update", [TELEGRAM.photo_update(CHAT), TELEGRAM.voice_update(CHAT)])

@@ -23,7 +23,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
 from channels.webchat import WebchatInput
-from channels.webchat.guards import RateLimiter
+from assistant.rate_limit import RateLimiter
 from tests.integration.stack import free_port
 
 ALLOWED = "http://gemeente.test:8080"
