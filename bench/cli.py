@@ -151,14 +151,14 @@ def warm_up(url: str, script, s: Settings) -> Dict[str, Any]:
 def project_stack(s: Settings, parts: Sequence[str], tmp: Path, raw: Dict[str, Any]) -> None:
     """Start the full stack (timed), then load, profile, long conversations, memory."""
     from bench import growth as gr
-    from bench.load import long_conversation, run_level, wait_first_answer
+    from bench.load import BENCH_ENV, long_conversation, run_level, wait_first_answer
     from bench.memory import rss_mb
     from bench.scripts import long_script, project_script
     from tests.integration.stack import Stack, make_env
 
     work = tmp / "project-stack"
     work.mkdir(parents=True, exist_ok=True)
-    stack = Stack(workdir=work, env=make_env(work))
+    stack = Stack(workdir=work, env=make_env(work, BENCH_ENV))
     sent = 0
     try:
         t0 = time.perf_counter()

@@ -169,7 +169,7 @@ def catalogue_stacks(sizes: Sequence[int], repeats: int, tmp: Any, log: Any) -> 
 
     import aiohttp
 
-    from bench.load import Result, send, wait_first_answer
+    from bench.load import BENCH_ENV, Result, send, wait_first_answer
     from bench.scripts import Turn
     from tests.integration.stack import Stack, make_env
 
@@ -178,7 +178,7 @@ def catalogue_stacks(sizes: Sequence[int], repeats: int, tmp: Any, log: Any) -> 
         for n in sizes:
             work = tmp / f"catalogue-{n}"
             work.mkdir(parents=True, exist_ok=True)
-            env = make_env(work)
+            env = make_env(work, BENCH_ENV)
             write_catalogue_db(env["DATABASE_URL"], n)
             stacks[n] = Stack(workdir=work, env=env)
             stacks[n].start(with_console=False)

@@ -38,6 +38,7 @@ def main() -> int:
    KCC-console:            {console}/console   (account: make staff-user)
    Privacyverklaring:      {console}/privacy
    REST (test):            curl -s {rasa}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+                             -H "Authorization: Bearer $(cat var/rest_token)" \\
                              -d '{{"sender":"demo","message":"hallo"}}'
    Stoppen:                Ctrl-C
 ==============================================================================""", flush=True)

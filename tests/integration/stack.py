@@ -21,6 +21,8 @@ from typing import Any, Dict, List, Optional
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "assistant.tar.gz"
+REST_TOKEN = "test-rest-token"
+REST_HEADERS = {"Authorization": f"Bearer {REST_TOKEN}"}
 
 
 def free_port() -> int:
@@ -117,12 +119,7 @@ class Stack:
         if metadata:
             body["metadata"] = metadata
         return http_json("POST", f"{self.rasa_url}/webhooks/rest/webhook", body, timeout=60,
-                         headers=self.rest_headers)
-
-    @property
-    def rest_headers(self) -> Dict[str, str]:
-        """The REST channel's token, as integrations send it."""
-        return {"Authorization": f"Bearer {self.env['REST_TOKEN']}"}
+                         headers=REST_HEADERS)
 
     def tracker(self, sender: str) -> dict:
         return http_json("GET", f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}")
@@ -166,7 +163,7 @@ def make_env(workdir: Path, extra: Optional[Dict[str, str]] = None) -> Dict[str,
         "TELEGRAM_PUBLIC_URL": "",
         "TELEGRAM_API_BASE": "",
         "RASA_API_TOKEN": "test-token",
-        "REST_TOKEN": "test-rest-token",
+        "REST_TOKEN": REST_TOKEN,
         "ACTION_SERVER_TOKEN": "test-action-token",
         "TRUSTED_PROXIES": "",
         # Office hours are part of the handoff logic; tests pin the clock via this variable.

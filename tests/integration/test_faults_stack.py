@@ -33,7 +33,7 @@ import pytest
 import yaml
 from aiohttp import web
 
-from tests.integration.stack import MODEL, ROOT, Stack, http_json, make_env
+from tests.integration.stack import MODEL, REST_HEADERS, ROOT, Stack, http_json, make_env
 
 pytestmark = [
     pytest.mark.integration,
@@ -93,7 +93,7 @@ def post_raw(stack: Stack, sender: str, text: str, timeout: float = 60) -> Tuple
     """POST to the REST channel; returns (status, body) also for HTTP errors."""
     req = urllib.request.Request(f"{stack.rasa_url}/webhooks/rest/webhook", method="POST",
                                  data=json.dumps({"sender": sender, "message": text}).encode(),
-                                 headers={"Content-Type": "application/json"})
+                                 headers={"Content-Type": "application/json", **REST_HEADERS})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status, resp.read().decode()
@@ -362,7 +362,8 @@ def test_load_hundred_conversations_of_ten_messages(own: Stack) -> None:
         for text in LOAD_MESSAGES:
             started = time.monotonic()
             try:
-                async with session.post(url, json={"sender": f"load-{n:03d}", "message": text}) as r:
+                async with session.post(url, json={"sender": f"load-{n:03d}", "message": text},
+                                        headers=REST_HEADERS) as r:
                     body = await r.text()
                     if r.status != 200:
                         errors.append(f"{r.status}: {body[:200]}")
