@@ -22,6 +22,7 @@ from typing import Any, Optional, Sequence
 
 import pluggy
 from sanic import Sanic
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse, json as json_response
 
@@ -50,6 +51,11 @@ class TokenCheck:
                 return None
             return json_response({"error": "unauthorized"}, status=401,
                                  headers={"WWW-Authenticate": "Bearer"})
+
+        @app.exception(PayloadTooLarge)
+        async def too_large(_request: Request, _exc: Exception) -> HTTPResponse:
+            # rasa_sdk's catch-all handler would answer 500 (and echo the body it has).
+            return json_response({"error": "payload_too_large"}, status=413)
 
     def __repr__(self) -> str:  # pluggy names plugins by repr; never show the token
         return "TokenCheck()"

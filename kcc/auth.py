@@ -3,6 +3,12 @@
 Why server-side sessions: logging out or disabling an account must take effect at once, and a
 stolen database must not yield usable cookies, so only the SHA-256 of the cookie value is stored.
 Passwords are hashed with Argon2id (argon2-cffi defaults).
+
+Why a delay and not a lock: a lock after a few wrong passwords lets anyone lock a staff member
+out of the console by typing their username. So failures per account only slow down the next
+attempt (a delay that doubles, with a ceiling), and the right password always gets in, from any
+address. Guessing across many usernames (password spraying) is limited per client address,
+which behind a reverse proxy comes from a trusted proxy's ``X-Forwarded-For``.
 """
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ MIN_PASSWORD_LENGTH = 10
 
 
 class RateLimited(Exception):
-    """Too many failed logins for this username from this address."""
+    """Too many failed logins from this address, across usernames (password spraying)."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +48,14 @@ def _hash_token(token: str) -> str:
 
 class StaffAuth:
     def __init__(self, database_url: Optional[str] = None, session_minutes: int = 480,
-                 max_attempts: int = 5, window_minutes: int = 15,
+                 free_attempts: int = 3, max_delay_seconds: float = 30.0,
+                 address_limit: int = 30, window_minutes: int = 15,
                  hasher: Optional[PasswordHasher] = None) -> None:
         self._session = session_factory(get_engine(database_url))
         self.session_minutes = session_minutes
-        self.max_attempts = max_attempts
+        self.free_attempts = free_attempts
+        self.max_delay_seconds = max_delay_seconds
+        self.address_limit = address_limit
         self.window = timedelta(minutes=window_minutes)
         self._hasher = hasher or PasswordHasher()  # tests pass cheaper parameters
         self._dummy_hash: Optional[str] = None
@@ -67,22 +76,39 @@ class StaffAuth:
         return staff
 
     # -- login ----------------------------------------------------------------------------
+    def delay_seconds(self, username: str, now: Optional[datetime] = None) -> float:
+        """How long the next attempt for this account waits before it is checked.
+
+        0 for the first ``free_attempts`` failures in the window, then 1, 2, 4 ... seconds, up to
+        ``max_delay_seconds``: a guesser gets a few tries a minute, a colleague who mistyped waits
+        a moment, and nobody is locked out.
+        """
+        now = now or utcnow()
+        with self._session() as s:
+            failures = s.execute(select(func.count(LoginAttempt.id)).where(
+                LoginAttempt.username == username.strip().lower()[:64],
+                LoginAttempt.at > now - self.window)).scalar_one()
+        extra = failures - self.free_attempts
+        return 0.0 if extra < 0 else min(float(2 ** min(extra, 16)), self.max_delay_seconds)
+
     def authenticate(self, username: str, password: str, ip: str,
                      now: Optional[datetime] = None) -> Optional[Staff]:
-        """The staff member, or None for a wrong name/password; RateLimited when blocked."""
+        """The staff member, or None for a wrong name/password.
+
+        Raises RateLimited when this address has failed for many usernames in the window; the
+        caller waits :meth:`delay_seconds` before calling this (see the module docstring).
+        """
         now = now or utcnow()
         username = username.strip().lower()[:64]
         with self._session() as s, s.begin():
-            failures = s.execute(select(func.count(LoginAttempt.id)).where(
-                LoginAttempt.username == username, LoginAttempt.ip == ip,
-                LoginAttempt.at > now - self.window)).scalar_one()
-            if failures >= self.max_attempts:
+            from_address = s.execute(select(func.count(LoginAttempt.id)).where(
+                LoginAttempt.ip == ip, LoginAttempt.at > now - self.window)).scalar_one()
+            if from_address >= self.address_limit:
                 raise RateLimited()
             staff = s.execute(select(Staff).where(Staff.username == username,
                                                   Staff.active.is_(True))).scalar_one_or_none()
             if self._verify(staff.password_hash if staff else None, password):
-                s.execute(delete(LoginAttempt).where(LoginAttempt.username == username,
-                                                     LoginAttempt.ip == ip))
+                s.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
                 return staff
             s.add(LoginAttempt(username=username, ip=ip, at=now))
             return None

@@ -26,9 +26,12 @@ class Ticket(Base):
     """A resident's question that needs a person; one per (conversation, handoff episode)."""
 
     __tablename__ = "kcc_tickets"
+    # Ids are never reused after a delete (SQLite AUTOINCREMENT; PostgreSQL sequences never go
+    # back): an audit row that names a ticket must never point at another resident's ticket.
     __table_args__ = (
         UniqueConstraint("conversation_id", "episode", name="uq_kcc_ticket_episode"),
         Index("ix_kcc_tickets_status", "status"),
+        {"sqlite_autoincrement": True},
     )
 
     id = Column(Integer, primary_key=True)
@@ -61,7 +64,8 @@ class OutboxItem(Base):
     """A pending delivery of a ticket to an external backend, retried until it is delivered."""
 
     __tablename__ = "kcc_outbox"
-    __table_args__ = (UniqueConstraint("ticket_id", "backend", name="uq_kcc_outbox_ticket"),)
+    __table_args__ = (UniqueConstraint("ticket_id", "backend", name="uq_kcc_outbox_ticket"),
+                      {"sqlite_autoincrement": True})
 
     id = Column(Integer, primary_key=True)
     ticket_id = Column(Integer, ForeignKey("kcc_tickets.id"), nullable=False)
@@ -78,6 +82,7 @@ class Staff(Base):
     """A contact-centre employee who may log in to the console."""
 
     __tablename__ = "kcc_staff"
+    __table_args__ = {"sqlite_autoincrement": True}  # audit rows name staff by id too
 
     id = Column(Integer, primary_key=True)
     username = Column(String(64), nullable=False, unique=True)

@@ -85,6 +85,12 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if request.path.startswith("/console"):
         response.headers["Cache-Control"] = "no-store"
+    if _services_of(request).config.cookie_secure:  # served over HTTPS: browsers must stay there
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+
+
+def _services_of(request: web.Request) -> Services:
+    return request.app[SERVICES_KEY]
 
 
 async def _start_background(app: web.Application) -> None:

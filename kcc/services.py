@@ -30,7 +30,8 @@ class Services:
     def build(cls, config: ConsoleConfig, store: TicketStore,
               outbox: Optional[Outbox] = None) -> "Services":
         return cls(config=config, store=store,
-                   auth=StaffAuth(config.database_url, config.session_minutes),
+                   auth=StaffAuth(config.database_url, config.session_minutes,
+                                  max_delay_seconds=config.login_max_delay_seconds),
                    audit=AuditLog(config.database_url),
                    rasa=RasaClient(config.rasa_url, config.rasa_token),
                    watcher=QueueWatcher(store, config.poll_seconds), outbox=outbox)

@@ -15,6 +15,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from kcc import rights
+from assistant.rate_limit import client_address
 from kcc.auth import Login, RateLimited
 from kcc.events import HEARTBEAT_S, queue_events, sse_stream
 from kcc.models import Ticket
@@ -98,12 +99,16 @@ async def login_submit(request: web.Request) -> web.Response:
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))
     services = _services(request)
+    address = client_address(request.remote, request.headers.get("X-Forwarded-For"),
+                             services.config.trusted_proxies)
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(await loop.run_in_executor(None, services.auth.delay_seconds, username))
     try:
-        staff = await asyncio.get_running_loop().run_in_executor(
-            None, services.auth.authenticate, username, password, request.remote or "onbekend")
+        staff = await loop.run_in_executor(None, services.auth.authenticate, username, password,
+                                           address)
     except RateLimited:
-        return _render_login(request, "Te veel mislukte pogingen. Wacht 15 minuten en probeer "
-                             "het dan opnieuw.", status=429, username=username)
+        return _render_login(request, "Te veel mislukte pogingen vanaf dit adres. Wacht 15 "
+                             "minuten en probeer het dan opnieuw.", status=429, username=username)
     if staff is None:
         return _render_login(request, "Gebruikersnaam of wachtwoord klopt niet.", status=401,
                              username=username)

@@ -107,6 +107,19 @@ def test_open_greet_ask_click_and_reload(page: Page, stack: Stack) -> None:
     expect(page.locator(".gca-msg--user").first).to_contain_text("schoonmaken")
 
 
+def test_an_idle_conversation_is_forgotten_on_a_shared_computer(page: Page) -> None:
+    open_chat(page)
+    ask(page, "Ik zoek hulp bij de boodschappen")
+    old = page.evaluate(f"localStorage.getItem('{SESSION_KEY}')")
+    # 31 minutes without a message (the default idle time is 30).
+    page.evaluate(f"localStorage.setItem('{SESSION_KEY}:seen', String(Date.now() - 31 * 60000))")
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert "boodschappen" not in " ".join(page.locator(".gca-msg").all_inner_texts())
+    assert page.evaluate(f"localStorage.getItem('{SESSION_KEY}')") in (None, "") or \
+        page.evaluate(f"localStorage.getItem('{SESSION_KEY}')") != old
+
+
 def test_staff_message_arrives_during_takeover(page: Page, stack: Stack) -> None:
     open_chat(page)
     session = page.evaluate(f"localStorage.getItem('{SESSION_KEY}')")

@@ -41,10 +41,12 @@ class Console:
         html = await (await self.client.get(path)).text()
         return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
-    async def login(self, username: str = "anna", password: str = PASSWORD) -> int:
+    async def login(self, username: str = "anna", password: str = PASSWORD,
+                    headers: dict | None = None) -> int:
         token = await self.csrf("/console/login")
-        resp = await self.client.post("/console/login", allow_redirects=False, data={
-            "csrf_token": token, "username": username, "password": password, "next": "/console"})
+        resp = await self.client.post("/console/login", allow_redirects=False, headers=headers,
+                                      data={"csrf_token": token, "username": username,
+                                            "password": password, "next": "/console"})
         return resp.status
 
     async def post(self, path: str, data: dict | None = None, csrf_from: str = "/console"):
@@ -58,6 +60,7 @@ async def _start(tmp_path, **config_kw) -> tuple:
     rasa_server = TestServer(rasa.app(), host="127.0.0.1")
     await rasa_server.start_server()
     db_url = f"sqlite:///{tmp_path / 'console.db'}"
+    config_kw.setdefault("login_max_delay_seconds", 0.05)  # the delay grows, the test stays fast
     config = ConsoleConfig(database_url=db_url, rasa_url=f"http://127.0.0.1:{rasa_server.port}",
                            rasa_token=rasa.token, municipality="tynaarlo", poll_seconds=0.1,
                            **config_kw)
@@ -113,15 +116,60 @@ async def test_login_without_csrf_is_forbidden(console: Console) -> None:
     assert "Geen toegang" in await resp.text()
 
 
-async def test_login_rate_limited_per_user_and_ip(console: Console) -> None:
-    for _ in range(5):
+async def test_wrong_passwords_slow_the_account_down_but_never_lock_it_out(console: Console) -> None:
+    auth = console.client.server.app[SERVICES_KEY].auth
+    for _ in range(8):
         assert await console.login(password="nope nope nope") == 401
-    assert await console.login() == 429  # even the right password is refused now
-    token = await console.csrf("/console/login")
-    resp = await console.client.post("/console/login", data={
-        "csrf_token": token, "username": "anna", "password": PASSWORD})
-    assert "Te veel mislukte pogingen" in await resp.text()
-    assert await console.login("bert") == 303  # another username is not affected
+    assert auth.delay_seconds("anna") > 0  # the next attempt waits (capped for this test)
+    assert auth.delay_seconds("bert") == 0
+    assert await console.login() == 303  # the right password still gets in
+    assert auth.delay_seconds("anna") == 0  # and the count starts again
+
+
+async def test_password_spraying_is_limited_per_address(tmp_path) -> None:
+    running, rasa_server = await _start(tmp_path, trusted_proxies=frozenset({"127.0.0.1"}))
+    try:
+        attacker = {"X-Forwarded-For": "203.0.113.9"}
+        for n in range(30):
+            assert await running.login(f"user{n}", "nope nope nope", attacker) == 401
+        assert await running.login("anna", PASSWORD, attacker) == 429
+        token = await running.csrf("/console/login")
+        resp = await running.client.post("/console/login", headers=attacker, data={
+            "csrf_token": token, "username": "anna", "password": PASSWORD})
+        assert "Te veel mislukte pogingen" in await resp.text()
+        # Anna at her own desk, behind the same proxy, is not affected.
+        assert await running.login("anna", PASSWORD, {"X-Forwarded-For": "198.51.100.7"}) == 303
+    finally:
+        await running.client.close()
+        await rasa_server.close()
+
+
+async def test_forwarded_for_is_ignored_without_a_trusted_proxy(console: Console) -> None:
+    for n in range(30):
+        assert await console.login(f"user{n}", "nope nope nope",
+                                   {"X-Forwarded-For": f"198.51.100.{n}"}) == 401
+    # All 30 came from 127.0.0.1 whatever the header said.
+    assert await console.login("anna", PASSWORD, {"X-Forwarded-For": "192.0.2.1"}) == 429
+
+
+async def test_hsts_and_secure_cookies_when_the_console_is_served_over_https(tmp_path) -> None:
+    running, rasa_server = await _start(tmp_path, cookie_secure=True)
+    try:
+        page = await running.client.get("/console/login")
+        assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+        assert "Secure" in page.headers.get("Set-Cookie", "")
+    finally:
+        await running.client.close()
+        await rasa_server.close()
+    assert ConsoleConfig.from_env().cookie_secure is False  # loopback default: plain HTTP
+
+
+def test_secure_follows_an_https_console_url(monkeypatch) -> None:
+    monkeypatch.delenv("CONSOLE_COOKIE_SECURE", raising=False)
+    monkeypatch.setenv("CONSOLE_URL", "https://kcc.gemeente.nl")
+    assert ConsoleConfig.from_env().cookie_secure is True
+    monkeypatch.setenv("CONSOLE_COOKIE_SECURE", "0")
+    assert ConsoleConfig.from_env().cookie_secure is False
 
 
 async def test_expired_session_redirects(tmp_path) -> None:

@@ -168,3 +168,14 @@ def test_from_env_uses_database_url(tmp_path, monkeypatch) -> None:
     assert store.backend == "openklant"
     store.create(draft())
     assert (tmp_path / "env.db").exists()
+
+
+def test_ticket_ids_are_never_reused_after_a_delete(store: TicketStore) -> None:
+    """An audit row names a ticket id: after a delete, that id must not name a new resident."""
+    from sqlalchemy import delete
+
+    first, _ = store.create(draft("conv-a"))
+    with store.engine.begin() as conn:
+        conn.execute(delete(Ticket).where(Ticket.id == first.id))
+    second, _ = store.create(draft("conv-b"))
+    assert second.id > first.id

@@ -4,7 +4,9 @@
  *   <script src="https://chat.example.nl/webhooks/webchat/widget.js"
  *           data-municipality="het-hogeland" data-privacy-url="https://www.example.nl/privacy"
  *           data-color="#1d4f91" defer></script>
- * Optional: data-server (defaults to where this file came from), data-municipality-name.
+ * Optional: data-server (defaults to where this file came from), data-municipality-name,
+ *   data-idle-minutes (default 30: after that long without a message the browser forgets the
+ *   conversation, so the next person at a shared computer starts with an empty chat).
  *
  * Rules kept throughout: every message is rendered as text (textContent, never innerHTML);
  * links only from the `links` field and only http(s); Dutch UI; WCAG 2.1 AA.
@@ -60,7 +62,8 @@
       name: "Gemeente " + name,
       privacyUrl: safeUrl(tag.getAttribute("data-privacy-url")),
       color: /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(tag.getAttribute("data-color") || "")
-        ? tag.getAttribute("data-color") : DEFAULT_COLOR
+        ? tag.getAttribute("data-color") : DEFAULT_COLOR,
+      idleMs: Math.max(1, parseInt(tag.getAttribute("data-idle-minutes"), 10) || 30) * 60000
     };
   }
 
@@ -114,7 +117,9 @@
   }
 
   // ---- session: a random id in localStorage, so reloads and navigation keep the chat -----
-  function makeStore(slug) {
+  // It expires after `idleMs` without activity: on a library computer the next person must not
+  // see (or continue) the previous resident's conversation.
+  function makeStore(slug, idleMs) {
     var key = "gemeente-chat:" + slug;
     var memory = {};
     function read(area, k) { try { return window[area].getItem(k); } catch (e) { return memory[k] || null; } }
@@ -125,10 +130,13 @@
     return {
       session: function () {
         var id = read("localStorage", key);
+        var seen = parseInt(read("localStorage", key + ":seen"), 10) || 0;
+        if (id && Date.now() - seen > idleMs) { this.forget(); return null; }
         return /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id || "") ? id : null;
       },
-      newSession: function () { var id = uuid4(); write("localStorage", key, id); return id; },
-      forget: function () { write("localStorage", key, null); },
+      touch: function () { write("localStorage", key + ":seen", String(Date.now())); },
+      newSession: function () { var id = uuid4(); write("localStorage", key, id); this.touch(); return id; },
+      forget: function () { write("localStorage", key, null); write("localStorage", key + ":seen", null); },
       wasOpen: function () { return read("sessionStorage", key + ":open") === "1"; },
       setOpen: function (open) { write("sessionStorage", key + ":open", open ? "1" : null); }
     };
@@ -260,7 +268,7 @@
   // ---- the conversation ----------------------------------------------------------------
   function start() {
     var cfg = readConfig(script);
-    var store = makeStore(cfg.slug);
+    var store = makeStore(cfg.slug, cfg.idleMs);
     loadStyles(cfg.base);
     var ui = buildUi(cfg);
     document.body.appendChild(ui.root);
@@ -290,6 +298,7 @@
       setTyping(1);
       var body = { session_id: sessionId, text: text };
       if (label) { body.label = label; }
+      store.touch();
       // One after the other, so the replies keep the order of the questions.
       queue = queue.then(function () {
         return fetch(cfg.base + "message", {
