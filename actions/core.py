@@ -14,8 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff, knowledge, triage
 from actions.common import AssistantAction, BUTTON_HUMAN, catalogue
-from actions.decisions import decide
-from bot.topics import IN_SCOPE, TOPIC_NAMES, topic_ranking
+from actions.decisions import clarify_options, decide
+from bot.topics import TOPIC_NAMES, topic_ranking
 
 CAPABILITIES = ("Ik help u met vragen over hulp thuis, zorg, vervoer, mantelzorg, opvoeden, "
                 "geld en schulden, werk, eenzaamheid en wonen. Ik zoek met u uit wat u zelf kunt "
@@ -122,10 +122,8 @@ class ActionClarify(AssistantAction):
                                           "Een medewerker kan u beter helpen.")
             return handoff.start(dispatcher, tracker, reason="fallback") + [
                 SlotSet("fallback_count", 0.0)]
-        candidates = [t for t, _ in topic_ranking(tracker.latest_message) if t in IN_SCOPE][:3]
-        for hit, _score in catalogue().search(text, k=3):
-            if hit.topic in IN_SCOPE and hit.topic not in candidates and len(candidates) < 4:
-                candidates.append(hit.topic)
+        candidates = decision.options or clarify_options(text, topic_ranking(tracker.latest_message),
+                                                         catalogue())
         buttons = [{"title": TOPIC_NAMES[t].capitalize(), "payload": f'/choose_topic{{"topic":"{t}"}}'}
                    for t in candidates]
         dispatcher.utter_message(

@@ -11,7 +11,7 @@ from typing import Any, List, Mapping, Optional, Sequence, Tuple
 from actions.safety_detector import SafetyResult, detect
 from actions.triage_logic import (Complexity, assess_complexity, detect_needs, first_rung,
                                   keyword_topics)
-from bot.topics import OUT_OF_SCOPE, TOPICS, topic_ranking
+from bot.topics import IN_SCOPE, OUT_OF_SCOPE, TOPICS, topic_ranking
 
 # Below this NLU confidence the catalogue search is asked to confirm or rescue the topic.
 LOW_CONFIDENCE = 0.5
@@ -21,6 +21,10 @@ STRONG_RETRIEVAL = 0.35
 AGREEING_RETRIEVAL = 0.2
 # Below this NLU confidence, without a rescue, the assistant asks instead of answering.
 CLARIFY_BELOW = 0.35
+# At most this many topics are offered when the assistant asks which one is meant.
+MAX_OPTIONS = 3
+#: What the resident experiences as the first answer (see ``Decision.answer_kind``).
+ANSWER_KINDS = ("answer", "clarify", "out_of_scope", "urgent", "handoff")
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Decision:
     rescued: bool = False
     clarify: bool = False
     ranking: List[Tuple[str, float]] = field(default_factory=list)
+    options: List[str] = field(default_factory=list)
 
     @property
     def urgent(self) -> bool:
@@ -52,6 +57,20 @@ class Decision:
     def handoff(self) -> bool:
         """A person should take over: danger, a complex situation, or an explicit wish."""
         return self.urgent or self.complexity.complex or self.intent == "request_human"
+
+    @property
+    def answer_kind(self) -> str:
+        """What the resident gets first: help lines, a person, a question back, a referral
+        elsewhere, or a catalogue answer on ``topic``. Same order as the actions decide."""
+        if self.urgent:
+            return "urgent"
+        if self.handoff:
+            return "handoff"
+        if self.clarify or self.topic is None:
+            return "clarify"
+        if self.out_of_scope:
+            return "out_of_scope"
+        return "answer"
 
 
 def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
@@ -82,6 +101,8 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
     decision = Decision(text=text, intent=intent, topic=topic, confidence=confidence,
                         safety=safety, needs=needs, complexity=complexity, rescued=rescued,
                         clarify=clarify, ranking=ranking)
+    if clarify or topic is None:
+        decision.options = clarify_options(text, ranking, catalogue)
     if topic and topic not in OUT_OF_SCOPE:
         decision.entry = pick_entry(text, topic, catalogue)
         if decision.entry is not None:
@@ -89,6 +110,18 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
     if decision.urgent:
         decision.ladder = "urgent"
     return decision
+
+
+def clarify_options(text: str, ranking: Sequence[Tuple[str, float]], catalogue: Any) -> List[str]:
+    """The likeliest social topics to offer as buttons when the assistant asks what is meant:
+    the NLU's best, completed with the catalogue search's."""
+    options = [t for t, _ in ranking if t in IN_SCOPE][:MAX_OPTIONS]
+    for hit, _score in catalogue.search(text, k=MAX_OPTIONS):
+        if len(options) >= MAX_OPTIONS:
+            break
+        if hit.topic in IN_SCOPE and hit.topic not in options:
+            options.append(hit.topic)
+    return options
 
 
 def pick_entry(text: str, topic: str, catalogue: Any) -> Any:

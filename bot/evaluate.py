@@ -109,6 +109,8 @@ async def judge(questions: Sequence[Question], model: Path) -> List[Dict[str, An
             "urgent": decision.urgent,
             "handoff": decision.handoff,
             "ladder": decision.ladder,
+            "answer_kind": decision.answer_kind,
+            "options": list(decision.options) if decision.answer_kind == "clarify" else [],
             "confidence": round(decision.confidence, 4),
             "ms": round(ms, 2),
         })
@@ -132,6 +134,28 @@ def gold_topics(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]
     return [a["topic"] if a["topic"] in q.accepted else q.topic for q, a in zip(questions, answers)]
 
 
+def outcome(question: Question, answer: Dict[str, Any]) -> str:
+    """How the first answer went for the resident: ``right`` (at once), ``after_clarify`` (the
+    right topic is among the options of the question back), ``wrong`` (an answer about another
+    subject, or "not our subject" for one of ours, or the other way round) or ``failed`` (a
+    question back without the right option). A person taking over is right when one was
+    expected or the topic was right, and never counts as a wrong answer."""
+    kind = answer.get("answer_kind", "answer")
+    gold_oos = question.topic in OUT_OF_SCOPE
+    topic_ok = answer["topic"] in question.accepted
+    if question.ladder == "urgent":
+        return "right" if kind == "urgent" else ("failed" if kind in ("handoff", "clarify") else "wrong")
+    if kind == "urgent":
+        return "right" if question.handoff_expected else "failed"
+    if kind == "handoff":
+        return "right" if question.handoff_expected or topic_ok else "failed"
+    if kind == "clarify":
+        return "after_clarify" if question.accepted & set(answer.get("options") or ()) else "failed"
+    if kind == "out_of_scope":
+        return "right" if gold_oos else "wrong"
+    return "right" if topic_ok and not gold_oos else "wrong"
+
+
 def score(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     """Headline figures; a prediction in `topic_alt` counts as right."""
     from sklearn.metrics import f1_score
@@ -148,8 +172,12 @@ def score(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> D
     ladder_known = [(q, a) for q, a in zip(questions, answers) if q.ladder not in ("n/a", "urgent")]
     ms = [a["ms"] for a in answers]
     both = lambda xs, ys: sum(1 for x, y in zip(xs, ys) if x and y)  # noqa: E731
+    outcomes = Counter(outcome(q, a) for q, a in zip(questions, answers))
+    kinds = Counter(a.get("answer_kind", "answer") for a in answers)
+    non_social = [a for q, a in zip(questions, answers) if q.topic in OUT_OF_SCOPE]
+    n = len(questions)
     return {
-        "n": len(questions),
+        "n": n,
         "topic_accuracy": _ratio(sum(g == p for g, p in zip(gold, pred)), len(gold)),
         "topic_macro_f1": round(float(f1_score(gold, pred, labels=labels, average="macro",
                                                zero_division=0)), 4),
@@ -160,6 +188,13 @@ def score(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> D
         "handoff_recall": _ratio(both(handoff_gold, handoff_pred), sum(handoff_gold)),
         "handoff_precision": _ratio(both(handoff_gold, handoff_pred), sum(handoff_pred)),
         "ladder_accuracy": _ratio(sum(q.ladder == a["ladder"] for q, a in ladder_known), len(ladder_known)),
+        "right_first_time": _ratio(outcomes["right"], n),
+        "right_after_clarify": _ratio(outcomes["after_clarify"], n),
+        "wrong_answer": _ratio(outcomes["wrong"], n),
+        "clarify_rate": _ratio(kinds["clarify"], n),
+        "non_social_as_social": _ratio(sum(1 for a in non_social if a["topic"] not in OUT_OF_SCOPE
+                                           and a.get("answer_kind") == "answer"), len(non_social))
+        if non_social else 0.0,
         "p50_ms": _percentile(ms, 50),
         "p95_ms": _percentile(ms, 95),
     }
@@ -184,6 +219,10 @@ def report(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> 
     if misses:
         lines.append("Ergste missers (zeker maar fout):")
         lines += [f"  {c:.2f} {q.topic} -> {a['topic']}: {q.text[:90]}" for c, q, a in misses[:10]]
+    outcomes = Counter(outcome(q, a) for q, a in zip(questions, answers))
+    lines.append("Eerste antwoord (goed / na een vraag terug / fout / mislukt): "
+                 f"{outcomes['right']} / {outcomes['after_clarify']} / {outcomes['wrong']} / "
+                 f"{outcomes['failed']}")
     urgent_missed = [q.text for q, a in zip(questions, answers) if q.ladder == "urgent" and not a["urgent"]]
     if urgent_missed:
         lines.append("Gemiste urgente berichten:")

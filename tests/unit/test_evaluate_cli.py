@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import Question, gold_topics, score
+from actions.decisions import ANSWER_KINDS
+from bot.evaluate import Question, gold_topics, outcome, score
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "assistant.tar.gz"
 KEYS = {"n", "topic_accuracy", "topic_macro_f1", "out_of_scope_recall", "out_of_scope_precision",
-        "urgent_recall", "urgent_precision", "handoff_recall", "p50_ms", "p95_ms"}
+        "urgent_recall", "urgent_precision", "handoff_recall", "p50_ms", "p95_ms",
+        "right_first_time", "right_after_clarify", "wrong_answer", "clarify_rate",
+        "non_social_as_social"}
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -45,8 +48,12 @@ def test_tiny_file_gives_a_report_a_json_last_line_and_answers_in_order(tmp_path
     assert [a["text"] for a in answers] == [
         "ik kan mijn huis niet meer schoonmaken na mijn operatie", "ik wil er een eind aan maken",
         "mijn paspoort is verlopen"]
-    assert set(answers[0]) == {"text", "topic", "urgent", "handoff", "ladder", "confidence", "ms"}
+    assert set(answers[0]) == {"text", "topic", "urgent", "handoff", "ladder", "confidence", "ms",
+                               "answer_kind", "options"}
+    assert all(a["answer_kind"] in ANSWER_KINDS for a in answers)
     assert answers[1]["urgent"] and answers[1]["ladder"] == "urgent"
+    assert answers[1]["answer_kind"] == "urgent" and answers[1]["options"] == []
+    assert "Eerste antwoord" in result.stdout
     assert answers[2]["ladder"] is None
 
 
@@ -66,3 +73,32 @@ def test_a_prediction_in_topic_alt_counts_as_right():
     assert gold_topics(questions, answers) == ["eigen_bijdrage_kosten", "vervoer"]
     figures = score(questions, answers)
     assert figures["topic_accuracy"] == 0.5 and figures["ladder_accuracy"] == 0.5
+
+
+def _answer(topic: str, kind: str, options=()) -> dict:
+    return {"topic": topic, "answer_kind": kind, "options": list(options), "urgent": kind == "urgent",
+            "handoff": kind in ("urgent", "handoff"), "ladder": None, "ms": 1.0}
+
+
+def test_outcomes_say_what_the_resident_experienced():
+    social = Question("a", "pgb", "zelf", False)
+    oos = Question("b", "out_of_scope_municipal", "n/a", False)
+    needs_person = Question("c", "schulden_geldzorgen", "sociaal_loket", True)
+    danger = Question("d", "psychische_problemen_crisis", "urgent", True)
+    assert outcome(social, _answer("pgb", "answer")) == "right"
+    assert outcome(social, _answer("vervoer", "answer")) == "wrong"
+    assert outcome(social, _answer("vervoer", "clarify", ["vervoer", "pgb"])) == "after_clarify"
+    assert outcome(social, _answer("vervoer", "clarify", ["vervoer"])) == "failed"
+    assert outcome(social, _answer("out_of_scope_other", "out_of_scope")) == "wrong"
+    assert outcome(oos, _answer("out_of_scope_other", "out_of_scope")) == "right"
+    assert outcome(oos, _answer("bezwaar_klacht", "answer")) == "wrong"
+    assert outcome(needs_person, _answer("vervoer", "handoff")) == "right"
+    assert outcome(danger, _answer("psychische_problemen_crisis", "urgent")) == "right"
+    assert outcome(danger, _answer("psychische_problemen_crisis", "answer")) == "wrong"
+    questions = [social, social, social, oos]
+    answers = [_answer("pgb", "answer"), _answer("vervoer", "clarify", ["pgb"]),
+               _answer("vervoer", "answer"), _answer("bezwaar_klacht", "answer")]
+    figures = score(questions, answers)
+    assert figures["right_first_time"] == 0.25 and figures["right_after_clarify"] == 0.25
+    assert figures["wrong_answer"] == 0.5 and figures["clarify_rate"] == 0.25
+    assert figures["non_social_as_social"] == 1.0
