@@ -147,6 +147,9 @@ class ActionConfirm(AssistantAction):
         if awaiting == "loket_offer":
             return handoff.start(dispatcher, tracker, reason="request",
                                  note=handoff.REASONS["melding"])
+        if awaiting == "handoff_offer":
+            return handoff.start(dispatcher, tracker, reason=tracker.get_slot("handoff_reason")
+                                 or "complex", note=tracker.get_slot("handoff_note") or "")
         if awaiting == "consent":
             dispatcher.utter_message(
                 text="Hoe wilt u dat wij contact opnemen?",
@@ -183,6 +186,16 @@ class ActionDecline(AssistantAction):
             dispatcher.utter_message(text=f"Dat is goed. Wilt u later toch contact? "
                                           f"{profile.general_contact}")
             return triage.offer_pending_topic(dispatcher, tracker)
+        if awaiting == "handoff_offer":
+            topic = tracker.get_slot("topic")
+            if topic:  # read on alone: the answer on the subject, with its ladder
+                decision = decide("", tracker.latest_message, catalogue(), forced_topic=topic)
+                dispatcher.utter_message(text="Dat is goed. Hier leest u wat u zelf kunt doen. "
+                                              "Een medewerker kan later altijd nog.")
+                return knowledge.answer_decision(dispatcher, tracker, decision)
+            dispatcher.utter_message(text=f"Dat is goed. Wilt u later toch iemand spreken? "
+                                          f"{profile.general_contact}")
+            return [SlotSet("awaiting", None)]
         if awaiting == "pending_topic":
             dispatcher.utter_message(text="Goed. Kan ik u nog ergens anders mee helpen?")
             return [SlotSet("awaiting", None), SlotSet("pending_topics", [])]

@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, entity, episode, latest_channel, now, user_texts
 from actions.ladder_text import RUNG_LABEL
 from actions.safety_detector import SafetyResult
+from actions.triage_logic import ACUTE_NEEDS, Complexity
 from bot.masking import EMAIL, PHONE, mask
 from bot.topics import TOPIC_NAMES
 
@@ -33,6 +34,71 @@ REASONS = {
     "ladder_exhausted": "zelf, netwerk en gratis hulp lukten niet",
     "melding": "de inwoner wil een melding doen bij het Sociaal Loket",
 }
+# Ticket urgency per reason: danger first, then what cannot wait (several problems, acute need).
+URGENCY = {"urgent": "urgent", "complex": "high", "ladder_exhausted": "high"}
+
+# What the resident reads about why a person helps better here (staff see the reasons as they are).
+RESIDENT_WHY = {
+    "schulden en zorg tegelijk": "er spelen geldzorgen en zorg tegelijk",
+    "schulden en zorgen om kinderen": "u geldzorgen heeft en zich zorgen maakt om uw kinderen",
+    "dreigend verlies van woning": "u misschien uw huis kwijtraakt",
+    "mantelzorger overbelast": "de zorg voor uw naaste u te zwaar wordt",
+    "veiligheid van kinderen": "u zich zorgen maakt over de veiligheid van een kind",
+    "inwoner zegt dat alles misloopt": "er veel tegelijk misgaat",
+    "inwoner wil een persoon spreken": "u graag met iemand wilt praten",
+    "inwoner heeft geen slaapplek": "u geen slaapplek heeft",
+    "mantelzorg valt weg": "de zorg voor iemand wegvalt",
+    "inkomen afgewezen of gestopt": "uw uitkering of inkomen is afgewezen of gestopt",
+    "besluit over hulp afgewezen of verlaagd": "er een besluit over uw hulp is genomen",
+    "dreigende maatregel bij schulden": "er een deurwaarder, beslag of afsluiting dreigt",
+    "iemand zorgt niet meer voor zichzelf": "iemand niet meer goed voor zichzelf zorgt",
+    "agressie in een gezin met kinderen": "er agressie is in een gezin met kinderen",
+    "geen eten vandaag": "u vandaag geen eten heeft",
+    "gas, stroom of water afgesloten": "uw gas, stroom of water wordt afgesloten",
+    "geen slaapplek vannacht": "u vannacht geen slaapplek heeft",
+}
+# Same-day help per acute need: the catalogue entry that says where to go today.
+ACUTE_ENTRY = {"geen eten vandaag": "voedselbank",
+               "geen slaapplek vannacht": "maatschappelijke-opvang-dakloosheid"}
+OFFER_BUTTONS = [{"title": "Ja, graag", "payload": "/affirm"},
+                 {"title": "Nee, eerst zelf lezen", "payload": "/deny"}]
+
+
+def urgency_for(reason: str) -> str:
+    return URGENCY.get(reason, "normal")
+
+
+def why_text(reasons: Any) -> str:
+    """One short resident sentence about why a person helps better here."""
+    phrases = list(dict.fromkeys(RESIDENT_WHY.get(r, "er veel dingen tegelijk spelen")
+                                 for r in reasons))[:2]
+    return " en ".join(phrases)
+
+
+def offer_person(dispatcher: CollectingDispatcher, complexity: Complexity, needs: List[str],
+                 topic: Optional[str]) -> List[EventType]:
+    """Say briefly why a person is better here, give same-day help when it cannot wait, and
+    offer the handoff; it is never forced (the resident may read on alone)."""
+    cat = catalogue()
+    if complexity.acute:
+        lines = []
+        for reason in complexity.reasons:
+            entry = cat.entry(ACUTE_ENTRY.get(reason, "")) if reason in ACUTE_NEEDS else None
+            if entry is not None:
+                lines.append(entry.short_answer)
+        lines.append(f"Neem vandaag nog contact op met de gemeente. {cat.profile.general_contact}")
+        dispatcher.utter_message(text=f"Ik lees dat {why_text(complexity.reasons)}. Dat kan niet "
+                                      "wachten. " + " ".join(lines))
+        question = "Zal ik een medewerker vragen om vandaag nog met u mee te denken?"
+    else:
+        dispatcher.utter_message(text=f"Ik lees dat {why_text(complexity.reasons)}. Dan kan een "
+                                      "medewerker u beter helpen dan ik. Die bekijkt alles samen "
+                                      "met u.")
+        question = "Wilt u dat een medewerker met u meedenkt?"
+    dispatcher.utter_message(text=question, buttons=OFFER_BUTTONS)
+    return [SlotSet("awaiting", "handoff_offer"), SlotSet("handoff_reason", "complex"),
+            SlotSet("handoff_note", "; ".join(complexity.reasons)),
+            SlotSet("topic", topic), SlotSet("pending_topics", [t for t in needs if t != topic])]
 
 
 @lru_cache(maxsize=1)
@@ -82,8 +148,8 @@ def start(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, note:
     if profile.is_open(now()):
         ticket = existing
         if ticket is None:
-            urgency = "high" if reason in ("complex", "ladder_exhausted") else "normal"
-            ticket, _ = store.create(_draft(tracker, reason, "live", urgency, note, topic, "chat"))
+            ticket, _ = store.create(_draft(tracker, reason, "live", urgency_for(reason), note,
+                                            topic, "chat"))
         dispatcher.utter_message(
             text=f"Ik geef het gesprek door aan een medewerker van de gemeente {profile.name}. "
                  f"Blijft u in dit gesprek. Een medewerker leest mee en antwoordt hier. Dat kan een paar minuten duren.")
@@ -93,15 +159,33 @@ def start(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, note:
         dispatcher.utter_message(text="Uw vraag is al doorgegeven. Een medewerker neemt contact met "
                                       f"u op. {_when(profile)}")
         return [SlotSet("awaiting", None)]
+    after_danger = reason == "urgent" or (existing is not None and existing.urgency == "urgent")
+    reminder = f"{danger_reminder()}\n" if after_danger else ""
     dispatcher.utter_message(
-        text=f"Op dit moment zijn er geen medewerkers. {profile.describe_opening_hours()}\n"
-             "Mag een medewerker u terugbellen of een e-mail sturen? Wij bewaren uw nummer of "
-             "e-mailadres alleen bij deze vraag.",
-        buttons=[{"title": "Ja, bel mij", "payload": '/contact_method{"contact_method":"telefoon"}'},
-                 {"title": "Ja, mail mij", "payload": '/contact_method{"contact_method":"email"}'},
-                 {"title": "Nee, liever niet", "payload": "/deny"}])
-    return [SlotSet("awaiting", "consent"), SlotSet("handoff_reason", reason),
+        text=f"Op dit moment zijn er geen medewerkers van de gemeente. "
+             f"{profile.describe_opening_hours()}\n{reminder}"
+             f"Mag een medewerker u terugbellen of een e-mail sturen? {_when(profile)} Wij "
+             "bewaren uw nummer of e-mailadres alleen bij deze vraag.",
+        buttons=CONSENT_BUTTONS)
+    return [SlotSet("awaiting", "consent"),
+            SlotSet("handoff_reason", "urgent" if after_danger else reason),
             SlotSet("topic", topic or tracker.get_slot("topic"))]
+
+
+CONSENT_BUTTONS = [{"title": "Ja, bel mij", "payload": '/contact_method{"contact_method":"telefoon"}'},
+                   {"title": "Ja, mail mij", "payload": '/contact_method{"contact_method":"email"}'},
+                   {"title": "Nee, liever niet", "payload": "/deny"}]
+
+
+def danger_reminder(acute: bool = True) -> str:
+    """The help lines again, short, for a resident in danger whom no one can take over now."""
+    cat = catalogue()
+    parts = ["Bent u nu in gevaar? Bel dan meteen 112."] if acute else []
+    for key in ("113", "veilig_thuis"):
+        line = cat.helpline(key)
+        if line is not None and line.number:
+            parts.append(f"{line.name}: {line.number}, dag en nacht.")
+    return " ".join(parts)
 
 
 def urgent_ticket(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -109,9 +193,21 @@ def urgent_ticket(dispatcher: CollectingDispatcher, tracker: Tracker,
     """Put an urgent ticket at the top of the KCC queue and offer the resident a person."""
     note = ", ".join(result.kinds)
     ticket, _ = ticket_store().create(_draft(tracker, "urgent", "live", "urgent", note))
-    dispatcher.utter_message(text="Wilt u nu met een medewerker van de gemeente praten?",
-                             buttons=[BUTTON_HUMAN])
-    return [SlotSet("ticket_id", str(ticket.id))]
+    profile = catalogue().profile
+    if profile.is_open(now()):
+        dispatcher.utter_message(text="Wilt u nu met een medewerker van de gemeente praten?",
+                                 buttons=[BUTTON_HUMAN])
+        return [SlotSet("ticket_id", str(ticket.id))]
+    # Nobody can take over now: say so first, then ask how a person may reach the resident.
+    dispatcher.utter_message(
+        text="Er zijn nu geen medewerkers van de gemeente. De hulplijnen hierboven zijn wel dag "
+             f"en nacht bereikbaar. Mag een medewerker u terugbellen of mailen? {_when(profile)}",
+        buttons=CONSENT_BUTTONS)
+    return [SlotSet("ticket_id", str(ticket.id)), SlotSet("awaiting", "consent"),
+            SlotSet("handoff_reason", "urgent")]
+
+
+_URGENCY_RANK = {"normal": 0, "high": 1, "urgent": 2}
 
 
 def _when(profile: Any) -> str:
@@ -174,8 +270,17 @@ class ActionCollectContact(AssistantAction):
             return []
         reason = tracker.get_slot("handoff_reason") or "request"
         value = re.sub(r"\s+", " ", found.group(0)).strip()
-        ticket, _ = ticket_store().create(_draft(tracker, reason, "callback", "normal",
-                                                 contact_preference=method, contact_value=value))
+        store = ticket_store()
+        existing = store.open_for_conversation(tracker.sender_id)
+        if existing is not None and existing.episode == episode(tracker):
+            # The urgent ticket made after danger: the contact data goes onto that one.
+            ticket = store.add_callback(existing.id, method, value,
+                                        urgency=max(existing.urgency, urgency_for(reason),
+                                                    key=_URGENCY_RANK.get))
+        else:
+            ticket, _ = store.create(_draft(tracker, reason, "callback", urgency_for(reason),
+                                            note=tracker.get_slot("handoff_note") or "",
+                                            contact_preference=method, contact_value=value))
         how = "gebeld" if method == "telefoon" else "gemaild"
         dispatcher.utter_message(text=f"Dank u wel. U wordt {how} door een medewerker van de gemeente "
                                       f"{catalogue().profile.name}. {_when(catalogue().profile)}")

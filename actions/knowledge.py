@@ -45,13 +45,8 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
     if decision.out_of_scope:
         return out_of_scope(dispatcher, decision.topic)
     if decision.complexity.complex:
-        reasons = "; ".join(decision.complexity.reasons)
-        what = names(decision.needs) if len(decision.needs) > 1 else reasons
-        dispatcher.utter_message(
-            text=f"Ik lees dat er meerdere dingen tegelijk spelen: {what}. Dan is het beter dat "
-                 "een medewerker met u meedenkt. Die kan alles in één keer met u bekijken.")
-        return handoff.start(dispatcher, tracker, reason="complex", note=reasons,
-                             topic=decision.topic)
+        return handoff.offer_person(dispatcher, decision.complexity, decision.needs,
+                                    decision.topic)
     if decision.entry is None:
         dispatcher.utter_message(text=f"Over {TOPIC_NAMES.get(decision.topic or '', 'dit onderwerp')} "
                                       f"heb ik nog geen informatie. {cat.profile.general_contact}",

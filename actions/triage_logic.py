@@ -364,12 +364,21 @@ def detect_needs(
 # Complexity
 # ---------------------------------------------------------------------------------------------
 
+#: Complexity reasons for a material need that cannot wait until tomorrow.
+ACUTE_NEEDS = ("geen eten vandaag", "gas, stroom of water afgesloten", "geen slaapplek vannacht")
+
+
 @dataclass(frozen=True)
 class Complexity:
     """Whether a case is better handled by a person, with short Dutch reasons for staff."""
 
     complex: bool
     reasons: Tuple[str, ...] = ()
+
+    @property
+    def acute(self) -> bool:
+        """Same-day help is needed (food, a bed tonight, energy cut off)."""
+        return any(reason in ACUTE_NEEDS for reason in self.reasons)
 
 
 _CARE_TOPICS = frozenset({
@@ -420,6 +429,41 @@ _AGGRESSION_WITH_CHILDREN_RX = (
     r"\b(?:agressief|gewelddadig|dreigend)\b(?= (?:[a-z]+ ){0,12}(?:kind\w*|kleine|baby))"
     r"|\b(?:kind\w*|kleine kinderen|baby)\b(?= (?:[a-z]+ ){0,12}(?:agressief|gewelddadig|dreigend))"
 )
+# Material need today: no food, no roof tonight, energy or water cut off. Same-day help comes
+# before anything else, and the ticket gets a high urgency.
+_ACUTE_RX = {
+    "geen eten vandaag": (
+        r"\bgeen (?:eten|boodschappen|melk|luiers|brood)\b(?= (?:[a-z]+ ){0,6}(?:vandaag|vanavond|meer in huis|in huis|voor (?:de|mijn|onze) (?:kinderen|kids|kleine|baby)))"
+        r"|\b(?:vandaag|vanavond) (?:[a-z]+ ){0,4}geen (?:eten|geld voor eten|boodschappen)\b|\bniks (?:meer )?te eten\b|\bniets (?:meer )?te eten\b"
+        r"|\b(?:kinderen|kids|baby) (?:[a-z]+ ){0,4}honger\b|\bhonger (?:en|maar) geen geld\b"),
+    "gas, stroom of water afgesloten": (
+        r"\b(?:gas|stroom|elektriciteit|water|energie)\b(?= (?:[a-z]+ ){0,4}(?:afgesloten|afsluiten|afgesneden|eraf))"
+        r"|\bafgesloten van (?:het |de )?(?:gas|stroom|water|energie)\b"),
+    "geen slaapplek vannacht": (
+        r"\b(?:vannacht|vanavond) (?:[a-z]+ ){0,4}(?:geen (?:slaapplek|plek|dak)|nergens)\b"
+        r"|\bgeen (?:slaapplek|plek om te slapen|dak boven (?:mijn|ons) hoofd) (?:voor )?vannacht\b"),
+}
+
+# A concrete decision about someone's help or income was cut, refused or stopped: a person
+# explains it and helps with a bezwaar, which has a deadline.
+_DECISION_CUT_RX = (
+    r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd|verlaagd|gekort|afgebouwd|minder uren|niet verlengd|stopt per)\b"
+)
+_SERVICE_RX = (
+    r"\bwmo\b|\bindicatie\w*|\bhuishoudelijke hulp\b|\bthuishulp\b|\bhulp (?:in|bij) het huishouden\b|\bpgb\b|\bjeugdhulp\b|\bbegeleiding\b|\bdagbesteding\b"
+    r"|\bhulpmiddel\w*|\bscootmobiel\w*|\brolstoel\w*|\btraplift\w*|\bwoningaanpassing\w*|\bvervoer\w*|\bregiotaxi\b|\bleerlingenvervoer\b|\bzorg\b|\buren\b"
+)
+# Threats that come with a date: beslag, a bailiff, a cut-off, an eviction.
+_DEBT_THREAT_RX = (
+    r"\bbeslag\w*|\bdeurwaarder\w*|\bloonbeslag\b|\bbeslaglegging\b|\bdwangbevel\w*|\bincassobureau\w*|\bafsluit\w*|\bafgesloten\b|\bexecutie\w*"
+)
+# Someone (often an older or confused person) who no longer looks after himself.
+_SELF_NEGLECT_RX = (
+    r"\bverwaarloo\w*|\bvervuil\w*|\bverloeder\w*|\b(?:eet|drinkt|wast) (?:zich )?(?:[a-z]+ ){0,2}(?:niet|nauwelijks) meer\b"
+    r"|\b(?:komt|kwam) (?:[a-z]+ ){0,2}(?:de deur|het huis|zijn huis|haar huis) niet (?:meer )?uit\b|\bdoet (?:de deur )?niet (?:meer )?open\b|\bpost (?:[a-z]+ ){0,3}niet (?:meer )?open\b"
+    r"|\bstapels (?:post|vuil|afval)\b|\bhuis (?:is |staat )?(?:vol|vies|smerig)\b|\bkijkt niet (?:meer )?naar zichzelf\b"
+)
+
 # A decision that stops or refuses someone's income: money is needed now, and a bezwaar has a term.
 _REJECTED_RX = r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd)\b"
 _INCOME_RX = r"\bbijstand\w*|\buitkering\w*|\bvoorschot\w*|\bleefgeld\b|\binkomen\b"
@@ -479,6 +523,14 @@ def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
         reasons.append("mantelzorg valt weg")
     if _has(_REJECTED_RX, norm) and _has(_INCOME_RX, norm):
         reasons.append("inkomen afgewezen of gestopt")
+    reasons += [need for need, rx in _ACUTE_RX.items() if _has(rx, norm)]
+    if (_has(_DECISION_CUT_RX, norm) and _has(_SERVICE_RX, norm)
+            and "inkomen afgewezen of gestopt" not in reasons):
+        reasons.append("besluit over hulp afgewezen of verlaagd")
+    if _has(_DEBT_THREAT_RX, norm) and (debts or _has(r"\bbeslag\w*|\bdeurwaarder\w*", norm)):
+        reasons.append("dreigende maatregel bij schulden")
+    if _has(_SELF_NEGLECT_RX, norm):
+        reasons.append("iemand zorgt niet meer voor zichzelf")
     if _has(_AGGRESSION_WITH_CHILDREN_RX, norm) and "veiligheid van kinderen" not in reasons:
         reasons.append("agressie in een gezin met kinderen")
     domains = [name for name, rx in _DOMAIN_RX.items() if _has(rx, norm)]

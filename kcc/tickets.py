@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
-from typing import Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -172,6 +172,32 @@ class TicketStore:
         return f"{count}:{latest}"
 
     # -- state changes --------------------------------------------------------------------
+    def add_callback(self, ticket_id: int, preference: str, value: str,
+                     urgency: Optional[str] = None) -> Ticket:
+        """The resident of an open ticket consented to be called or mailed back.
+
+        Why not a new ticket: after danger the urgent ticket already exists for this episode
+        (one per episode); the contact data must reach that ticket, not be lost.
+        """
+        from kcc.backends import backend_wants
+
+        values: Dict[str, Any] = dict(mode="callback", contact_preference=preference,
+                                      contact_value=value, consent=True, updated_at=utcnow())
+        if urgency in URGENCIES:
+            values["urgency"] = urgency
+        with self.session() as s, s.begin():
+            result = s.execute(update(Ticket).where(Ticket.id == ticket_id,
+                                                    Ticket.status.in_(ACTIVE_STATUSES))
+                               .values(**values).execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                raise TicketNotFound(ticket_id)
+            ticket = s.get(Ticket, ticket_id, populate_existing=True)
+            queued = s.execute(select(func.count(OutboxItem.id)).where(
+                OutboxItem.ticket_id == ticket_id, OutboxItem.backend == self.backend)).scalar_one()
+            if not queued and backend_wants(self.backend, ticket):
+                s.add(OutboxItem(ticket_id=ticket_id, backend=self.backend))
+            return ticket
+
     def claim(self, ticket_id: int, staff: str, staff_name: str) -> Ticket:
         """Take an open ticket; exactly one of several simultaneous claims succeeds."""
         now = utcnow()

@@ -141,12 +141,63 @@ def test_domestic_violence_gets_veilig_thuis():
     assert "0800-2000" in texts(msgs)
 
 
-def test_complex_situation_is_handed_to_a_person():
+def test_complex_situation_offers_a_person_and_says_why():
     msgs, slots = run(knowledge_actions.ActionAnswerTopic(), make_tracker(
         "ik heb grote schulden, de deurwaarder komt, we worden uit huis gezet en mijn dochter "
         "gaat niet meer naar school", "schulden_geldzorgen"))
+    assert slots["awaiting"] == "handoff_offer" and "takeover" not in slots
+    assert "medewerker" in texts(msgs) and "huis" in texts(msgs)
+    assert [b["payload"] for b in msgs[-1]["buttons"]] == ["/affirm", "/deny"]
+    msgs, slots = run(core.ActionConfirm(), make_tracker("ja graag", "affirm", {
+        "awaiting": "handoff_offer", "handoff_reason": "complex", "handoff_note": slots["handoff_note"],
+        "topic": "schulden_geldzorgen"}))
     assert slots.get("takeover") is True
-    assert handoff.ticket_store().open_for_conversation("resident-1").reason == "complex"
+    ticket = handoff.ticket_store().open_for_conversation("resident-1")
+    assert ticket.reason == "complex" and ticket.urgency == "high"
+
+
+def test_declining_the_person_reads_on_alone():
+    msgs, slots = run(core.ActionDecline(), make_tracker("nee", "deny", {
+        "awaiting": "handoff_offer", "handoff_reason": "complex", "topic": "schulden_geldzorgen"}))
+    assert "zelf" in texts(msgs) and slots.get("awaiting") in ("ladder", "loket_offer")
+    assert handoff.ticket_store().open_for_conversation("resident-1") is None
+
+
+def test_no_food_today_gets_same_day_help_and_a_high_ticket(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_NOW", SUNDAY_EVENING)
+    msgs, slots = run(knowledge_actions.ActionAnswerTopic(), make_tracker(
+        "we hebben schulden en er is vandaag geen eten voor de kinderen", "schulden_geldzorgen"))
+    answer = texts(msgs)
+    assert "voedselbank" in answer.lower() and "vandaag" in answer
+    assert slots["awaiting"] == "handoff_offer"
+    msgs, slots = run(core.ActionConfirm(), make_tracker("ja", "affirm", {
+        "awaiting": "handoff_offer", "handoff_reason": "complex", "handoff_note": slots["handoff_note"]}))
+    assert slots["awaiting"] == "consent"
+    msgs, slots = run(handoff.ActionCollectContact(), make_tracker(
+        "0612345678", "out_of_scope_other", {"awaiting": "contact_value", "contact_method": "telefoon",
+                                             "handoff_reason": "complex",
+                                             "handoff_note": "geen eten vandaag"}))
+    ticket = handoff.ticket_store().open_for_conversation("resident-1")
+    assert ticket.urgency == "high" and ticket.mode == "callback"
+
+
+def test_after_danger_outside_office_hours_the_help_line_and_a_callback(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_NOW", SUNDAY_EVENING)
+    msgs, slots = run(safety.ActionSafety(), make_tracker(
+        "soms denk ik dat het beter is als ik er niet meer ben", "psychische_problemen_crisis"))
+    answer = texts(msgs)
+    assert "113" in answer and "geen medewerkers" in answer
+    assert answer.index("113") < answer.index("geen medewerkers")  # the line comes first
+    assert slots["awaiting"] == "consent" and slots["handoff_reason"] == "urgent"
+    # The resident presses "Spreek een medewerker" anyway: the help line is repeated.
+    msgs, slots = run(handoff.ActionHandoff(), make_tracker("/request_human", "request_human"))
+    assert "112" in texts(msgs) and "113" in texts(msgs) and slots["awaiting"] == "consent"
+    msgs, slots = run(handoff.ActionCollectContact(), make_tracker(
+        "bel me op 06 12345678", "out_of_scope_other",
+        {"awaiting": "contact_value", "contact_method": "telefoon", "handoff_reason": "urgent"}))
+    ticket = handoff.ticket_store().open_for_conversation("resident-1")
+    assert ticket.urgency == "urgent" and ticket.mode == "callback" and ticket.consent
+    assert ticket.contact_value == "06 12345678" and ticket.reason == "urgent"
 
 
 def test_two_needs_are_named_and_the_second_waits():
@@ -161,8 +212,8 @@ def test_two_needs_are_named_and_the_second_waits():
 def test_debts_and_a_truant_son_are_named_and_handed_over_as_complex():
     msgs, slots = run(knowledge_actions.ActionAnswerTopic(), make_tracker(
         "ik heb schulden en mijn zoon spijbelt", "schulden_geldzorgen"))
-    assert "schulden" in texts(msgs) and "kinderen" in texts(msgs)
-    assert slots.get("takeover") is True
+    assert "geldzorgen" in texts(msgs) and "kinderen" in texts(msgs)
+    assert slots["awaiting"] == "handoff_offer"
 
 
 def test_out_of_scope_says_where_to_go_and_what_the_bot_does():
