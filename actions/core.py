@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff, knowledge, triage
+from actions import conversation, handoff, knowledge, triage
 from actions.common import AssistantAction, BUTTON_HUMAN, catalogue
 from actions.decisions import clarify_options, decide
 from bot.topics import TOPIC_NAMES, topic_ranking
@@ -114,6 +114,8 @@ class ActionClarify(AssistantAction):
                   domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         decision = decide(text, tracker.latest_message, catalogue())
+        if decision.term is not None and not decision.topic:
+            return conversation.explain_term(dispatcher, decision.term)
         if decision.topic and not decision.clarify:
             return knowledge.answer_decision(dispatcher, tracker, decision)
         count = float(tracker.get_slot("fallback_count") or 0) + 1

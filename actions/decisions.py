@@ -23,6 +23,12 @@ AGREEING_RETRIEVAL = 0.2
 CLARIFY_BELOW = 0.35
 # At most this many topics are offered when the assistant asks which one is meant.
 MAX_OPTIONS = 3
+# Topics whose glossary words (bezwaar, gemeente, loket) also occur in questions about other
+# subjects: a term of another subject beside them decides, not these.
+GENERIC_TOPICS = frozenset({"bezwaar_klacht", "sociaal_loket_contact"})
+# A non-social term ("WOZ-waarde", "paspoort") makes the question not ours when the NLU is not
+# more sure than this of a specific social topic.
+OUT_OF_SCOPE_TERM_OVERRULES_BELOW = 0.6
 #: What the resident experiences as the first answer (see ``Decision.answer_kind``).
 ANSWER_KINDS = ("answer", "clarify", "out_of_scope", "urgent", "handoff")
 
@@ -44,6 +50,7 @@ class Decision:
     clarify: bool = False
     ranking: List[Tuple[str, float]] = field(default_factory=list)
     options: List[str] = field(default_factory=list)
+    term: Any = None  # the glossary term whose meaning the resident asked, if any
 
     @property
     def urgent(self) -> bool:
@@ -74,16 +81,27 @@ class Decision:
 
 
 def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
-           forced_topic: Optional[str] = None) -> Decision:
-    """Decide about one message from its NLU parse and the catalogue."""
+           forced_topic: Optional[str] = None, glossary: Any = None) -> Decision:
+    """Decide about one message from its NLU parse, the catalogue and the glossary."""
+    if glossary is None:
+        from knowledge import get_glossary
+
+        glossary = get_glossary()
     intent = (parse.get("intent") or {}).get("name")
     ranking = topic_ranking(parse)
     topic, confidence = ranking[0] if ranking else (None, 0.0)
     rescued = clarify = False
+    asked = glossary.asked_meaning(text)
+    terms = glossary.find(text)
+    outside = _outside_topic(terms, topic, confidence)
     if forced_topic in TOPICS:
         topic, confidence = forced_topic, 1.0
+    elif asked is not None and asked.topic in TOPICS:
+        topic, rescued = asked.topic, asked.topic != topic
+    elif outside is not None:
+        topic, rescued = outside, outside != topic
     elif intent == "nlu_fallback" or confidence < LOW_CONFIDENCE or topic is None:
-        rescue = _rescue(text, ranking, catalogue)
+        rescue = _rescue(text, ranking, catalogue) or _term_topic(terms)
         if rescue:
             topic, rescued = rescue, True
         elif confidence < CLARIFY_BELOW:
@@ -100,7 +118,7 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
     complexity = assess_complexity(text, counted or ([topic] if topic else []))
     decision = Decision(text=text, intent=intent, topic=topic, confidence=confidence,
                         safety=safety, needs=needs, complexity=complexity, rescued=rescued,
-                        clarify=clarify, ranking=ranking)
+                        clarify=clarify, ranking=ranking, term=asked)
     if clarify or topic is None:
         decision.options = clarify_options(text, ranking, catalogue)
     if topic and topic not in OUT_OF_SCOPE:
@@ -110,6 +128,29 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
     if decision.urgent:
         decision.ladder = "urgent"
     return decision
+
+
+def _outside_topic(terms: Sequence[Any], nlu_topic: Optional[str],
+                   confidence: float) -> Optional[str]:
+    """Not our subject, from the glossary: a term of a non-social subject (WOZ-waarde,
+    parkeerbon, paspoort) beside no specific social term, unless the NLU is sure of a specific
+    social topic. "Bezwaar tegen mijn WOZ-waarde" is not a Wmo objection."""
+    specific = {t.topic for t in terms if t.topic in IN_SCOPE and t.topic not in GENERIC_TOPICS}
+    outside = [t.topic for t in terms if t.topic in OUT_OF_SCOPE]
+    nlu_specific = nlu_topic in IN_SCOPE and nlu_topic not in GENERIC_TOPICS
+    if outside and not specific and (not nlu_specific
+                                     or confidence < OUT_OF_SCOPE_TERM_OVERRULES_BELOW):
+        return outside[0]
+    return None
+
+
+def _term_topic(terms: Sequence[Any]) -> Optional[str]:
+    """The one social topic the specific terms point to ("kan ik kwijtschelding krijgen"), when
+    the NLU is unsure; none when a non-social term is there too or the terms disagree."""
+    if any(t.topic in OUT_OF_SCOPE for t in terms):
+        return None
+    specific = {t.topic for t in terms if t.topic in IN_SCOPE and t.topic not in GENERIC_TOPICS}
+    return next(iter(specific)) if len(specific) == 1 else None
 
 
 def clarify_options(text: str, ranking: Sequence[Tuple[str, float]], catalogue: Any) -> List[str]:

@@ -5,7 +5,14 @@ same breath, the first thing they can do, so the conversation moves on instead o
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import yaml
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,6 +24,7 @@ from actions.common import (AssistantAction, BUTTON_HUMAN, catalogue, details_bu
 from actions.decisions import Decision, decide
 from actions.ladder_text import rung_buttons, rung_message
 from actions.triage_logic import tried_rungs
+from assistant.acknowledge import acknowledgement
 from bot.topics import OUT_OF_SCOPE, TOPIC_NAMES, names
 
 
@@ -42,8 +50,10 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
                     decision: Decision) -> List[EventType]:
     """Act on a decision: complex → person, two needs → name both, else answer and offer a rung."""
     cat = catalogue()
+    if decision.term is not None and decision.out_of_scope:
+        dispatcher.utter_message(text=f"{decision.term.term}: {decision.term.explain}")
     if decision.out_of_scope:
-        return out_of_scope(dispatcher, decision.topic)
+        return out_of_scope(dispatcher, decision.topic, decision.text)
     if decision.complexity.complex:
         return handoff.offer_person(dispatcher, decision.complexity, decision.needs,
                                     decision.topic)
@@ -52,13 +62,15 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
                                       f"heb ik nog geen informatie. {cat.profile.general_contact}",
                                  buttons=[BUTTON_HUMAN])
         return []
-    intro = ""
+    intro = acknowledgement(decision.text) or ""
+    if decision.term is not None:  # "wat is een indicatie?": the meaning first, then the answer
+        intro = f"{decision.term.term}: {decision.term.explain}"
     pending: List[str] = []
     if len(decision.needs) > 1:
         pending = [t for t in decision.needs[1:] if t not in OUT_OF_SCOPE]
-        intro = (f"Ik lees dat u vragen heeft over {names(decision.needs)}. "
+        intro = (f"{intro} Ik lees dat u vragen heeft over {names(decision.needs)}. "
                  f"We beginnen met {TOPIC_NAMES.get(decision.topic or '', '')}. "
-                 f"Daarna kijken we naar de rest.")
+                 f"Daarna kijken we naar de rest.").strip()
     tried = sorted(tried_rungs(decision.text))
     events = answer_entry(dispatcher, decision.entry, decision.ladder, tried, extra_intro=intro)
     return events + [SlotSet("pending_topics", pending), SlotSet("fallback_count", 0.0)]
@@ -82,19 +94,88 @@ def answer_story(dispatcher: CollectingDispatcher, tracker: Tracker,
 STORY_MIN_CONFIDENCE = 0.25
 
 
-def out_of_scope(dispatcher: CollectingDispatcher, topic: Optional[str]) -> List[EventType]:
-    """Say honestly what the assistant cannot do, where to go instead, and what it can do."""
+PRODUCTS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "content" / "out_of_scope_products.yml"
+BUTTON_CAPABILITIES = {"title": "Wat kan ik hier vragen?", "payload": "/ask_capabilities"}
+# The resident asks what the assistant does: only then the list of topics.
+_CAPABILITY_QUESTION = re.compile(
+    r"wat (kun|kan) (je|jij|u)|waar (kun|kan) (je|jij|u) mee helpen|wat voor vragen|wie ben (je|jij)|"
+    r"wat (kan|mag) ik (hier )?vragen|wat doe (je|jij)|waarvoor ben (je|jij)", re.I)
+
+
+@lru_cache(maxsize=1)
+def load_products() -> List[Dict[str, Any]]:
+    """Municipal products outside the social domain (knowledge/content/out_of_scope_products.yml)."""
+    data = yaml.safe_load(PRODUCTS_FILE.read_text(encoding="utf-8")) or {}
+    return list(data.get("products") or [])
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return " " + " ".join(re.findall(r"[a-z0-9]+", text)) + " "
+
+
+def match_product(text: Optional[str]) -> Optional[Dict[str, Any]]:
+    """The product a resident's words are about (typos allowed), or None."""
+    norm = _normalise(text or "")
+    if not norm.strip():
+        return None
+    tokens = norm.split()
+    best: Optional[Tuple[int, Dict[str, Any]]] = None
+    for product in load_products():
+        if any(_normalise(x).strip() in norm for x in product.get("exclude") or []):
+            continue
+        for keyword in product.get("keywords") or []:
+            kw = _normalise(keyword).strip()
+            hit = f" {kw} " in norm
+            if not hit and " " not in kw and len(kw) >= 5:
+                hit = any(t.startswith(kw) or (len(t) >= 5 and
+                                               difflib.SequenceMatcher(None, t, kw).ratio() >= 0.85)
+                          for t in tokens)
+            if hit and (best is None or len(kw) > best[0]):
+                best = (len(kw), product)
+    return best[1] if best else None
+
+
+def _host(url: str) -> str:
+    return re.sub(r"^https?://", "", url).rstrip("/")
+
+
+def out_of_scope_product_text(product: Dict[str, Any], profile: Any) -> Tuple[str, List[Dict[str, str]]]:
+    """Answer for one product: what it is about, where to go, and ONE link."""
+    first = f"Over {product['phrase']} kan ik u helaas niet helpen."
+    if product.get("where") == "national" and product.get("national_url"):
+        url = product["national_url"]
+        text = f"{first} Dat regelt u via {_host(url)}."
+        return text, [{"title": product.get("national_title") or _host(url), "url": url}]
+    if profile.website:
+        text = (f"{first} Dat regelt u bij de gemeente {profile.name}. Kijk op {_host(profile.website)}. "
+                f"Zoek daar op '{product['search']}'.")
+        return text, [{"title": f"Website van de gemeente {profile.name}", "url": profile.website}]
+    return f"{first} {profile.general_contact}", []
+
+
+def out_of_scope(dispatcher: CollectingDispatcher, topic: Optional[str],
+                 text: Optional[str] = None) -> List[EventType]:
+    """Say honestly what the assistant cannot do and where to go instead: for a municipal product
+    (paspoort, grofvuil, parkeren, ...) name it and give the one page for it. The list of what
+    the assistant does comes only when the resident asks for it."""
     cat = catalogue()
+    product = match_product(text)
+    if product is not None:
+        answer, links = out_of_scope_product_text(product, cat.profile)
+        utter_long(dispatcher, answer, buttons=[BUTTON_HUMAN], links=links)
+        return [SlotSet("awaiting", None)]
     entries = cat.entries_for_topic(topic) if topic else []
+    if topic == "out_of_scope_other" and not _CAPABILITY_QUESTION.search(text or ""):
+        entries = []  # "het weer morgen" is no question about what the assistant does
     if entries:
         utter_long(dispatcher, entries[0].short_answer, buttons=[BUTTON_HUMAN], links=entries[0].links)
     else:
         dispatcher.utter_message(
             text=f"Daar kan ik u helaas niet mee helpen. {cat.profile.general_contact}",
-            buttons=[BUTTON_HUMAN])
-    dispatcher.utter_message(
-        text="Ik help u wel met vragen over zorg, hulp thuis, geld en schulden, werk, "
-             "opvoeden, mantelzorg en meedoen.")
+            buttons=[BUTTON_CAPABILITIES, BUTTON_HUMAN],
+            links=[{"title": f"Website van de gemeente {cat.profile.name}", "url": cat.profile.website}]
+            if cat.profile.website else [])
     return [SlotSet("awaiting", None)]
 
 

@@ -13,24 +13,20 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
+from actions import helpline_text as helpline_texts
 from actions.common import AssistantAction, BUTTON_HUMAN, catalogue
-from actions.safety_detector import SafetyResult, detect
+from actions.safety_detector import HELPLINE_KEYS, SafetyResult, detect
 
 logger = logging.getLogger(__name__)
 
-# Verified numbers, used only if the catalogue cannot be read: safety must not depend on a database.
-FALLBACK_LINES = {
-    "112": "Bel 112 als er nu direct gevaar is.",
-    "113": "Bel 113 Zelfmoordpreventie: 113 of gratis 0800-0113. Dag en nacht. Chatten kan op 113.nl.",
-    "veilig_thuis": "Bel Veilig Thuis: 0800-2000. Gratis, dag en nacht.",
-    "centrum_seksueel_geweld": "Bel het Centrum Seksueel Geweld: 0800-0188. Gratis, dag en nacht.",
-    "kindertelefoon": "Ben je jonger dan 18? Bel De Kindertelefoon: 0800-0432. Gratis.",
-    "luisterlijn": "Wilt u uw verhaal kwijt? Bel De Luisterlijn: 088-0767 000. Dag en nacht.",
-}
+# Rendered from knowledge/content/helplines.yml at import (see actions/helpline_text.py), used
+# only if the catalogue cannot be read: safety must not depend on a database.
+FALLBACK_LINES: Dict[str, str] = helpline_texts.fallback_lines(HELPLINE_KEYS)
+_EMERGENCY = helpline_texts.number("112")
 
 
 def helpline_text(key: str) -> str:
-    """One line per help line, from the catalogue's verified list."""
+    """One line per help line, from the catalogue's verified list (or the YAML file directly)."""
     try:
         line = catalogue().helpline(key)
     except Exception:  # noqa: BLE001 - the fallback below keeps the answer safe
@@ -38,18 +34,33 @@ def helpline_text(key: str) -> str:
         line = None
     if line is None:
         return FALLBACK_LINES.get(key, "")
-    numbers = " of ".join([line.number, *line.alt_numbers]) if line.number else ""
-    hours = f" {line.hours[0].upper()}{line.hours[1:]}." if line.hours else ""
-    site = f" {line.url}" if line.url else ""
-    return f"{line.name}: bel {numbers}.{hours}{site}".replace("..", ".")
+    return helpline_texts.format_line(line.name, line.number, line.alt_numbers, line.hours, line.url)
 
 
 def safety_message(result: SafetyResult) -> str:
+    """The answer: a calm first sentence that fits the situation, then the help lines in order.
+
+    Why different openings: a collapse needs "bel nu" and nothing else first; danger now needs
+    the emergency number at once; a story about violence in the past needs calm words and the
+    same help ("ook als het al voorbij is"), not alarm.
+    """
     lines = [helpline_text(k) for k in result.helplines] or [helpline_text("112")]
-    first = "Wat u schrijft is ernstig. U staat er niet alleen voor."
-    if "112" in result.helplines:
-        first += " Is er nu direct gevaar? Bel dan meteen 112."
-    return first + "\n" + "\n".join(f"- {line}" for line in lines if line)
+    kinds = set(result.kinds)
+    if "medical_emergency" in kinds:
+        first = f"Bel nu meteen {_EMERGENCY} voor een ambulance. Blijf bij de persoon tot er hulp is."
+    elif "112" in result.helplines:
+        first = ("Wat u schrijft is ernstig. U staat er niet alleen voor. "
+                 f"Is er nu direct gevaar? Bel dan meteen {_EMERGENCY}.")
+    elif result.past:
+        first = ("Dank u dat u dit vertelt. Ook als het al voorbij is, kunt u erover praten "
+                 "met mensen die hier verstand van hebben:")
+    else:
+        first = "Wat u schrijft is ernstig. U staat er niet alleen voor."
+    text = first + "\n" + "\n".join(f"- {line}" for line in lines if line)
+    if "danger_to_others" in kinds and "112" not in result.helplines:
+        text += ("\nBent u bang dat u iemand iets aandoet? Bel ook uw huisarts of de "
+                 "huisartsenpost; zij kunnen de crisisdienst inschakelen.")
+    return text
 
 
 class ActionSafety(AssistantAction):

@@ -28,6 +28,7 @@ Design choices, each with the reason:
 """
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from typing import Iterable, List, Optional, Pattern, Sequence, Tuple
 __all__ = [
     "SafetyResult",
     "detect",
+    "detect_rules_only",
+    "neutralised",
     "normalise",
     "KINDS",
     "HELPLINE_KEYS",
@@ -48,8 +51,13 @@ KINDS: Tuple[str, ...] = (
     "suicide",
     "self_harm",
     "domestic_violence",
+    "coercive_control",
     "child_abuse",
     "sexual_violence",
+    "elder_abuse",
+    "exploitation",
+    "danger_to_others",
+    "medical_emergency",
     "acute_danger",
     "psychiatric_crisis",
 )
@@ -58,6 +66,7 @@ HELPLINE_KEYS: Tuple[str, ...] = (
     "113",
     "veilig_thuis",
     "centrum_seksueel_geweld",
+    "politie",
     "kindertelefoon",
     "luisterlijn",
 )
@@ -80,6 +89,9 @@ class SafetyResult:
     kinds: Tuple[str, ...] = ()
     helplines: Tuple[str, ...] = ()
     matched: Tuple[str, ...] = ()
+    #: Told as something that happened before (and no danger now): the answer stays calm and
+    #: says that help is there "ook als het al voorbij is".
+    past: bool = False
 
     @property
     def acute(self) -> bool:
@@ -88,6 +100,7 @@ class SafetyResult:
 
 
 NOT_URGENT = SafetyResult(False, (), (), ())
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Normalisation
@@ -164,7 +177,7 @@ _PERSON = (
 # "bang voor mijn kind" is mostly a worry *about* the child.
 _ADULT = (
     r"(?:man|vrouw|partner|vriend|vriendin|ex|echtgenoot|echtgenote|vader|moeder|pa|ma|papa|mama|"
-    r"stiefvader|stiefmoeder|broer|zus|zoon|dochter|oom|schoonvader|schoonmoeder|schoonzoon|"
+    r"stiefvader|stiefmoeder|broer|zus|oom|schoonvader|schoonmoeder|schoonzoon|"
     r"vriendje|zwager|huisgenoot|buurman|buurvrouw|verloofde|opa)"
 )
 # Threats by a creditor or an authority are not violence ("bedreigt me met beslag").
@@ -191,6 +204,9 @@ class _Rule:
     kind: str
     pattern: str
     acute: bool = False
+    #: Further kinds the same phrase implies ("moet met mannen naar bed voor hem": exploitation
+    #: *and* sexual violence), so each gets its help line.
+    also: Tuple[str, ...] = ()
 
 
 _RULES: Tuple[_Rule, ...] = (
@@ -324,15 +340,90 @@ _RULES: Tuple[_Rule, ...] = (
     _Rule("sexual_violence", r"\b(?:betast|betastte|ongewenst aangeraakt|aan (?:mijn|haar|zijn) (?:lichaam|borsten|kruis|billen) (?:gezeten|zitten|zit))\b"),
     _Rule("sexual_violence", r"\bzit (?:steeds |altijd |vaak )?aan (?:mij|me|haar|hem)\b(?! (?:te|kant)\b)"),
     _Rule("sexual_violence", r"\bnaakt ?foto\w* " + _GAP3 + r"(?:verspreid|rondgestuurd|gedeeld|online gezet|doorgestuurd|chanteert|chantage)\b|\bchanteert " + _GAP5 + r"(?:naakt|foto)"),
+    # ---------------- wider taxonomy: told as a story, indirect wording ----------------
+    # Suicidal wording without a word for suicide.
+    _Rule("suicide", r"\bzie (?:het|t) (?:echt |gewoon |helemaal |allemaal |leven |nu )?(?:echt )?(?:niet|nie) meer zitten\b(?! met (?:de|die|dat|het|deze|dit|al die|alle|mijn (?:baan|werk|studie|huis|verbouwing))\b)"),
+    _Rule("suicide", r"\b(?:ben|voel (?:me|mij)) (?:alleen maar |echt |gewoon |zo )?een (?:last|blok aan het been) (?:voor|van) (?:iedereen|mijn|de mensen|jullie)\b"),
+    _Rule("suicide", r"\b(?:wil|wilt|wilde|willen) (?:graag |gewoon |echt )?sterven\b|\b(?:verlang\w*|denk) (?:\w+ ){0,3}(?:naar de dood|aan doodgaan|dood te gaan|te sterven)\b"),
+    _Rule("suicide", r"\b(?:stoppen|ophouden) met (?:leven|bestaan)\b|\bvoor altijd (?:slapen|verdwijnen)\b|\bslapen voor altijd\b|\bverdwijn\w* (?:\w+ ){0,2}voor altijd\b|\beeuwige rust\b"),
+    _Rule("suicide", r"\bpunt (?:achter|aan) (?:mijn leven|het leven|alles)\b|\beinde? aan alles\b"),
+    _Rule("suicide", r"\bhoeveel (?:paracetamol|pillen|tabletten|slaappillen|oxazepam|insuline|medicijnen) (?:\w+ ){0,3}(?:dodelijk|nodig om)\b|\bdodelijke dosis\b"),
+    _Rule("suicide", r"\b(?:touw|strop) (?:\w+ ){0,3}(?:gekocht|klaargelegd|in de schuur)\b"),
+    _Rule("suicide", r"\b(?:zich|zichzelf|mezelf|me|mij) (?:gaat |ga |wil |zal |gaan |willen |gewoon |echt )(?:ophangen|op te hangen|verhangen|van kant maken|om het leven brengen|doodmaken)\b"),
+    _Rule("suicide", r"\bbijna (?:\w+ ){0,1}gesprongen\b|\bvoor (?:de|een) (?:volgende |eerstvolgende )?(?:trein|metro|vrachtwagen) (?:te )?(?:stappen|springen|lopen|gaan staan)\b"),
+    _Rule("suicide", r"\b(?:geprobeerd|poging\w*) (?:\w+ ){0,3}(?:uit het leven|mezelf|zichzelf|een eind|er een eind|zelfdoding|te doden)\b"),
+    # Self-harm in other words.
+    _Rule("self_harm", r"\b(?:krab|krabt|krabde|knijp|knijpt|sla|slaat|brand|brandt|bonk|bonkt|bijt|prik|prikt|verwond|verwondt) (?:\w+ ){0,1}(?:mezelf|zichzelf|hemzelf|haarzelf)\b"),
+    _Rule("self_harm", r"\b(?:mezelf|zichzelf|hemzelf|haarzelf) (?:\w+ ){0,2}(?:verwond\w*|beschadig\w*|gebrand|verbrand|branden|gekrast|gesneden)\b"),
+    _Rule("self_harm", r"\b(?:expres|met opzet|opzettelijk) (?:\w+ ){0,4}(?:pijn gedaan|gebrand|verbrand|gesneden|gekrast|verwond|tussen de deur)\b|\btot bloedens toe\b|\bopen ?gehaald\b|\bopen (?:te )?krabben\b"),
+    _Rule("self_harm", r"\b(?:krassen|sneetjes|sneden|snijwonden|littekens) (?:\w+ ){0,2}(?:op|in) (?:mijn|haar|zijn) (?:arm|armen|pols|polsen|benen|bovenbenen|buik)\b|\b(?:scheer)?mesje\b(?= (?:\w+ ){0,8}(?:als het slecht|slecht gaat|leeg voel|snij|kras))"),
+    _Rule("self_harm", r"\b(?:weer|opnieuw) (?:\w+ ){0,2}(?:gesneden|gekrast)\b|\b(?:mijn|zijn|haar) hoofd (?:\w+ ){0,2}tegen de muur\b"),
+    # Physical violence told as a story (past tense, body parts, being thrown).
+    _Rule("domestic_violence", r"\b(?:schopte|schopten|trapte|trapten|stompte|stompten|kneep|duwde|duwden|smeet|sleurde|sleepte|beukte|mepte|sloeg|sloegen|beet|krabde|wurgde|trok) (?:me|mij|haar|hem|ons|mijn moeder|mijn vader|de kinderen|mijn zusje|mijn broertje)\b"),
+    _Rule("domestic_violence", r"\b(?:schopte|schopt|trapte|trapt|stompte|sloeg|slaat) (?:\w+ ){0,2}(?:tegen|in|op) (?:mijn|haar|zijn) (?:rug|buik|hoofd|gezicht|borst|benen|ribben|lip|oog|nek)\b|\b(?:kneep|knijpt|knepen) (?:\w+ ){0,1}(?:mijn|haar|zijn) (?:keel|nek)\b"),
+    _Rule("domestic_violence", r"\b(?:gaf|geeft|gaven|geven) (?:me|mij|haar|hem|ons|mijn moeder) (?:\w+ ){0,2}(?:klap|klappen|vuistslag|trap|schop|stomp|kopstoot|dreun|mep|oplawaai|pak slaag|knietje)\b|\b(?:kreeg|krijg|kregen) (?:ik |ze |zij |hij )?(?:een )?(?:vuistslag|kopstoot|pak slaag|oplawaai|trap|schop)\b"),
+    _Rule("domestic_violence", r"\b(?:tegen de muur|van de trap|op de grond|door de gang|over de grond|de trap af|uit bed) (?:\w+ ){0,2}(?:geduwd|gesmeten|gegooid|gesleurd|getrokken|gesleept)\b|\b(?:duwde|smeet|gooide|sleurde|trok|sleepte|gesmeten|geduwd) (?:\w+ ){0,3}(?:tegen de muur|van de trap|de trap af|door de gang|over de grond|aan (?:mijn|haar|zijn) haren)\b"),
+    _Rule("domestic_violence", r"\bbont en blauw\b|\bblauwe (?:armen|benen|plek)\b|\b(?:gescheurde|kapotte) lip\b|\b(?:gekneusde|gebroken) (?:rib|ribben|neus|kaak)\b|\bonder water (?:gehouden|houden|hield)\b|\bhield (?:me|mij|haar) onder water\b"),
+    _Rule("domestic_violence", r"\b(?:bang|doodsbang|angstig) (?:voor|van) (?:mijn|onze) (?:zoon|dochter|stiefzoon|stiefdochter|kleinzoon)\b(?= (?:\w+ ){0,12}(?:agressief|slaat|sloeg|dreigt|duwt|duwde|geweld|mes|woede|woedend|schopt|gooit|bedreigt|sloopt|pakt))"),
+    # Coercive control: surveillance, isolation, money, threats about the children.
+    _Rule("coercive_control", r"\b(?:houdt|hield|checkt|leest|las|controleert|bekijkt|doorzoekt|kijkt) (?:\w+ ){0,2}(?:mijn|haar|me|al mijn) (?:telefoon|berichten|appjes|whatsapp|mail|mails|sms|chats|dms|locatie|kilometerstand)\b(?: bij)?|\bkijkt mee (?:\w+ ){0,2}(?:op|in) (?:mijn|haar) (?:telefoon|whatsapp|berichten)\b"),
+    _Rule("coercive_control", r"\b(?:mag|mocht|mogen) (?:\w+ ){0,4}niet (?:meer )?(?:alleen )?(?:naar|met|bij|zien|bellen|spreken) (?:\w+ ){0,1}(?:vriendinnen|vrienden|familie|ouders|moeder|vader|zus|broer|werk|collega\w*|sport|dokter|huisarts|taalles|dagbesteding)\b"),
+    _Rule("coercive_control", r"\bmag (?:\w+ ){0,3}(?:de deur|het huis) niet uit\b|\bmag (?:de deur|het huis) niet uit\b|\b(?:niet|nergens) (?:heen )?zonder (?:hem|haar) (?:\w+ ){0,2}(?:de deur uit|naar buiten|weg|heen)?\b(?= )|\bmag niet werken\b|\blaat (?:me|mij|haar) niet werken\b"),
+    _Rule("coercive_control", r"\b(?:afgesloten|afgeschermd|geisoleerd|weggehouden) (?:\w+ ){0,1}(?:van|door) (?:de |mijn |haar |zijn |ons |onze )?(?:familie|vrienden|vriendinnen|ons|iedereen|buitenwereld|dochter|zoon|man|vrouw)\b|\bisoleert (?:me|mij|haar|hem)\b|\biedereen weggejaagd\b"),
+    _Rule("coercive_control", r"\b(?:app|tracker|gps|volgsysteem|camera|cameras|camera s|spyware) (?:\w+ ){0,6}(?:zodat (?:hij|zij|ze)|om te zien|weet (?:altijd )?waar|altijd weet|volgt)\b|\btracker (?:onder|in|op) (?:mijn|haar|de) (?:auto|fiets|tas|telefoon)\b|\blocatie (?:\w+ ){0,3}(?:aan ?gezet|delen|niet uitzetten|mag niet uit)\b"),
+    _Rule("coercive_control", r"\b(?:laten weten|verantwoorden|een foto sturen|foto sturen) (?:\w+ ){0,3}(?:waar ik|met wie ik|waar ze|wat ik)\b|\b(?:elk|ieder) uur (?:\w+ ){0,3}(?:laten weten|melden|sturen|bellen)\b|\b(?:belt|appt) (?:\w+ ){0,2}(?:twintig|dertig|veertig|tig|honderd|\d\d) keer (?:per|op een|elke) dag\b"),
+    _Rule("coercive_control", r"\b(?:bonnetjes|kassabonnen) (?:\w+ ){0,3}(?:laten zien|inleveren|verantwoorden)\b|\bom geld (?:moet |moeten )?(?:vragen|smeken|bedelen)\b|\bsmeken (?:om|voor) (?:geld|eten)\b|\bgeen geld (?:\w+ ){0,3}(?:voor eten|voor luiers|van hem|van haar)\b"),
+    _Rule("coercive_control", r"\b(?:heeft|hield|houdt|nam|pakte) (?:\w+ ){0,2}(?:mijn|haar) (?:paspoort|id kaart|identiteitskaart|bankpas|pinpas|sleutels|telefoon|uitkering) (?:\w+ ){0,3}(?:afgepakt|ingenomen|in beslag|verstopt|afgenomen|weggenomen|kapot|op zijn rekening)\b|\b(?:sleutels|paspoort|telefoon) (?:\w+ ){0,2}(?:afgepakt|verstopt|kapot gemaakt)\b(?= (?:\w+ ){0,8}(?:niet weg|niemand|bellen|kan))"),
+    _Rule("coercive_control", r"\bdreigt (?:\w+ ){0,3}(?:de|mijn|onze) (?:kinderen|kids|dochter|zoon) (?:\w+ ){0,2}(?:af te pakken|mee te nemen|afpakken|afpakt|meenemen)\b|\b(?:kinderen|kids) (?:\w+ ){0,2}(?:afpakt|afpakken|meeneemt) als ik\b|\b(?:kinderen|kids) (?:nooit meer|niet meer) (?:zie|ziet|zal zien)\b(?= (?:\w+ ){0,4}als ik)"),
+    _Rule("coercive_control", r"\b(?:hij|zij|ze|man|vrouw|vriend|vriendin|partner|vriendje|echtgenoot) bepaalt (?:\w+ ){0,2}(?:alles|wat ik|met wie ik|wanneer ik|waar ik|hoe ik|wat zij|met wie ze)\b|\bop eieren\b|\bgevangene in (?:mijn|haar|zijn) eigen huis\b|\bdwingende controle\b|\bcoercive control\b|\bklein gehouden\b|\bkort gehouden\b"),
+    _Rule("coercive_control", r"\b(?:wachtwoorden|wachtwoord|pincode|codes) (?:\w+ ){0,4}(?:veranderd|afgepakt|wil hebben|moet geven|eist|geven)\b|\b(?:wil|eist) (?:\w+ ){0,2}(?:mijn|al mijn) (?:wachtwoorden|wachtwoord|codes)\b|\bmoet (?:\w+ ){0,3}(?:vrienden|vriendinnen|contacten) (?:\w+ ){0,2}(?:verwijderen|blokkeren)\b|\b(?:telefoon|mobiel) (?:\w+ ){0,2}(?:inleveren|afgeven) bij (?:hem|haar)\b"),
+    # Sexual violence and coercion, also of teenagers by a boyfriend.
+    _Rule("sexual_violence", r"\b(?:zei|zeg|zegt|riep) (?:\w+ ){0,2}nee (?:\w+ ){0,5}(?:hij|zij|ze) (?:\w+ ){0,3}(?:ging|gaat|bleef|hield) (?:\w+ ){0,2}(?:door|niet op)\b|\bbleef (?:\w+ ){0,1}doorgaan toen ik\b"),
+    _Rule("sexual_violence", r"\b(?:onder druk|dwingt|dwong|pusht|overhaalt|chanteert|perst) (?:\w+ ){0,6}(?:seks|sex|naar bed|te vrijen|nudes|naaktfoto|foto s van mezelf|fotos van mezelf)\w*|\bdingen (?:\w+ ){0,2}(?:doe|doen|te doen) die ik niet wil\b|\bdingen die ik niet wil\b(?= (?:\w+ ){0,6}(?:bed|kamer|seks|lichaam|aan))"),
+    _Rule("sexual_violence", r"\b(?:terwijl|toen) (?:ik|ze|zij) (?:sliep|lag te slapen|te dronken was|dronken was|bewusteloos was)\b(?= (?:\w+ ){0,10}(?:seks|aan me|aan haar|gezeten|gedaan|zat))|\bseks (?:\w+ ){0,5}(?:terwijl|toen) (?:ik|ze|zij) (?:sliep|dronken|te dronken)\b|\bte dronken (?:\w+ ){0,2}om nee te zeggen\b"),
+    _Rule("sexual_violence", r"\bdreigt (?:\w+ ){0,5}(?:online te zetten|te verspreiden|rond te sturen|door te sturen)\b|\bafgeperst\b|\bafpersing\b|\bsextortion\b|\bgechanteerd\b(?= (?:\w+ ){0,8}(?:foto|naakt|filmpje|seks))|\b(?:nudes|naaktfotos|naaktfoto s) (?:\w+ ){0,4}(?:naar iedereen|rondsturen|doorsturen)\b"),
+    _Rule("sexual_violence", r"\b(?:zat|zaten) (?:\w+ ){0,2}aan (?:me|mij|haar|hem)\b|\bhand\w* (?:\w+ ){0,2}(?:in|onder) (?:mijn|haar|zijn) (?:broek|rok|shirt|trui|bh|onderbroek)\b|\b(?:borsten|billen|kruis) (?:\w+ ){0,2}(?:vastgepakt|gegrepen|aangeraakt|betast)\b|\bvastgepakt (?:\w+ ){0,2}(?:mijn|haar) (?:borsten|billen|kruis)\b"),
+    _Rule("sexual_violence", r"\blaat (?:zijn|haar) (?:piemel|penis|geslachtsdeel) zien\b|\bexhibitionis\w*|\biets in (?:mijn|haar|zijn) (?:drankje|drank|glas)\b|\bfoto\w* in (?:ondergoed|bikini|bh)\b|\bgeen toestemming (?:\w+ ){0,3}(?:gegeven|gaf)\b"),
+    _Rule("sexual_violence", r"\bseksuele (?:dingen|berichten|foto\w*|opmerkingen|filmpjes)\b(?= (?:\w+ ){0,8}(?:afspreken|kind|zoon|dochter|minderjarig|\d\d? jaar|trainer|leraar|coach|oppas))|\bbetaalt (?:\w+ ){0,2}om aan (?:hem|haar|mij|me) te (?:mogen )?zitten\b"),
+    # Exploitation: loverboys, sexual and labour exploitation, criminal exploitation of children.
+    _Rule("exploitation", r"\bloverboy\w*|\bmensenhandel\w*|\bgedwongen prostitutie\b|\buitbuit\w*|\buitgebuit\b|\barbeidsuitbuiting\b|\bronsel\w*"),
+    _Rule("exploitation", r"\b(?:moet|moeten|gedwongen) (?:\w+ ){0,4}(?:met (?:andere )?mannen|met klanten|seks hebben met (?:andere )?mannen|naar bed met (?:andere )?mannen|met (?:zijn|haar) vrienden naar bed)\b|\b(?:klanten|afspraken met mannen) (?:\w+ ){0,4}(?:regelt|regelen|geregeld|uitkiest)\b|\b(?:regelt|zoekt) (?:\w+ ){0,2}klanten voor (?:me|mij|haar)\b|\bprostitutie\b|\bescort\b|\badvertentie (?:\w+ ){0,3}(?:op internet|online) (?:gezet|geplaatst)\b", also=("sexual_violence",)),
+    _Rule("exploitation", r"\b(?:moet|moeten) (?:\w+ ){0,3}voor (?:hem|haar|ze|hen|die \w+|een groep|een bende) (?:\w+ ){0,3}(?:werken|geld verdienen|drugs|pakketjes|stelen|smokkelen)\b|\bwerken tot (?:de|mijn|onze) schuld\b|\bschuld (?:\w+ ){0,3}(?:terugverdienen|afwerken|terug te verdienen)\b"),
+    _Rule("exploitation", r"\b(?:paspoort|paspoorten|id kaart|identiteitskaart|papieren) (?:\w+ ){0,4}(?:afgepakt|ingenomen|in beslag genomen|afgenomen|weggenomen)\b|\b(?:baas|werkgever|ze|zij) (?:\w+ ){0,3}(?:heeft|hebben|houdt|houden|bewaart|bewaren) (?:\w+ ){0,1}(?:mijn|ons|onze) (?:paspoort|paspoorten|id kaart|papieren)\b|\bpaspoort kwijt aan (?:mijn|de|hun) (?:werkgever|baas)\b"),
+    _Rule("exploitation", r"\bzonder (?:loon|salaris|betaling)\b|\bgeen loon\b|\bniks betaald\b(?= (?:\w+ ){0,8}(?:werken|werk|slapen|pas))|\bvoor alleen eten\b|\b(?:bankrekening|rekening|pinpas) (?:\w+ ){0,2}uitlenen\b|\bgeldezel\b|\bmoney ?mule\b"),
+    _Rule("exploitation", r"\b(?:moet|moeten|gedwongen|gebruikt) (?:\w+ ){0,5}(?:drugs|pakketjes|pakjes|bolletjes) (?:\w+ ){0,3}(?:smokkelen|vervoeren|wegbrengen|bezorgen|verkopen|dealen)\b|\b(?:koerier|drugskoerier|runner)\b(?= (?:\w+ ){0,10}(?:jongens|bende|moet|gedwongen|dreig))|\bgebruikt als koerier\b|\bdrugs (?:\w+ ){0,2}smokkelen\b"),
+    # Abuse of older people (elder context is also added to violence below).
+    _Rule("elder_abuse", r"\bouderen ?mishandel\w*|\bouderenmisbruik\b|\bdoorligwonden\b|\bin (?:haar|zijn) eigen (?:ontlasting|urine|poep|plas)\b|\bvastgebonden (?:in|aan) (?:bed|de stoel|zijn stoel|haar stoel)\b"),
+    _Rule("elder_abuse", r"\b(?:oma|opa|bejaarde|hoogbejaarde|oude (?:moeder|vader|tante|oom|buurvrouw|buurman|dame|meneer|mevrouw)|(?:moeder|vader|buurvrouw|buurman|tante|oom|schoonmoeder|schoonvader) (?:van|is) (?:[6-9]\d|1[01]\d)) (?:\w+ ){0,12}(?:geld|pinpas|bankpas|pensioen|aow|spaargeld|rekening|huis) (?:\w+ ){0,5}(?:leeg|weg|verdwenen|afgepakt|afpakt|pakt|neemt|meeneemt|gestolen|steelt|verkocht)\b"),
+    # Danger to others: someone fears what they will do, asks to be stopped, or threatens.
+    _Rule("danger_to_others", r"\b(?:bang|doodsbang) dat ik (?:\w+ ){0,4}(?:iets aandoe|iets aan doe|wat aandoe|pijn doe|sla|vermoord|dood maak|doodmaak|iets doms doe)\b|\bbang voor (?:mezelf|wat ik (?:ga )?doe)\b"),
+    _Rule("danger_to_others", r"\bgevaar voor (?:mezelf en )?(?:anderen|mijn omgeving|iedereen|mijn (?:kind|kinderen|vrouw|man|partner|vriendin|vriend|baby|moeder|vader|familie))\b|\b(?:vertrouw|vertrouwde) (?:mezelf|mijzelf) niet (?:meer )?(?:bij|met|in de buurt van)\b"),
+    _Rule("danger_to_others", r"\b(?:sluit|hou|houd|bind) (?:me|mij) (?:alsjeblieft |aub |a u b )?(?:op|tegen|vast)\b(?! (?:de|het|een)\b)|\b(?:laat|laten) (?:me|mij) opnemen\b|\b(?:moet|moeten|kan|kunnen) (?:\w+ ){0,2}(?:me|mij) (?:\w+ ){0,1}(?:opsluiten|tegenhouden|vastbinden|laten opnemen|opnemen)\b|\btegenhoudt voor(?:dat)? het te laat\b"),
+    _Rule("danger_to_others", r"\b(?:ik|hij|zij|ze) (?:wil|ga|gaat|zal|wilt) (?:\w+ ){0,3}(?:iets aandoen|iets aan doen|wat aandoen|vermoorden|afmaken|doodmaken|dood maken|neersteken|neerschieten|te grazen nemen)\b|\b(?:iedereen|ze allemaal|mensen) (?:\w+ ){0,3}(?:neerschieten|neersteken|doodschieten|vermoorden|afmaken)\b"),
+    _Rule("danger_to_others", r"\bgedachten (?:om|dat ik) (?:\w+ ){0,4}(?:pijn te doen|iets aan te doen|te slaan|te doden|dood te maken|van de trap (?:te )?duw\w*|te verdrinken)\b|\bbeelden (?:\w+ ){0,4}dat ik (?:\w+ ){0,3}(?:verdrink|vermoord|pijn doe|iets aandoe|duw)\b|\bwil (?:iemand|mensen) pijn doen\b"),
+    _Rule("danger_to_others", r"\b(?:controle|zelfbeheersing) (?:\w+ ){0,2}(?:kwijt|verlies|verloren)\w*\b(?= (?:\w+ ){0,12}(?:slaan|sla|pijn|iets aandoe|gewurgd|geduwd|geslagen|kinderen|vrouw|man|partner))|\b(?:lijst|dodenlijst) (?:\w+ ){0,4}(?:namen|mensen) (?:\w+ ){0,4}(?:dood|vermoorden|doodmaken)\w*"),
+    # Medical emergencies: someone collapsed, not responding, not breathing, a stroke, ...
+    _Rule("medical_emergency", r"\b(?:mijn|onze|de|haar|zijn) (?:vader|moeder|man|vrouw|opa|oma|partner|kind|zoon|zoontje|dochter|baby|buurman|buurvrouw|broer|zus|pa|ma|papa|mama|vriend|vriendin|collega|schoonvader|schoonmoeder|tante|oom) (?:\w+ ){0,8}reageert (?:niet|nergens|nauwelijks) (?:meer |nog )?(?:op (?:mij|me|ons|aanspreken|roepen|zijn naam|haar naam|pijn|mijn stem)\b|(?!op\b|meer\b|nog\b))", acute=True),
+    _Rule("medical_emergency", r"\b(?:gevallen|ligt|lag|gevonden|gezakt|flauwgevallen|neergevallen|grond|vloer)\b (?:\w+ ){0,8}(?:reageert|reageerde) (?:niet|nergens|nauwelijks)\b|\bniet (?:meer )?(?:aanspreekbaar|wakker te krijgen|bij te krijgen)\b|\bkrijg(?:en)? (?:hem|haar|mijn \w+|de \w+) (?:niet|nauwelijks) (?:meer )?(?:wakker|bij)\b|\bkomt niet (?:meer )?bij\b", acute=True),
+    _Rule("medical_emergency", r"\b(?:krijgt|krijg|kreeg|krijgen) (?:\w+ ){0,2}geen (?:lucht|adem)\b|\bhapt naar (?:lucht|adem)\b|\bzit te happen\b|\bkan (?:bijna |haast )?niet (?:meer )?ademen\b|\bgestikt\b|\bstikt\b|\bkeel (?:\w+ ){0,1}(?:zwelt|zwellen|dik)\b|\b(?:blauw|paars|grauw) (?:rond|om|aan|op) (?:zijn|haar|de) (?:lippen|mond|gezicht)\b|\blippen (?:worden |zijn )?blauw\b|\bwordt blauw\b", acute=True),
+    _Rule("medical_emergency", r"\b(?:heeft|krijgt|krijg|kreeg|heb) (?:nu |net |ineens |opeens |volgens mij |denk ik )?(?:een )?(?:hartaanval|hartstilstand|hartinfarct|beroerte|herseninfarct|hersenbloeding|epileptische aanval|stuip|stuipen|insult|anafylactische shock|allergische shock)\b(?! gehad)|\bdenk (?:\w+ ){0,3}(?:een )?(?:hartaanval|beroerte|herseninfarct)\b(?! gehad)", acute=True),
+    _Rule("medical_emergency", r"\b(?:heel |erge |hevige |ineens |plotseling |opeens )(?:\w+ ){0,2}pijn op (?:de|zijn|haar|mijn) borst\b|\bpijn op (?:de|zijn|haar|mijn) borst\b(?= (?:\w+ ){0,6}(?:zweet|zweten|misselijk|arm|kaak|benauwd|grauw))|\bscheve mond\b|\bmond (?:\w+ ){0,1}hangt scheef\b|\bkan (?:zijn|haar|mijn) (?:arm|been) (?:\w+ ){0,1}niet (?:meer )?bewegen\b", acute=True),
+    _Rule("medical_emergency", r"\bschokt (?:helemaal|over)\b|\bligt te schokken\b|\baanval (?:\w+ ){0,2}(?:stopt|houdt) niet\b|\b(?:bloed|het bloed) (?:\w+ ){0,1}(?:spuit|gutst)\b|\bverlies (?:heel )?veel bloed\b|\bin elkaar gezakt\b|\bonderkoeld\b", acute=True),
+    _Rule("medical_emergency", r"\b(?:ingeslikt|gedronken|opgedronken|opgegeten|binnengekregen) (?:\w+ ){0,3}(?:batterij\w*|knoopcel|schoonmaakmiddel|bleek|chloor|ontstopper|wasmiddel|lampolie|rattengif|gif)\b|\b(?:batterij\w*|knoopcel|schoonmaakmiddel|bleek|chloor|ontstopper|wasmiddel|lampolie|rattengif) (?:\w+ ){0,2}(?:ingeslikt|gedronken|opgedronken|opgegeten|binnengekregen)\b", acute=True),
+    _Rule("medical_emergency", r"\b(?:gevallen|neergevallen|aangereden|gevonden)\b(?= (?:\w+ ){0,10}(?:kan niet (?:meer )?(?:opstaan|praten|bewegen)|kan (?:mijn|zijn|haar) been niet|komt niet (?:meer )?overeind|zegt niks|geeft geen antwoord|beweegt niet|bloedt|praat raar|niet overeind|slap))|\bligt (?:al )?(?:een dag|dagen|uren|sinds \w+) op de (?:grond|vloer)\b|\b(?:sloot|gracht|kanaal|vaart|zwembad) (?:in )?(?:gevallen|gereden)\b", acute=True),
+    # Psychiatric crisis in other words.
+    _Rule("psychiatric_crisis", r"\b(?:praat|praten) (?:\w+ ){0,2}(?:met|tegen) (?:mensen die er niet zijn|de muur|niemand)\b|\b(?:ziet|zie|zien) (?:\w+ ){0,3}(?:dingen|beestjes|mensen) die (?:er niet zijn|anderen niet zien)\b|\b(?:iemand|een stem) in mijn hoofd\b|\bgrip op de werkelijkheid\b|\bwat (?:nog )?echt is en wat niet\b", acute=True),
+    _Rule("psychiatric_crisis", r"\b(?:denkt|denk|gelooft|zegt|overtuigd) (?:\w+ ){0,3}dat (?:\w+ ){0,5}(?:vergiftig\w*|gevolgd|bespied|afgeluisterd|camera s in|cameras in|straling|chips in|de duivel|god is|kan vliegen|de uitverkorene|een missie|aliens|samenspant|samenspannen|wil pakken|willen pakken|opdrachten geeft|boodschappen krijgt)\b|\bkrijgt boodschappen via\b", acute=True),
+    _Rule("psychiatric_crisis", r"\b(?:doorgedraaid|ontspoord|ontregeld|de weg kwijt|in de war)\b(?= (?:\w+ ){0,10}(?:agressief|gevaarlijk|slaat|gooit|dreigt|mes|sloopt|schreeuwt|niet geslapen|slaapt niet|medicatie|herkent))|\b(?:nachten|dagen) niet (?:\w+ ){0,1}(?:geslapen|naar bed geweest|naar bed)\b(?= (?:\w+ ){0,10}(?:denkt|ziet|hoort|vergiftig|volgt|god|duivel|gedachten razen|geld))|\bgestopt met (?:\w+ ){0,2}(?:medicatie|medicijnen|lithium|antipsychotica)\b(?= (?:\w+ ){0,12}(?:denkt|volgt|geheime dienst|slaapt niet|schreeuwt|agressief|niet te stoppen))|\bmanisch\b(?= (?:\w+ ){0,12}(?:slaapt niet|niet geslapen|geld|snelweg|agressief|gevaarlijk|dreigt))", acute=True),
     # ---------------- acute danger ----------------
     _Rule("acute_danger", r"\bacuut gevaar\b|\bdirect gevaar\b|\blevensgevaar\w*|\bin gevaar\b", acute=True),
     _Rule("acute_danger", r"\b(?:heeft|had|pakt|pakte|met|zwaait|houdt|dreigt met) (?:een |zijn |haar |het )?(?:mes|messen|wapen|pistool|vuurwapen|geweer)\b(?! (?:en vork|slijpen|geslepen))", acute=True),
     _Rule("acute_danger", r"\b(?:pakt|pakte|zwaait|zwaaide|dreigt met|slaat met) (?:een |zijn |haar |de )?(?:bijl|hamer|honkbalknuppel|knuppel)\b", acute=True),
     _Rule("acute_danger", r"\b(?:er is |staat in |het huis staat in )brand\b|\bbrand (?:in|bij) (?:mijn|ons|het|de|haar) (?:huis|flat|woning|keuken|kamer|slaapkamer|schuur)\b|\bhet brandt\b|\brook in (?:huis|de gang|mijn huis)\b", acute=True),
-    _Rule("acute_danger", r"\b(?:buiten westen|buiten bewustzijn|bewusteloos|ademt niet|ademt niet meer|niet meer ademen|geen hartslag|reageert nergens meer op)\b", acute=True),
+    _Rule("medical_emergency", r"\b(?:buiten westen|buiten bewustzijn|bewusteloos|ademt niet|ademt niet meer|niet meer ademen|geen hartslag|reageert nergens meer op)\b", acute=True),
     _Rule("acute_danger", r"\b(?:gaslucht|gaslek|koolmonoxide)\b|\b(?:ruik|ruikt|rook|stinkt) " + _GAP3 + r"(?:naar )?gas\b", acute=True),
     _Rule("acute_danger", r"\b(?:trapt|ramt|slaat|beukt) " + _GAP3 + r"(?:de|onze|mijn) (?:deur|ramen|voordeur) (?:in|kapot)\b", acute=True),
-    _Rule("acute_danger", r"\bbloedt (?:heel )?(?:erg|hevig|veel)\b|\bveel bloed (?:verloren|kwijt)\b|\bbloed stopt niet\b|\boveral bloed\b", acute=True),
+    _Rule("medical_emergency", r"\bbloedt (?:heel )?(?:erg|hevig|veel)\b|\bveel bloed (?:verloren|kwijt)\b|\bbloed stopt niet\b|\boveral bloed\b", acute=True),
     _Rule("acute_danger", r"\bhelp (?:me )?(?:nu|alsjeblieft nu)\b|\bhelp help\b", acute=True),
     # ---------------- psychiatric crisis ----------------
     _Rule("psychiatric_crisis", r"\bpsychose\w*|\bpsychotisch\w*", acute=True),
@@ -370,6 +461,10 @@ _NEUTRALISERS: Tuple[str, ...] = (
     r"\bslaat (?:nergens|helemaal nergens) op\b|\bsla(?:at|an)? (?:de|mijn) (?:deur|deuren|bal|maat|plank) \w*\b",
     r"\bbrand ?(?:verzekering|weer|alarm|melder|preventie|gevaar|stof|hout|kraan)\w*",
     r"\bmes (?:en vork|slijpen)\b",
+    # A child's anger at things ("mijn zoon van 8 schopt tegen de deur"): not violence to people.
+    r"\b(?:zoon|zoontje|dochter|dochtertje|kind|kindje|puber|peuter|kleuter|tiener|broertje|zusje)(?: van \d+)?(?: [a-z0-9]+){0,6} (?:schopt|schopte|trapt|trapte|slaat|sloeg|smijt|smeet|beukt|gooit|gooide) (?:[a-z]+ ){0,3}(?:tegen )?(?:de|zijn|haar|mijn|een) (?:deur|deuren|kamerdeur|muur|muren|kast|stoelen|stoel|tafel|controller|knuffels|speelgoed)\b",
+    # Knowledge questions about exploitation, like those about violence above.
+    r"\b(?:werkstuk|spreekbeurt|voorlichting|folder|documentaire|film|serie|les|lessen|workshop|campagne|onderzoek|scriptie) (?:over|tegen|rond) (?:[a-z]+ ){0,3}(?:loverboys?|mensenhandel|uitbuiting|sexting|prostitutie)\b",
 )
 
 # "Now" words make a suicide/self-harm signal acute ("ik wil nu dood", "vannacht").
@@ -407,6 +502,29 @@ _LIGHT_CUES = (
     r"\bpaniek\w*|\bverdwijnen\b|\bdonkere gedachten\b|\bnare gedachten\b|\bzwarte gedachten\b"
 )
 
+# An older person involved: violence or control then also counts as elder abuse (Veilig Thuis
+# handles ouderenmishandeling, including financial abuse by family or carers).
+_ELDER_CONTEXT = (
+    r"\b(?:oma|opa|bejaard\w*|hoogbejaard\w*|verzorgingshuis|verpleeghuis|thuiszorg|mantelzorger|"
+    r"verzorgster|verzorger|verzorgende|dement\w*|alzheimer|aow|ouderen\w*|"
+    r"(?:oudere|oude) (?:man|vrouw|dame|meneer|mevrouw|buurman|buurvrouw|moeder|vader|tante|oom)|"
+    r"(?:van|is|ben) (?:[6-9][0-9]|1[01][0-9])(?: jaar)?)\b"
+)
+# Violence told as something that happened before; the answer then stays calm. Only for kinds
+# where a story about the past is common and help is still right ("ook als het al voorbij is").
+_STORY_KINDS = frozenset({"domestic_violence", "coercive_control", "child_abuse", "sexual_violence",
+                          "elder_abuse", "exploitation"})
+_PAST_CUES = (
+    r"\b(?:vroeger|jaren geleden|maanden geleden|jaar geleden|vorig jaar|destijds|in het verleden|"
+    r"lang geleden|als kind|in mijn jeugd|toen ik (?:klein|jong|kind|een kind|nog thuis woonde|\d+)|"
+    r"toen ik (?:zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien))\b"
+)
+_PRESENT_CUES = (
+    r"\b(?:nu|weer|nog steeds|nog altijd|nog elke|steeds|elke dag|elke keer|iedere keer|sinds|begint|"
+    r"blijft|gister|gisteren|vannacht|vanavond|vandaag|vanochtend|deze week|vorige week|"
+    r"slaat|schopt|dreigt|bedreigt|mishandelt|wurgt|misbruikt|controleert|sluit|stalkt|dwingt)\b"
+)
+
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 
@@ -419,6 +537,9 @@ class _Compiled:
     acute_violence: Pattern[str]
     child_self: Pattern[str]
     light: Pattern[str]
+    elder: Pattern[str]
+    past: Pattern[str]
+    present: Pattern[str]
 
 
 def _lead_space(pattern: str) -> str:
@@ -468,6 +589,9 @@ def _compiled() -> _Compiled:
         acute_violence=_rx(_ACUTE_VIOLENCE),
         child_self=_rx(_CHILD_SELF),
         light=_rx(_LIGHT_CUES),
+        elder=_rx(_ELDER_CONTEXT),
+        past=_rx(_PAST_CUES),
+        present=_rx(_PRESENT_CUES),
     )
 
 
@@ -475,21 +599,32 @@ def _helplines(kinds: Iterable[str], child_self: bool) -> Tuple[str, ...]:
     """Help lines in the order to show them.
 
     Why this order: 112 whenever someone is in danger *now* (an overdose, a knife, a fire, a
-    psychosis with danger); then the specialist line for the kind of danger (113 for suicide,
-    self-harm and a psychiatric crisis; Veilig Thuis for violence at home and child abuse; Centrum
-    Seksueel Geweld for sexual violence); De Kindertelefoon when a child writes about itself; De
-    Luisterlijn last, as a listening ear after a suicide/psychiatric signal.
+    collapse, a psychosis with danger); then the specialist line for the kind of danger: 113 for
+    suicide, self-harm, a psychiatric crisis and a resident who fears harming someone (113 and the
+    huisarts can reach crisis care); Veilig Thuis for violence and control at home, child abuse,
+    elder abuse and exploitation, and for a resident who fears harming a partner or child at home
+    (Veilig Thuis also helps the person who uses violence); Centrum Seksueel Geweld for sexual
+    violence; the police's non-emergency line for exploitation, which is a crime; De
+    Kindertelefoon when a child writes about itself; De Luisterlijn last, as a listening ear
+    after a suicide/psychiatric signal. A medical emergency is always acute, so only 112.
+    When sexual violence comes without violence at home (a date, a loverboy), its own line comes
+    before Veilig Thuis.
     """
     ks = set(kinds)
     out: List[str] = []
-    if "acute_danger" in ks:
+    if "acute_danger" in ks or "medical_emergency" in ks:
         out.append("112")
-    if ks & {"suicide", "self_harm", "psychiatric_crisis"}:
+    if ks & {"suicide", "self_harm", "psychiatric_crisis", "danger_to_others"}:
         out.append("113")
-    if ks & {"domestic_violence", "child_abuse"}:
-        out.append("veilig_thuis")
-    if "sexual_violence" in ks:
+    home = ks & {"domestic_violence", "coercive_control", "child_abuse", "elder_abuse"}
+    if "sexual_violence" in ks and not home:
         out.append("centrum_seksueel_geweld")
+    if home or ks & {"exploitation", "danger_to_others"}:
+        out.append("veilig_thuis")
+    if "sexual_violence" in ks and "centrum_seksueel_geweld" not in out:
+        out.append("centrum_seksueel_geweld")
+    if "exploitation" in ks:
+        out.append("politie")
     if child_self:
         out.append("kindertelefoon")
     if ks & {"suicide", "self_harm", "psychiatric_crisis"}:
@@ -505,11 +640,51 @@ def _first_person_victim(norm: str) -> bool:
 def detect(text: str, intent: Optional[str] = None, confidence: float = 0.0) -> SafetyResult:
     """Decide whether ``text`` signals danger, of which kinds, and which help lines to show.
 
-    ``intent``/``confidence`` are the NLU prediction for the same message (optional): a confident
-    ``psychische_problemen_crisis`` or ``huiselijk_geweld_veiligheid`` plus a light cue ("bang",
-    "wanhopig", "geen uitweg", ...) makes the message urgent even when no strict phrase matched.
-    The function never raises on odd input: ``None``, numbers and empty strings are not urgent.
+    Two independent judges, either of which makes a message urgent: the reviewed phrase rules
+    below, and the learned classifier of :mod:`actions.urgency_classifier` (asked only when no
+    rule fired, so a rule's precise kind is never overruled). ``intent``/``confidence`` are the
+    NLU prediction for the same message (optional): a confident ``psychische_problemen_crisis`` or
+    ``huiselijk_geweld_veiligheid`` plus a light cue ("bang", "wanhopig", "geen uitweg", ...)
+    makes the message urgent too. The function never raises on odd input: ``None``, numbers and
+    empty strings are not urgent, and a classifier that cannot be loaded leaves the rules alone.
     """
+    return _detect(text, intent, confidence, use_classifier=True)
+
+
+def neutralised(text: str) -> str:
+    """Normalised text with the safe negations and idioms removed, as both judges read it.
+
+    Why shared: "ik ben niet suicidaal" must not fire the classifier on the word "suicidaal"
+    any more than the rules; one list of safe negations serves both.
+    """
+    return _SPACES.sub(" ", _compiled().neutralisers.sub(" ", normalise(text))).strip()
+
+
+def detect_rules_only(text: str, intent: Optional[str] = None, confidence: float = 0.0) -> SafetyResult:
+    """:func:`detect` without the learned classifier, to measure each judge on its own."""
+    return _detect(text, intent, confidence, use_classifier=False)
+
+
+def _classifier_kinds(text: str) -> Optional[Tuple[Tuple[str, ...], float]]:
+    """The classifier's kinds when it finds the message urgent, else None (never raises).
+
+    The likeliest kind, plus the runner-up when the model is unsure which kind it is.
+    """
+    try:
+        from actions import urgency_classifier
+        p = urgency_classifier.predict(text)
+    except Exception:  # noqa: BLE001 - the rules must keep working if the model cannot load
+        logger.exception("urgency classifier unavailable; phrase rules only")
+        return None
+    if not p.urgent or p.kind not in _KIND_ORDER:
+        return None
+    kinds: Tuple[str, ...] = (p.kind,)
+    if p.kind_probability < urgency_classifier.UNSURE_KIND and p.second_kind in _KIND_ORDER:
+        kinds += (p.second_kind,)
+    return kinds, p.probability
+
+
+def _detect(text: str, intent: Optional[str], confidence: float, use_classifier: bool) -> SafetyResult:
     if not text or not isinstance(text, str):
         return NOT_URGENT
     c = _compiled()
@@ -526,6 +701,7 @@ def detect(text: str, intent: Optional[str] = None, confidence: float = 0.0) -> 
         if m is None:
             continue
         kinds.add(rule.kind)
+        kinds.update(rule.also)
         acute = acute or rule.acute
         phrase = m.group(0).strip()
         if phrase not in matched:
@@ -537,31 +713,48 @@ def detect(text: str, intent: Optional[str] = None, confidence: float = 0.0) -> 
             kinds.add("psychiatric_crisis" if intent == "psychische_problemen_crisis" else "domestic_violence")
             matched.extend([f"intent:{intent}", m.group(0).strip()])
 
+    if not kinds and use_classifier:
+        found = _classifier_kinds(text)
+        if found is not None:
+            found_kinds, probability = found
+            kinds.update(found_kinds)
+            matched.append(f"classifier:{'+'.join(found_kinds)}:{probability:.2f}")
+            acute = acute or bool(set(found_kinds) & {"medical_emergency", "acute_danger"})
+
     if not kinds:
         return NOT_URGENT
 
-    if not acute and kinds & {"suicide", "self_harm"}:
+    if not acute and kinds & {"suicide", "self_harm", "danger_to_others"}:
         m = c.acute_cues.search(c.acute_not.sub(" # ", cleaned))
         if m is not None:
             acute = True
             matched.append(m.group(0).strip())
-    if not acute and kinds & {"domestic_violence", "child_abuse", "sexual_violence"}:
+    if not acute and kinds & {"domestic_violence", "coercive_control", "child_abuse", "sexual_violence",
+                              "elder_abuse", "exploitation", "danger_to_others"}:
         m = c.acute_violence.search(cleaned)
         if m is not None:
             acute = True
             matched.append(m.group(0).strip())
-    if acute:
+    if acute or "medical_emergency" in kinds:
         kinds.add("acute_danger")
 
+    if kinds & {"domestic_violence", "coercive_control", "sexual_violence"} and "child_abuse" not in kinds:
+        m = c.elder.search(cleaned)
+        if m is not None:
+            kinds.add("elder_abuse")
+
     child_self = False
-    if kinds & {"domestic_violence", "child_abuse", "sexual_violence", "suicide", "self_harm"}:
+    if kinds & {"domestic_violence", "child_abuse", "sexual_violence", "suicide", "self_harm",
+                "coercive_control", "exploitation"}:
         if c.child_self.search(cleaned) and _first_person_victim(cleaned):
             child_self = True
             if "domestic_violence" in kinds:
                 kinds.add("child_abuse")
 
+    past = ("acute_danger" not in kinds and kinds <= _STORY_KINDS
+            and c.past.search(cleaned) is not None and c.present.search(cleaned) is None)
     ordered = tuple(sorted(kinds, key=_KIND_ORDER.__getitem__))
-    return SafetyResult(True, ordered, _helplines(ordered, child_self), tuple(matched))
+    return SafetyResult(True, ordered, _helplines(ordered, child_self), tuple(matched), past)
 
 
 def detect_many(texts: Sequence[str]) -> List[SafetyResult]:

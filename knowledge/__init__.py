@@ -10,14 +10,18 @@ catalogue is requested or searched.
 from __future__ import annotations
 
 import threading
-from typing import Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Optional, Tuple
+
+if TYPE_CHECKING:
+    from assistant.glossary import Glossary
 
 from .types import Contact, Entry, Helpline, OpeningHours, Partner, Profile, RUNGS
 
-__all__ = ["get_catalogue", "reset_cache", "Catalogue", "Entry", "Profile", "Helpline",
+__all__ = ["get_catalogue", "get_glossary", "reset_cache", "Catalogue", "Entry", "Profile", "Helpline",
            "Contact", "Partner", "OpeningHours", "RUNGS"]
 
 _CACHE: Dict[Tuple[str, str], "Catalogue"] = {}
+_GLOSSARY: Optional["Glossary"] = None
 _LOCK = threading.Lock()
 
 
@@ -44,6 +48,29 @@ def get_catalogue(municipality: Optional[str] = None, database_url: Optional[str
             assert cat is not None
             _CACHE[key] = cat
         return _CACHE[key]
+
+
+def get_glossary() -> "Glossary":
+    """The reviewed glossary of social-domain terms (``content/glossary.yml``), read once.
+
+    National content: the same for every municipality, so it is read from the file and not
+    from the database (a missing file gives an empty glossary, never an error at a resident).
+    """
+    global _GLOSSARY
+    from assistant.glossary import Glossary
+
+    with _LOCK:
+        if _GLOSSARY is None:
+            import yaml
+
+            from .settings import CONTENT_DIR
+
+            try:
+                data = yaml.safe_load((CONTENT_DIR / "glossary.yml").read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError):
+                data = {}
+            _GLOSSARY = Glossary.from_data(data if isinstance(data, dict) else {})
+        return _GLOSSARY
 
 
 def reset_cache() -> None:

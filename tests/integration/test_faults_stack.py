@@ -46,8 +46,12 @@ FIGURES: Dict[str, Any] = {"faults_survived": []}
 
 
 def _responses() -> Dict[str, str]:
-    domain = yaml.safe_load((ROOT / "bot" / "domain" / "core.yml").read_text(encoding="utf-8"))
-    return {k: v[0]["text"] for k, v in domain["responses"].items()}
+    """Responses Rasa renders itself (the safety fallback is generated from helplines.yml)."""
+    out: Dict[str, str] = {}
+    for name in ("core.yml", "safety_fallback.yml"):
+        domain = yaml.safe_load((ROOT / "bot" / "domain" / name).read_text(encoding="utf-8"))
+        out.update({k: v[0]["text"] for k, v in (domain.get("responses") or {}).items()})
+    return out
 
 
 TECHNICAL = _responses()["utter_technical_problem"].split("{")[0].strip()

@@ -18,6 +18,7 @@ from actions.safety_detector import (
     NLU_THRESHOLD,
     SafetyResult,
     detect,
+    detect_rules_only,
     normalise,
 )
 
@@ -263,3 +264,37 @@ def test_module_is_pure_python() -> None:
         for a in n.names
     }
     assert not {m for m in imported if m.split(".")[0] in {"rasa", "rasa_sdk", "requests", "sqlalchemy", "aiohttp"}}
+
+
+# ------------------------------------------------------------------------- wider taxonomy
+
+@pytest.mark.parametrize("text, kind, first", [
+    ("mijn moeder is gevallen en reageert niet meer", "medical_emergency", "112"),
+    ("mijn vriend controleert mijn telefoon en ik mag niet meer naar mijn familie", "coercive_control", "veilig_thuis"),
+    ("ik ben bang dat ik mijn kinderen iets aandoe", "danger_to_others", "113"),
+    ("ik denk dat mijn oma ouderenmishandeling meemaakt, haar pensioen is weg", "elder_abuse", "veilig_thuis"),
+    ("mijn zus moet van haar vriend met klanten mee", "exploitation", "centrum_seksueel_geweld"),
+    ("ik zei nee maar hij ging toch door", "sexual_violence", "centrum_seksueel_geweld"),
+    ("vroeger schopte hij me tegen mijn buik", "domestic_violence", "veilig_thuis"),
+])
+def test_new_kinds_from_the_rules(text: str, kind: str, first: str) -> None:
+    r = detect_rules_only(text)
+    assert r.urgent and kind in r.kinds, r
+    assert r.helplines[0] == first, r
+
+
+def test_medical_emergency_is_always_acute() -> None:
+    r = detect("opa ligt op de vloer en is niet aanspreekbaar")
+    assert r.acute and r.helplines == ("112",)
+
+
+def test_past_story_flag_only_without_present_danger() -> None:
+    assert detect("toen ik klein was sloeg mijn vader mij").past
+    assert not detect("toen ik klein was sloeg mijn vader mij en nu slaat mijn man me").past
+    assert not detect("ik wil niet meer leven").past
+
+
+def test_rules_never_need_the_classifier_for_the_test_set() -> None:
+    missed = [m["text"] for m in URGENT if not detect_rules_only(m["text"]).urgent]
+    print(f"\nrules alone miss {len(missed)} of {len(URGENT)}")
+    assert len(missed) <= len(URGENT) * 0.05
