@@ -123,6 +123,13 @@ def test_action_server_refuses_calls_without_the_token(stack: Stack) -> None:
         assert resp.status == 200
 
 
+def test_rasa_reaches_the_action_server_with_the_token(stack: Stack) -> None:
+    sender = f"token-{uuid.uuid4().hex[:8]}"
+    stack.rest(sender, "Ik kan mijn huis niet meer zelf schoonmaken")
+    assert (stack.tracker(sender).get("slots") or {}).get("topic") == "huishoudelijke_hulp"
+    assert "401" not in stack.log("rasa")
+
+
 def test_action_server_listens_on_loopback_only(stack: Stack) -> None:
     port = int(stack.env["ACTIONS_PORT"])
     listening = [c.laddr for c in psutil.net_connections("tcp")
