@@ -29,7 +29,7 @@ TOPICS = [
 CORE_MINIMUM = {
     "greet": 40, "goodbye": 30, "thanks": 30, "bot_challenge": 30, "ask_capabilities": 25,
     "ask_privacy": 25, "affirm": 30, "deny": 30, "request_human": 50, "ladder_helps": 35,
-    "ladder_fails": 50,
+    "ladder_fails": 50, "not_understood": 30, "ask_self_help": 15, "what_now": 15,
 }
 # Intents that are only ever sent as button payloads or by the console: no NLU examples.
 PAYLOAD_ONLY = {"details", "choose_entry", "choose_topic", "contact_method",
