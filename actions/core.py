@@ -101,7 +101,7 @@ class ActionOutOfScope(AssistantAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return knowledge.out_of_scope(dispatcher, intent)
+        return knowledge.out_of_scope(dispatcher, intent, text=tracker.latest_message.get("text"))
 
 
 class ActionClarify(AssistantAction):

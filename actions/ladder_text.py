@@ -13,7 +13,7 @@ RUNG_INTRO: Dict[str, str] = {
     "zelf": "Dit kunt u misschien zelf doen:",
     "netwerk": "Misschien kan iemand uit uw omgeving helpen:",
     "voorliggend_veld": "Er is ook gratis hulp in de buurt. Daarvoor hoeft u niets aan te vragen:",
-    "sociaal_loket": "Het Sociaal Loket van de gemeente kan samen met u kijken:",
+    "sociaal_loket": "De gemeente kan met u meekijken:",
 }
 RUNG_LABEL: Dict[str, str] = {
     "zelf": "zelf doen",
@@ -22,7 +22,7 @@ RUNG_LABEL: Dict[str, str] = {
     "sociaal_loket": "Sociaal Loket",
 }
 QUESTION = "Helpt dit u verder?"
-LOKET_QUESTION = "Wilt u dat het Sociaal Loket contact met u opneemt?"
+LOKET_QUESTION = "Wilt u dat de gemeente contact met u opneemt?"
 
 
 def rung_message(rung: str, body: str) -> str:

@@ -333,8 +333,9 @@ def figures(results: Dict[str, Any]) -> List[Figure]:
             if not any(set_name in c[n] for n in c):
                 continue
             vals = {n: (c[n].get(set_name) or {}).get(metric) for n in c}
-            if all(v is None for v in vals.values()):
-                continue
+            if all(v is None for v in vals.values()) and not (set_name == "cv"
+                                                               and metric == "urgent_recall"):
+                continue  # e.g. right-first-time needs question files, not training folds
             others = [v for n, v in vals.items() if n != "project" and v is not None]
             lower_is_better = metric in ("wrong_answer", "non_social_as_social")
             goal = (Goal("<=", min(others), "≤ best of stock/tfidf") if lower_is_better

@@ -86,7 +86,18 @@ def _link_line(link: Any) -> Optional[str]:
     if not isinstance(link, dict) or not link.get("url"):
         return None
     title = (link.get("title") or "").strip()
-    return f"{title}: {link['url']}" if title else str(link["url"])
+    url = str(link["url"]).strip()
+    if url.lower().startswith("tel:"):
+        # Telegram cannot open `tel:` links; the phone app can tap a plain number, so the
+        # number is shown as text (once), and nothing but digits, spaces, + and - gets through.
+        number = url[4:]
+        if not re.fullmatch(r"[0-9 +-]{3,20}", number):
+            return None
+        digits = re.sub(r"\D", "", number)
+        if title and digits in re.sub(r"\D", "", title):
+            return title
+        return f"{title}: {number}" if title else number
+    return f"{title}: {url}" if title else url
 
 
 class CallbackPayloads:

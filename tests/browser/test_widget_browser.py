@@ -220,3 +220,93 @@ def test_no_serious_accessibility_violations(browser: Browser, stack: Stack) -> 
         results[state] = [v for v in report if v["impact"] in ("serious", "critical")]
     context.close()
     assert results == {"closed": [], "open": []}, json.dumps(results, indent=1)
+
+
+# --- a long answer, focus after a choice, tappable links, masked values (phone and zoom) ---------
+FIRST_NEW_BOT = """n => {
+    const bots = document.querySelectorAll('.gca-msg--bot, .gca-msg--staff');
+    return bots[n] || null;
+}"""
+
+
+def first_line_visible(page: Page, index: int) -> bool:
+    return page.evaluate("""n => {
+        const item = document.querySelectorAll('.gca-msg--bot, .gca-msg--staff')[n];
+        const log = document.querySelector('.gca-scroll').getBoundingClientRect();
+        const box = item.getBoundingClientRect();
+        return box.top >= log.top - 1 && box.top < log.bottom - 10;
+    }""", index)
+
+
+@pytest.mark.parametrize("name,viewport,scale", [
+    ("phone390", {"width": 390, "height": 844}, 3),
+    ("phone390-zoom200", {"width": 390, "height": 422}, 2),  # 390 px phone, text at 200 %
+    ("zoom200", {"width": 640, "height": 400}, 2),           # 1280x800 at 200 % zoom
+])
+def test_long_answer_starts_at_its_first_line_and_focus_follows(
+        browser: Browser, stack: Stack, name: str, viewport: dict, scale: int) -> None:
+    context = browser.new_context(viewport=viewport, device_scale_factor=scale, locale="nl-NL",
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(demo_url(stack))
+    open_chat(page)
+    ask(page, "Hoeveel eigen bijdrage betaal ik voor hulp van de gemeente?")
+    details = page.locator(".gca-msg--bot .gca-choices button", has_text="Meer uitleg").last
+    expect(details).to_be_visible()
+    before = bot_count(page)
+    details.focus()
+    page.keyboard.press("Enter")  # chosen by keyboard
+    wait_for_reply(page, before)
+    page.wait_for_timeout(300)
+    # The first line of the new (long) answer is in view, not only its tail.
+    assert first_line_visible(page, before), "the start of the new answer is scrolled out of view"
+    # Focus left the chosen button: it is on the new answer (or the input).
+    focus = page.evaluate("""() => {
+        const a = document.activeElement;
+        return {msg: a.classList.contains('gca-msg'), input: a.id === 'gca-input',
+                button: a.tagName === 'BUTTON' && !!a.closest('.gca-choices')};
+    }""")
+    assert (focus["msg"] or focus["input"]) and not focus["button"], focus
+    if focus["msg"]:
+        assert page.evaluate("document.activeElement === document.querySelectorAll("
+                             "'.gca-msg--bot, .gca-msg--staff')[%d]" % before)
+    # Links are tappable: a tel: link for the CAK and http(s) links, visible once scrolled to.
+    tel = page.locator('.gca-log a[href^="tel:"]')
+    assert tel.count() >= 1
+    assert all(__import__("re").fullmatch(r"tel:[0-9+-]+", h or "") for h in
+               tel.evaluate_all("els => els.map(e => e.getAttribute('href'))"))
+    tel.first.scroll_into_view_if_needed()
+    expect(tel.first).to_be_visible()
+    expect(tel.first).to_be_in_viewport()
+    web = page.locator('.gca-log a[href^="http"]')
+    assert web.count() >= 1
+    box = tel.first.bounding_box()
+    assert box and box["height"] >= 24, "a link must be big enough to tap"
+    no_sideways = "el => el.scrollWidth <= el.clientWidth + 1"
+    assert page.locator(".gca-panel").evaluate(no_sideways)
+    page.screenshot(path=str(ARTIFACTS / f"widget-long-{name}.png"))
+    context.close()
+
+
+def test_choice_by_mouse_moves_focus_off_the_button(page: Page) -> None:
+    open_chat(page)
+    ask(page, "Ik heb schulden")
+    choice = page.locator(".gca-msg--bot .gca-choices button").last
+    before = bot_count(page)
+    choice.click()
+    wait_for_reply(page, before)
+    page.wait_for_timeout(300)
+    assert page.evaluate("""() => {
+        const a = document.activeElement;
+        return a.id === 'gca-input' || a.classList.contains('gca-msg');
+    }""")
+
+
+def test_masked_number_in_history_is_explained(page: Page) -> None:
+    open_chat(page)
+    ask(page, "Mijn telefoonnummer is 0612345678 en ik heb schulden")
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('.gca-msg--user').length >= 1")
+    user = page.locator(".gca-msg--user", has_text="[TELEFOON]")
+    expect(user.first).to_be_visible(timeout=10_000)
+    expect(user.first.locator(".gca-msg__note")).to_contain_text("tonen we hier niet")

@@ -9,7 +9,9 @@
  *   conversation, so the next person at a shared computer starts with an empty chat).
  *
  * Rules kept throughout: every message is rendered as text (textContent, never innerHTML);
- * links only from the `links` field and only http(s); Dutch UI; WCAG 2.1 AA.
+ * links only from the `links` field and only http(s) or `tel:` with digits, spaces, + and -;
+ * Dutch UI; WCAG 2.1 AA. A new long answer opens at its first line, not at its tail; after a
+ * choice, focus moves to the new answer (or the input), never stays on a button out of view.
  * Licence: EUPL-1.2.
  */
 (function () {
@@ -45,6 +47,15 @@
     links: "Meer informatie:",
     unread: "nieuw bericht",
     offline: "Er is nu geen verbinding. Probeer het zo opnieuw.",
+    call: "(belt dit nummer)",
+    // Shown under the resident's own earlier lines where the server masked personal data.
+    masked: {
+      TELEFOON: "Uw telefoonnummer tonen we hier niet. Vroeg u om terugbellen? Dan is uw nummer bewaard bij uw vraag.",
+      EMAIL: "Uw e-mailadres tonen we hier niet. Vroeg u om contact per mail? Dan is het bewaard bij uw vraag.",
+      BSN: "Uw BSN tonen we hier niet. Het is onleesbaar gemaakt, voor uw privacy.",
+      IBAN: "Uw rekeningnummer tonen we hier niet. Het is onleesbaar gemaakt, voor uw privacy.",
+      GEBOORTEDATUM: "Uw geboortedatum tonen we hier niet. Het is onleesbaar gemaakt, voor uw privacy."
+    },
     failed: "Uw bericht is niet verstuurd. Probeer het opnieuw."
   };
 
@@ -65,6 +76,12 @@
         ? tag.getAttribute("data-color") : DEFAULT_COLOR,
       idleMs: Math.max(1, parseInt(tag.getAttribute("data-idle-minutes"), 10) || 30) * 60000
     };
+  }
+
+  // `tel:` only with digits, spaces, + and - (nothing a browser could run or misread).
+  function safeTel(value) {
+    var v = String(value || "").trim();
+    return /^tel:[0-9 +-]{3,20}$/i.test(v) ? "tel:" + v.slice(4).replace(/ /g, "") : null;
   }
 
   function safeUrl(value) {
@@ -239,14 +256,28 @@
       item.appendChild(el("span", { "class": "gca-sr" }, sender === "user" ? T.you : T.bot));
     }
     if (message.text) { item.appendChild(el("p", { "class": "gca-msg__text" }, message.text)); }
-    var links = (message.links || []).filter(function (l) { return l && safeUrl(l.url) && /^https?:/i.test(l.url); });
+    if (sender === "user" && message.text) {
+      var seen = {};
+      (String(message.text).match(/\[(TELEFOON|EMAIL|BSN|IBAN|GEBOORTEDATUM)\]/g) || []).forEach(function (m) {
+        var kind = m.slice(1, -1);
+        if (seen[kind]) { return; }
+        seen[kind] = true;
+        item.appendChild(el("p", { "class": "gca-msg__note" }, T.masked[kind]));
+      });
+    }
+    var links = (message.links || []).filter(function (l) {
+      return l && (safeTel(l.url) || (/^https?:/i.test(String(l.url || "")) && safeUrl(l.url)));
+    });
     if (links.length) {
       item.appendChild(el("p", { "class": "gca-sr" }, T.links));
       var list = el("ul", { "class": "gca-links" });
       links.forEach(function (l) {
         var li = el("li");
-        var a = el("a", { "class": "utrecht-link", href: safeUrl(l.url), target: "_blank", rel: "noopener noreferrer" }, l.title || l.url);
-        a.appendChild(el("span", { "class": "gca-sr" }, " " + T.newWindow));
+        var tel = safeTel(l.url);
+        var a = tel
+          ? el("a", { "class": "utrecht-link gca-link--tel", href: tel }, l.title || l.url.slice(4))
+          : el("a", { "class": "utrecht-link", href: safeUrl(l.url), target: "_blank", rel: "noopener noreferrer" }, l.title || l.url);
+        a.appendChild(el("span", { "class": "gca-sr" }, " " + (tel ? T.call : T.newWindow)));
         li.appendChild(a);
         list.appendChild(li);
       });
@@ -263,6 +294,19 @@
     }
     ui.log.appendChild(item);
     ui.scroll.scrollTop = ui.scroll.scrollHeight;
+    return item;
+  }
+
+  // Show a new answer from its first line: when the new messages (from `first` on) do not fit
+  // in the log, the first of them goes to the top; otherwise the log simply ends at the bottom.
+  function reveal(ui, first) {
+    if (!first) { return; }
+    var top = first.getBoundingClientRect().top - ui.scroll.getBoundingClientRect().top + ui.scroll.scrollTop;
+    if (ui.scroll.scrollHeight - top > ui.scroll.clientHeight) {
+      ui.scroll.scrollTop = Math.max(0, top - 8);
+    } else {
+      ui.scroll.scrollTop = ui.scroll.scrollHeight;
+    }
   }
 
   // ---- the conversation ----------------------------------------------------------------
@@ -289,9 +333,23 @@
 
     function showError(text) { ui.error.textContent = text || ""; }
 
-    function say(message, sender) { renderMessage(ui, message, sender, choose); }
+    function say(message, sender) { return renderMessage(ui, message, sender, choose); }
 
-    function send(text, label, silent) {
+    // After a choice, focus goes to the first new answer (so Tab continues in it) unless the
+    // resident has started typing meanwhile; without an answer it goes to the input.
+    function focusAnswer(first) {
+      var active = document.activeElement;
+      if (active && active !== ui.input && active !== document.body && ui.panel.contains(active)) { return; }
+      if (active === ui.input && ui.input.value) { return; }
+      if (first) {
+        first.setAttribute("tabindex", "-1");
+        first.focus({ preventScroll: true });
+      } else {
+        ui.input.focus({ preventScroll: true });
+      }
+    }
+
+    function send(text, label, silent, fromChoice) {
       if (!sessionId) { sessionId = store.newSession(); openStream(null); }
       if (!silent) { say({ text: label || text }, "user"); }
       showError("");
@@ -305,15 +363,25 @@
           method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
         }).then(function (resp) {
           return resp.json().catch(function () { return {}; }).then(function (data) {
-            if (!resp.ok) { showError(data.message || T.failed); return; }
-            (Array.isArray(data) ? data : []).forEach(function (m) { say(m, "bot"); });
+            if (!resp.ok) { showError(data.message || T.failed); if (fromChoice) { focusAnswer(null); } return; }
+            var first = null;
+            (Array.isArray(data) ? data : []).forEach(function (m) {
+              var item = say(m, "bot");
+              first = first || item;
+            });
+            reveal(ui, first);
+            if (fromChoice) { focusAnswer(first); }
           });
-        }).catch(function () { showError(T.offline); })
+        }).catch(function () { showError(T.offline); if (fromChoice) { focusAnswer(null); } })
           .then(function () { setTyping(-1); });
       });
     }
 
-    function choose(payload, title) { send(payload, title, false); }
+    function choose(payload, title) {
+      // The chosen button scrolls away with the conversation: focus must not stay on it.
+      ui.input.focus({ preventScroll: true });
+      send(payload, title, false, true);
+    }
 
     function loadHistory() {
       return fetch(cfg.base + "history?session_id=" + encodeURIComponent(sessionId))
@@ -337,7 +405,7 @@
         lastEventId = e.lastEventId || lastEventId;
         var message;
         try { message = JSON.parse(e.data); } catch (err) { return; }
-        say(message, "bot");
+        reveal(ui, say(message, "bot"));
         if (!isOpen()) {
           unread += 1;
           ui.badge.textContent = unread + " " + T.unread;
