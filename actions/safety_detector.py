@@ -665,10 +665,26 @@ def detect_rules_only(text: str, intent: Optional[str] = None, confidence: float
     return _detect(text, intent, confidence, use_classifier=False)
 
 
-def _classifier_kinds(text: str) -> Optional[Tuple[Tuple[str, ...], float]]:
+#: An NLU prediction of an ordinary intent at least this sure means "an everyday question".
+ORDINARY_SURE: float = 0.5
+#: Classifier probability that counts even against a sure, ordinary NLU prediction.
+CLASSIFIER_SURE: float = 0.7
+
+
+def _nlu_sure_it_is_ordinary(intent: Optional[str], confidence: float) -> bool:
+    """Is the NLU sure this is an everyday question (a topic, not a crisis intent)?"""
+    return (intent is not None and intent not in CRISIS_INTENTS and intent != "nlu_fallback"
+            and (confidence or 0.0) >= ORDINARY_SURE)
+
+
+def _classifier_kinds(text: str, ordinary: bool = False) -> Optional[Tuple[Tuple[str, ...], float]]:
     """The classifier's kinds when it finds the message urgent, else None (never raises).
 
-    The likeliest kind, plus the runner-up when the model is unsure which kind it is.
+    The likeliest kind, plus the runner-up when the model is unsure which kind it is. When the
+    NLU is sure the message is an everyday question (``ordinary``), the classifier must be
+    sure too: on the team's own question files its false alarms were almost all such messages
+    ("ik kreeg 50 euro voor een klusje, moet ik dat opgeven"), while danger the NLU knows
+    (a crisis intent) or does not know (low confidence) still needs only the CV threshold.
     """
     try:
         from actions import urgency_classifier
@@ -676,7 +692,7 @@ def _classifier_kinds(text: str) -> Optional[Tuple[Tuple[str, ...], float]]:
     except Exception:  # noqa: BLE001 - the rules must keep working if the model cannot load
         logger.exception("urgency classifier unavailable; phrase rules only")
         return None
-    if not p.urgent or p.kind not in _KIND_ORDER:
+    if not p.urgent or p.kind not in _KIND_ORDER or (ordinary and p.probability < CLASSIFIER_SURE):
         return None
     kinds: Tuple[str, ...] = (p.kind,)
     if p.kind_probability < urgency_classifier.UNSURE_KIND and p.second_kind in _KIND_ORDER:
@@ -714,7 +730,7 @@ def _detect(text: str, intent: Optional[str], confidence: float, use_classifier:
             matched.extend([f"intent:{intent}", m.group(0).strip()])
 
     if not kinds and use_classifier:
-        found = _classifier_kinds(text)
+        found = _classifier_kinds(text, _nlu_sure_it_is_ordinary(intent, confidence))
         if found is not None:
             found_kinds, probability = found
             kinds.update(found_kinds)

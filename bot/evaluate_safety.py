@@ -28,9 +28,33 @@ def load(path: Path) -> Dict[str, List[Dict[str, Any]]]:
     return {"urgent": urgent, "near": near}
 
 
-def evaluate(messages: Dict[str, List[Dict[str, Any]]]) -> Dict[str, Any]:
+def nlu_parses(texts: Sequence[str], model: Optional[Path]) -> List[Dict[str, Any]]:
+    """The trained model's parse of each text (the detector also reads the NLU intent, as it
+    does in the Rasa server); empty parses when there is no model."""
+    if model is None:
+        return [{} for _ in texts]
+    import asyncio
+
+    from rasa.core.agent import Agent
+
+    async def run() -> List[Dict[str, Any]]:
+        agent = Agent.load(str(model))
+        return [await agent.parse_message(t) for t in texts]
+
+    return asyncio.run(run())
+
+
+def evaluate(messages: Dict[str, List[Dict[str, Any]]],
+             model: Optional[Path] = None) -> Dict[str, Any]:
     """Urgent recall (overall and per kind), close-call alarms, and the misses themselves."""
-    from actions.safety_detector import detect
+    from actions.safety_detector import detect as detect_text
+
+    texts = [m["text"] for m in messages["urgent"] + messages["near"]]
+    parses = dict(zip(texts, nlu_parses(texts, model)))
+
+    def detect(text: str) -> Any:
+        intent = parses.get(text, {}).get("intent") or {}
+        return detect_text(text, intent.get("name"), float(intent.get("confidence") or 0.0))
 
     per_kind: Dict[str, List[bool]] = defaultdict(list)
     missed: List[str] = []
@@ -60,9 +84,20 @@ def evaluate(messages: Dict[str, List[Dict[str, Any]]]) -> Dict[str, Any]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Evaluate the danger detector on a message file.")
     parser.add_argument("messages", type=Path)
+    parser.add_argument("--model", type=Path, default=None,
+                        help="trained model for the NLU intent (default: the newest in models/)")
+    parser.add_argument("--no-nlu", action="store_true", help="the detector on the text alone")
     args = parser.parse_args(argv)
+    import logging
+
+    logging.disable(logging.WARNING)
+    model = None
+    if not args.no_nlu:
+        from bot.evaluate import latest_model
+
+        model = args.model or latest_model()
     try:
-        result = evaluate(load(args.messages))
+        result = evaluate(load(args.messages), model)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         print(f"FOUT: {exc}", file=sys.stderr)
         return 2

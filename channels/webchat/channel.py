@@ -19,6 +19,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse, empty, file
 from sanic.response import html as html_response
@@ -142,6 +143,9 @@ class WebchatInput(InputChannel):
             # puts first; with `--cors "*"` it would grant any origin, without --cors none.
             # Our listener runs after Rasa's, so this middleware ends up before it.
             app.request_middleware.appendleft(self._preflight)
+            # Sanic refuses a body over REQUEST_MAX_SIZE before any route runs, in plain text;
+            # residents and integrations get the same Dutch JSON reason as for other refusals.
+            app.error_handler.add(PayloadTooLarge, _too_large)
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -226,6 +230,11 @@ class WebchatInput(InputChannel):
                     continue
                 await response.send(_sse(self.hub.token(event_id), shown))
         await response.eof()
+
+
+def _too_large(request: Request, _exc: Exception) -> HTTPResponse:
+    return Refusal("too_long").response(
+        guards.cors_headers(request.headers.get("origin"), ()) if request else None)
 
 
 def _sse(event_id: str, message: Dict[str, Any]) -> str:

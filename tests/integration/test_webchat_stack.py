@@ -67,7 +67,8 @@ def test_round_trip_gives_non_empty_dutch_replies(stack: Stack) -> None:
     assert is_dutch(" ".join(r.get("text", "") for r in replies))
     for reply in replies:
         for link in reply.get("links", []):
-            assert link["url"].startswith(("https://", "http://"))
+            assert link["url"].startswith(("https://", "http://")) or re.fullmatch(
+                r"tel:[0-9+\- ]+", link["url"])
         for button in reply.get("buttons", []):
             assert button["title"] and button["payload"]
 
