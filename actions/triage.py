@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff, knowledge
 from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, details_button, utter_long
-from actions.ladder_text import rung_buttons, rung_message
+from actions.ladder_text import bridge, rung_buttons, rung_message
 from actions.triage_logic import next_rung, tried_rungs
 from bot.topics import TOPIC_NAMES
 
@@ -79,7 +79,8 @@ def advance(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTyp
         dispatcher.utter_message(
             text="Dan is het goed dat een medewerker met u meekijkt. Ik geef uw vraag door.")
         return handoff.start(dispatcher, tracker, reason="ladder_exhausted", topic=entry.topic)
-    utter_long(dispatcher, rung_message(rung, entry.ladder.get(rung) or ""),
+    utter_long(dispatcher, rung_message(rung, entry.ladder.get(rung) or "", lead=bridge(text),
+                                        failed_before=True),
                buttons=rung_buttons(rung) + [details_button(entry.id)])
     return [SlotSet("ladder_rung", rung), SlotSet("rungs_skipped", sorted(skipped)),
             SlotSet("awaiting", "loket_offer" if rung == "sociaal_loket" else "ladder")]

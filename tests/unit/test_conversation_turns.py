@@ -57,3 +57,15 @@ def test_a_definition_question_gets_the_meaning_then_the_answer() -> None:
     msgs, _ = run(knowledge_actions.ActionAnswerTopic(), make_tracker(
         "wat is kwijtschelding?", "minimaregelingen_toeslagen"))
     assert texts(msgs).lower().startswith("kwijtschelding:")
+
+
+def test_the_next_rung_follows_from_what_the_resident_said() -> None:
+    from actions.ladder_text import RUNG_QUESTION, bridge, rung_message
+
+    text = rung_message("voorliggend_veld", "Lukt het niet? Ga naar de thuiskamer.",
+                        lead=bridge("mijn kinderen wonen te ver weg"), failed_before=True)
+    assert text.startswith("U heeft niemand die kan helpen.")
+    assert "Lukt het niet" not in text and text.count("?") == 1
+    assert text.endswith(RUNG_QUESTION["voorliggend_veld"])
+    assert len(set(RUNG_QUESTION.values())) == 4  # a different question per rung
+    assert bridge("dat is te duur voor mij").startswith("Het kost u te veel")
