@@ -7,7 +7,7 @@ from __future__ import annotations
 import abc
 import os
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from rasa_sdk import Action, Tracker
@@ -28,9 +28,12 @@ def catalogue() -> Any:
 
 
 def now() -> datetime:
-    """Local time; ``ASSISTANT_NOW`` pins it (tests and demos of office hours)."""
+    """Dutch time, whatever the server's clock says; ``ASSISTANT_NOW`` pins it (tests and demos
+    of office hours; a time without zone is Dutch time)."""
+    from knowledge.types import dutch_time
+
     pinned = os.environ.get("ASSISTANT_NOW")
-    return datetime.fromisoformat(pinned) if pinned else datetime.now()
+    return dutch_time(datetime.fromisoformat(pinned) if pinned else datetime.now(timezone.utc))
 
 
 def details_button(entry_id: str) -> Dict[str, str]:

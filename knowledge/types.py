@@ -7,8 +7,10 @@ catalogue is actually built).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from typing import Dict, List, Optional, Tuple
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Tuple
+from zoneinfo import ZoneInfo
 
 RUNGS: Tuple[str, ...] = ("zelf", "netwerk", "voorliggend_veld", "sociaal_loket")
 """Ladder rungs, lowest first (shared contract)."""
@@ -98,6 +100,29 @@ class Partner:
     sources: List[str] = field(default_factory=list)
 
 
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def dutch_time(dt: datetime) -> datetime:
+    """``dt`` as Dutch wall-clock time. A naive time is taken to be Dutch already (that is how
+    residents and the profiles speak about hours); an aware one is converted, so a server that
+    runs on UTC still opens at 08:30 in Het Hogeland."""
+    return dt.replace(tzinfo=DUTCH_TIME) if dt.tzinfo is None else dt.astimezone(DUTCH_TIME)
+
+
+def is_public_holiday(day: date) -> bool:
+    """National public holidays (Nieuwjaarsdag, Pasen, Koningsdag, Bevrijdingsdag in lustrum
+    years, Hemelvaart, Pinksteren, Kerst), from the maintained ``holidays`` package."""
+    return day in _dutch_holidays(day.year)
+
+
+@lru_cache(maxsize=8)
+def _dutch_holidays(year: int) -> Any:
+    import holidays
+
+    return holidays.Netherlands(years=year)
+
+
 @dataclass(frozen=True)
 class OpeningHours:
     """Weekly office hours. `assumed=True` means the sources give none and a default is used."""
@@ -126,17 +151,25 @@ class Profile:
     sources: List[str] = field(default_factory=list)
 
     def is_open(self, dt: datetime) -> bool:
-        """True inside office hours (local wall-clock time of `dt`)."""
-        now = dt.time()
-        return any(a <= now < b for a, b in self.opening_hours.intervals(dt.weekday()))
+        """True inside office hours, in Dutch time (whatever the server's clock), and never on
+        a national public holiday."""
+        local = dutch_time(dt)
+        if is_public_holiday(local.date()):
+            return False
+        now = local.time()
+        return any(a <= now < b for a, b in self.opening_hours.intervals(local.weekday()))
 
     def next_opening(self, dt: datetime) -> Optional[datetime]:
-        """Start of the next office-hours interval after `dt` (None when never open)."""
-        for offset in range(0, 8):
-            day = dt + timedelta(days=offset)
+        """Start of the next office-hours interval after `dt`, in Dutch time, skipping public
+        holidays (None when never open)."""
+        local = dutch_time(dt)
+        for offset in range(0, 15):
+            day = local + timedelta(days=offset)
+            if is_public_holiday(day.date()):
+                continue
             for start, _end in sorted(self.opening_hours.intervals(day.weekday())):
-                candidate = datetime.combine(day.date(), start, tzinfo=dt.tzinfo)
-                if candidate > dt:
+                candidate = datetime.combine(day.date(), start, tzinfo=local.tzinfo)
+                if candidate > local:
                     return candidate
         return None
 
