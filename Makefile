@@ -11,7 +11,7 @@ TRAIN_INPUTS := config.yml nlu/tfidf_intent_classifier.py bot/policies.py bot/ru
 KNOWLEDGE_INPUTS := $(shell find knowledge/content -name '*.yml' 2>/dev/null)
 QUESTIONS ?= tests/data/questions.yml
 
-.PHONY: setup run test train chat eval bench browser knowledge kb-eval nlu-compare staff-user telegram-webhook purge validate
+.PHONY: setup lint run test train chat eval bench browser knowledge kb-eval nlu-compare staff-user telegram-webhook purge validate
 
 setup:
 	@bash scripts/setup.sh
@@ -40,7 +40,11 @@ run: train knowledge
 chat: train knowledge
 	@bash scripts/chat.sh
 
-test: train knowledge browser validate
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+test: train knowledge browser validate lint
 	$(PY) -m pytest
 	bash scripts/test-stories.sh
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable, Dict, List, Match, Pattern, Tuple
+from typing import Any, Callable, Dict, Match, Pattern, Tuple
 
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Dict, Optional, Tuple
 if TYPE_CHECKING:
     from assistant.glossary import Glossary
 
+    from .catalogue import Catalogue
+
 from .types import Contact, Entry, Helpline, OpeningHours, Partner, Profile, RUNGS
 
 __all__ = ["get_catalogue", "get_glossary", "reset_cache", "Catalogue", "Entry", "Profile", "Helpline",

@@ -6,7 +6,7 @@ in Tynaarlo never reads about a Hogeland partner.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Set
+from typing import Any, Dict, Mapping, Match, Optional, Set
 
 from .schema import PLACEHOLDER_RE
 
@@ -33,7 +33,7 @@ def render(text: Optional[str], profile: Mapping[str, Any]) -> Optional[str]:
     values = placeholder_values(profile)
     partners = profile.get("partners", {})
 
-    def _sub(m: "re.Match[str]") -> str:  # type: ignore[name-defined]
+    def _sub(m: Match[str]) -> str:
         name, arg = m.group(1), m.group(2)
         if name == "partner":
             partner = partners.get(arg)

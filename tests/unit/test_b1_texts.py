@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 import pytest
 import textstat

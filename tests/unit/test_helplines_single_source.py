@@ -12,7 +12,6 @@ import tokenize
 from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 
-import pytest
 import yaml
 
 from actions import helpline_text as ht

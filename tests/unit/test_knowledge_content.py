@@ -9,7 +9,7 @@ at most 5 sentences. A failing check names the entry and the reason.
 from __future__ import annotations
 
 import re
-from typing import Dict, List
+from typing import List
 
 import pytest
 import textstat

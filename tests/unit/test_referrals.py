@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-import pytest
 
 from actions.ladder_text import rung_message
 from knowledge import settings
