@@ -120,8 +120,10 @@ def test_action_server_log_is_masked(own: Stack) -> None:
                         "paused": False, "followup_action": None, "active_loop": {},
                         "latest_action_name": None},
             "domain": {}, "version": "3.6.2"}
+    token = own.env["ACTION_SERVER_TOKEN"]  # past the token check, to reach the action's log
     req = urllib.request.Request(f"{own.actions_url}/webhook", data=json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json"}, method="POST")
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": f"Bearer {token}"}, method="POST")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(req, timeout=30)
     assert refused.value.code == 404
