@@ -114,3 +114,12 @@ def test_quality_rows_compare_project_with_the_best_other() -> None:
 def test_mean_dicts_skips_missing() -> None:
     out = mean_dicts([{"n": 5, "a": 0.5, "b": None}, {"n": 5, "a": 1.0, "b": None}])
     assert out == {"n": 10, "a": 0.75, "b": None}
+
+
+def test_safety_rows_carry_the_issue_goals() -> None:
+    results = {"contenders": {}, "safety": {"frozen": {
+        "urgent_recall": 0.97, "near_miss_alarm_rate": 0.2, "per_kind_recall": {"suicide": 1.0}}}}
+    rows = _by_name(quality_figures(results))
+    assert rows["safety messages frozen urgent recall"].status == FAIL
+    assert rows["safety messages frozen close-call alarm rate"].status == FAIL
+    assert rows["safety messages frozen recall suicide"].status == INFO
