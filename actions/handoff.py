@@ -34,6 +34,15 @@ REASONS = {
     "ladder_exhausted": "zelf, netwerk en gratis hulp lukten niet",
     "melding": "de inwoner wil een melding doen bij het Sociaal Loket",
 }
+# The kinds of danger as KCC staff read them in the ticket (the detector's names are English).
+DANGER_LABEL = {
+    "suicide": "gedachten aan zelfdoding", "self_harm": "zelfbeschadiging",
+    "domestic_violence": "huiselijk geweld", "coercive_control": "dwingende controle door partner",
+    "child_abuse": "kindermishandeling", "sexual_violence": "seksueel geweld",
+    "elder_abuse": "ouderenmishandeling", "exploitation": "uitbuiting",
+    "danger_to_others": "gevaar voor anderen", "medical_emergency": "medisch spoedgeval",
+    "psychiatric_crisis": "psychische crisis", "acute_danger": "gevaar nu",
+}
 # Ticket urgency per reason: danger first, then what cannot wait (several problems, acute need).
 URGENCY = {"urgent": "urgent", "complex": "high", "ladder_exhausted": "high"}
 
@@ -191,7 +200,7 @@ def danger_reminder(acute: bool = True) -> str:
 def urgent_ticket(dispatcher: CollectingDispatcher, tracker: Tracker,
                   result: SafetyResult) -> List[EventType]:
     """Put an urgent ticket at the top of the KCC queue and offer the resident a person."""
-    note = ", ".join(result.kinds)
+    note = ", ".join(DANGER_LABEL.get(k, k) for k in result.kinds)
     ticket, _ = ticket_store().create(_draft(tracker, "urgent", "live", "urgent", note))
     profile = catalogue().profile
     if profile.is_open(now()):

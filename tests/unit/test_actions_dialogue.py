@@ -277,3 +277,9 @@ def test_only_slot_changes_reach_rasa():
     assert only_changes(tracker, events) == []
     events.append({"event": "slot", "name": "topic", "value": "vervoer"})
     assert only_changes(tracker, events) == [{"event": "slot", "name": "topic", "value": "vervoer"}]
+
+
+def test_urgent_ticket_names_the_danger_in_dutch():
+    run(safety.ActionSafety(), make_tracker("ik wil niet meer leven", "psychische_problemen_crisis"))
+    summary = handoff.ticket_store().open_for_conversation("resident-1").summary
+    assert "zelfdoding" in summary and "suicide" not in summary
