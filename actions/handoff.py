@@ -59,6 +59,7 @@ RESIDENT_WHY = {
     "mantelzorg valt weg": "de zorg voor iemand wegvalt",
     "inkomen afgewezen of gestopt": "uw uitkering of inkomen is afgewezen of gestopt",
     "besluit over hulp afgewezen of verlaagd": "er een besluit over uw hulp is genomen",
+    "bezwaar tegen een besluit": "u het niet eens bent met een besluit",
     "dreigende maatregel bij schulden": "er een deurwaarder, beslag of afsluiting dreigt",
     "iemand zorgt niet meer voor zichzelf": "iemand niet meer goed voor zichzelf zorgt",
     "agressie in een gezin met kinderen": "er agressie is in een gezin met kinderen",

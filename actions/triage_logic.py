@@ -453,6 +453,14 @@ _SERVICE_RX = (
     r"\bwmo\b|\bindicatie\w*|\bhuishoudelijke hulp\b|\bthuishulp\b|\bhulp (?:in|bij) het huishouden\b|\bpgb\b|\bjeugdhulp\b|\bbegeleiding\b|\bdagbesteding\b"
     r"|\bhulpmiddel\w*|\bscootmobiel\w*|\brolstoel\w*|\btraplift\w*|\bwoningaanpassing\w*|\bvervoer\w*|\bregiotaxi\b|\bleerlingenvervoer\b|\bzorg\b|\buren\b"
 )
+# An objection against a concrete decision ("niet eens met het besluit", "bezwaar tegen de
+# beschikking"): a person explains the decision and the deadline. Only for social decisions: the
+# topic or a service word must say so (a parking fine is not ours).
+_DISPUTE_RX = (
+    r"\bniet eens met (?:het|de|dit|dat|mijn|hun|jullie) (?:[a-z]+ )?(?:besluit|beslissing|beschikking|brief|uitkomst|indicatie)\b"
+    r"|\bbezwaar (?:maken |aantekenen |indienen )?tegen (?:het|de|dit|mijn|hun) (?:[a-z]+ )?(?:besluit|beslissing|beschikking|afwijzing|indicatie)\b"
+    r"|\b(?:besluit|beslissing|beschikking) (?:[a-z]+ ){0,4}(?:klopt niet|onterecht|oneerlijk)\b"
+)
 # Threats that come with a date: beslag, a bailiff, a cut-off, an eviction.
 _DEBT_THREAT_RX = (
     r"\bbeslag\w*|\bdeurwaarder\w*|\bloonbeslag\b|\bbeslaglegging\b|\bdwangbevel\w*|\bincassobureau\w*|\bafsluit\w*|\bafgesloten\b|\bexecutie\w*"
@@ -527,6 +535,9 @@ def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
     if (_has(_DECISION_CUT_RX, norm) and _has(_SERVICE_RX, norm)
             and "inkomen afgewezen of gestopt" not in reasons):
         reasons.append("besluit over hulp afgewezen of verlaagd")
+    if (_has(_DISPUTE_RX, norm) and ("bezwaar_klacht" in tset or _has(_SERVICE_RX, norm))
+            and "besluit over hulp afgewezen of verlaagd" not in reasons):
+        reasons.append("bezwaar tegen een besluit")
     if _has(_DEBT_THREAT_RX, norm) and (debts or _has(r"\bbeslag\w*|\bdeurwaarder\w*", norm)):
         reasons.append("dreigende maatregel bij schulden")
     if _has(_SELF_NEGLECT_RX, norm):

@@ -161,7 +161,7 @@ class Profile:
 
     def next_opening(self, dt: datetime) -> Optional[datetime]:
         """Start of the next office-hours interval after `dt`, in Dutch time, skipping public
-        holidays (None when never open)."""
+        holidays (None when never open); naive in, naive out."""
         local = dutch_time(dt)
         for offset in range(0, 15):
             day = local + timedelta(days=offset)
@@ -170,7 +170,7 @@ class Profile:
             for start, _end in sorted(self.opening_hours.intervals(day.weekday())):
                 candidate = datetime.combine(day.date(), start, tzinfo=local.tzinfo)
                 if candidate > local:
-                    return candidate
+                    return candidate if dt.tzinfo is not None else candidate.replace(tzinfo=None)
         return None
 
     def describe_opening_hours(self) -> str:
