@@ -13,6 +13,15 @@ from urllib.parse import quote
 import aiohttp
 
 EXTERNAL_PREFIX = "EXTERNAL: "
+# What a resident chose with a button, in the words staff know from the assistant's own buttons.
+BUTTON_WORDS = {
+    "ladder_helps": "Dat helpt", "ladder_fails": "Dat lukt niet",
+    "request_human": "Spreek een medewerker", "affirm": "Ja", "deny": "Nee",
+    "greet": "Gesprek begonnen", "restart": "Gesprek opnieuw begonnen",
+    "ask_capabilities": "Wat kan de assistent?", "details": "Meer uitleg",
+    "choose_topic": "een onderwerp", "choose_entry": "een onderwerp",
+    "contact_method": "hoe contact opnemen",
+}
 
 
 class RasaError(Exception):
@@ -85,9 +94,10 @@ def transcript(tracker: Dict[str, Any]) -> List[Line]:
         if kind == "user":
             if text.startswith(EXTERNAL_PREFIX):
                 continue
-            if text.startswith("/"):  # a button click: show which option, not the payload
-                intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or text
-                text = f"(koos een knop: {intent})"
+            if text.startswith("/"):  # a button click: show what the resident saw, not the payload
+                shown = (event.get("metadata") or {}).get("webchat_label")
+                intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+                text = f"(koos: {shown or BUTTON_WORDS.get(intent, 'een knop')})"
             lines.append(Line("resident", text, _time(event)))
         elif kind == "bot":
             agent = (event.get("metadata") or {}).get("agent")

@@ -377,3 +377,20 @@ def test_staff_cli_creates_accounts(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
     assert staff_cli.main(["create", "--username", "kees", "--password-stdin"]) == 1
     assert "minstens" in capsys.readouterr().err
+
+
+def test_transcript_shows_the_button_the_resident_saw_not_the_intent() -> None:
+    from kcc.rasa_client import transcript
+
+    lines = transcript({"events": [
+        {"event": "user", "text": "/ladder_fails", "metadata": {"webchat_label": "Dat lukt niet"},
+         "parse_data": {"intent": {"name": "ladder_fails"}}},
+        {"event": "user", "text": "/request_human", "parse_data": {"intent": {"name": "request_human"}}}]})
+    assert [line.text for line in lines] == ["(koos: Dat lukt niet)", "(koos: Spreek een medewerker)"]
+
+
+async def test_an_urgent_ticket_without_topic_is_titled_as_danger(console: Console) -> None:
+    console.ticket("conv-u", topic=None, urgency="urgent", reason="urgent")
+    await console.login()
+    html = await (await console.client.get("/console")).text()
+    assert "Mogelijk gevaar" in html and "Algemene vraag" not in html
