@@ -6,7 +6,7 @@ it must never depend on a form, a fallback or a takeover to reach the resident.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import handoff
 from actions import helpline_text as helpline_texts
 from actions.common import AssistantAction, BUTTON_HUMAN, catalogue
-from actions.safety_detector import HELPLINE_KEYS, SafetyResult, detect
+from actions.safety_detector import (CLASSIFIER_SURE, CRISIS_INTENTS, HELPLINE_KEYS, SafetyResult,
+                                     detect)
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def helpline_text(key: str) -> str:
     return helpline_texts.format_line(line.name, line.number, line.alt_numbers, line.hours, line.url)
 
 
-def safety_message(result: SafetyResult) -> str:
+def safety_message(result: SafetyResult, unsure: bool = False) -> str:
     """The answer: a calm first sentence that fits the situation, then the help lines in order.
 
     Why different openings: a collapse needs "bel nu" and nothing else first; danger now needs
@@ -46,7 +47,10 @@ def safety_message(result: SafetyResult) -> str:
     """
     lines = [helpline_text(k) for k in result.helplines] or [helpline_text("112")]
     kinds = set(result.kinds)
-    if "medical_emergency" in kinds:
+    if unsure and not kinds & {"medical_emergency", "acute_danger"}:
+        first = ("Misschien lees ik het verkeerd. Maar als het nu zwaar is, of als u niet "
+                 "veilig bent, kunt u hier altijd terecht:")
+    elif "medical_emergency" in kinds:
         first = f"Bel nu meteen {_EMERGENCY} voor een ambulance. Blijf bij de persoon tot er hulp is."
     elif "112" in result.helplines:
         first = ("Wat u schrijft is ernstig. U staat er niet alleen voor. "
@@ -63,6 +67,27 @@ def safety_message(result: SafetyResult) -> str:
     return text
 
 
+def only_learned(result: SafetyResult, intent: Optional[str] = None) -> bool:
+    """Did only the learned classifier fire, and without being sure (no reviewed phrase, no
+    crisis intent of the NLU, a probability below ``CLASSIFIER_SURE``)?
+
+    Why it matters: the classifier also fires on grief, worry and exhaustion. The help lines are
+    still shown (recall first), but softly, and the resident's own question is answered too.
+    """
+    if not result.matched or intent in CRISIS_INTENTS:
+        return False
+    for match in result.matched:
+        kind, _, probability = match.partition("classifier:")[2].rpartition(":")
+        if not match.startswith("classifier:") or not kind:
+            return False
+        try:
+            if float(probability) >= CLASSIFIER_SURE:
+                return False
+        except ValueError:
+            return False
+    return True
+
+
 class ActionSafety(AssistantAction):
     """Urgent danger: help lines first, an urgent ticket for the KCC, and a person offered."""
 
@@ -77,14 +102,47 @@ class ActionSafety(AssistantAction):
                         float(intent.get("confidence") or 0.0))
         if not result.urgent:  # the policy saw danger; keep the answer even if this run differs
             result = SafetyResult(True, ("acute_danger",), ("112", "113", "veilig_thuis"), ())
-        dispatcher.utter_message(text=safety_message(result))
+        unsure = only_learned(result, intent.get("name"))
+        dispatcher.utter_message(text=safety_message(result, unsure))
         events: List[EventType] = [SlotSet("urgent", ",".join(result.kinds))]
         if tracker.get_slot("takeover"):
             return events  # a staff member is already in the conversation and sees this
+        if unsure and not set(result.kinds) & {"medical_emergency", "acute_danger"}:
+            return events + self._unsure(dispatcher, tracker, result)
         try:
             events += handoff.urgent_ticket(dispatcher, tracker, result)
         except Exception:  # noqa: BLE001 - the help lines above were already given
             logger.exception("urgent ticket could not be written")
             dispatcher.utter_message(text="Wilt u met iemand van de gemeente praten?",
                                      buttons=[BUTTON_HUMAN])
+        return events
+
+
+    @staticmethod
+    def _unsure(dispatcher: CollectingDispatcher, tracker: Tracker,
+                result: SafetyResult) -> List[EventType]:
+        """Only the classifier fired: an urgent ticket for staff to look at, the offer of a
+        person, and the answer to the question the resident asked (it may be just that)."""
+        from actions import knowledge
+        from actions.decisions import decide
+        from actions.triage_logic import first_rung
+
+        events: List[EventType] = []
+        try:
+            ticket, _ = handoff.ticket_store().create(handoff._draft(
+                tracker, "urgent", "live", "urgent",
+                "onzeker: " + ", ".join(handoff.DANGER_LABEL.get(k, k) for k in result.kinds)))
+            events.append(SlotSet("ticket_id", str(ticket.id)))
+        except Exception:  # noqa: BLE001 - the help lines above were already given
+            logger.exception("urgent ticket could not be written")
+        text = tracker.latest_message.get("text") or ""
+        decision = decide(text, tracker.latest_message, catalogue())
+        if decision.topic and not decision.out_of_scope and not decision.clarify \
+                and decision.entry is not None:
+            decision.safety = SafetyResult(False, (), (), ())  # answer the question itself now
+            decision.ladder = first_rung(text, decision.entry.ladder)
+            dispatcher.utter_message(text="Over uw vraag zelf:")
+            return events + knowledge.answer_decision(dispatcher, tracker, decision)
+        dispatcher.utter_message(text="Wilt u met iemand van de gemeente praten?",
+                                 buttons=[BUTTON_HUMAN])
         return events

@@ -283,3 +283,26 @@ def test_urgent_ticket_names_the_danger_in_dutch():
     run(safety.ActionSafety(), make_tracker("ik wil niet meer leven", "psychische_problemen_crisis"))
     summary = handoff.ticket_store().open_for_conversation("resident-1").summary
     assert "zelfdoding" in summary and "suicide" not in summary
+
+
+def test_when_only_the_classifier_fired_the_question_is_answered_too():
+    # An everyday worry the learned classifier is unsure about (and no reviewed phrase matches).
+    text = "ik ben 19 en heb eigenlijk geen vrienden, in het weekend doe ik niks met niemand"
+    tracker = make_tracker(text, "eenzaamheid_meedoen")
+    tracker.latest_message["intent"]["confidence"] = 0.42  # answered, but not sure
+    tracker.latest_message["intent_ranking"][0]["confidence"] = 0.42
+    result = safety.detect(text, "eenzaamheid_meedoen", 0.42)
+    assert result.urgent and safety.only_learned(result, "eenzaamheid_meedoen")
+    msgs, slots = run(safety.ActionSafety(), tracker)
+    answer = texts(msgs)
+    assert answer.startswith("Misschien lees ik het verkeerd")
+    assert "113" in answer and "Over uw vraag zelf:" in answer
+    assert slots.get("topic") == "eenzaamheid_meedoen"
+    ticket = handoff.ticket_store().open_for_conversation("resident-1")
+    assert ticket.urgency == "urgent" and "onzeker" in ticket.summary
+
+
+def test_a_reviewed_phrase_still_gets_the_full_safety_answer():
+    msgs, slots = run(safety.ActionSafety(), make_tracker("ik wil niet meer leven",
+                                                          "psychische_problemen_crisis"))
+    assert "Over uw vraag zelf" not in texts(msgs) and "Misschien" not in texts(msgs)
