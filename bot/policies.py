@@ -28,6 +28,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.safety_detector import detect
+from bot.rasa_patches import limit_action_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -147,14 +148,3 @@ def _failed_silently(tracker: DialogueStateTracker, last: Optional[str]) -> bool
         if isinstance(event, UserUttered):
             return True
     return False
-
-
-def limit_action_timeout(seconds: float) -> None:
-    """Rasa waits up to 5 minutes for the action server; a resident should not wait that long.
-
-    Rasa 3.6 has no setting for it, so the module constant it reads at call time is lowered once,
-    when the model (and so this policy) is loaded in the Rasa server.
-    """
-    import rasa.core.actions.action as rasa_action
-
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = int(seconds)
