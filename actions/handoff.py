@@ -162,7 +162,9 @@ def start(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, note:
                                             topic, "chat"))
         dispatcher.utter_message(
             text=f"Ik geef het gesprek door aan een medewerker van de gemeente {profile.name}. "
-                 f"Blijft u in dit gesprek. Een medewerker leest mee en antwoordt hier. Dat kan een paar minuten duren.")
+                 f"Blijft u in dit gesprek. Een medewerker leest mee en antwoordt hier. "
+                 f"{waiting_text(store)}",
+            buttons=[] if store.staff_present() else CALLBACK_INSTEAD)
         return [SlotSet("ticket_id", str(ticket.id)), SlotSet("takeover", True),
                 SlotSet("agent", None), SlotSet("awaiting", None), SlotSet("handoff_reason", reason)]
     if existing is not None and existing.consent:
@@ -180,6 +182,27 @@ def start(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, note:
     return [SlotSet("awaiting", "consent"),
             SlotSet("handoff_reason", "urgent" if after_danger else reason),
             SlotSet("topic", topic or tracker.get_slot("topic"))]
+
+
+CALLBACK_INSTEAD = [{"title": "Bel mij liever terug",
+                     "payload": '/contact_method{"contact_method":"telefoon"}'}]
+
+
+def waiting_text(store: Any) -> str:
+    """What the resident can expect: whether anyone is there now, and how long it usually takes.
+
+    Why: a resident who waits without knowing whether anyone is there gives up; one who knows
+    nobody is online right now can choose to be called back instead.
+    """
+    present = store.staff_present()
+    if not present:
+        return ("Er is op dit moment niemand van het klantcontact online. Een medewerker "
+                "reageert zodra er iemand is. Wilt u liever gebeld worden? Dat kan ook.")
+    wait = store.typical_wait_minutes()
+    who = "Er is nu 1 medewerker online." if present == 1 else f"Er zijn nu {present} medewerkers online."
+    if wait is None:
+        return f"{who} Dat kan een paar minuten duren."
+    return f"{who} Meestal reageert iemand binnen {wait} minuten."
 
 
 CONSENT_BUTTONS = [{"title": "Ja, bel mij", "payload": '/contact_method{"contact_method":"telefoon"}'},
@@ -252,7 +275,11 @@ class ActionContactMethod(AssistantAction):
             return start(dispatcher, tracker, reason=tracker.get_slot("handoff_reason") or "request")
         ask = "Wat is uw telefoonnummer?" if method == "telefoon" else "Wat is uw e-mailadres?"
         dispatcher.utter_message(text=f"{ask} We gebruiken het alleen om u over deze vraag te bereiken.")
-        return [SlotSet("contact_method", method), SlotSet("awaiting", "contact_value")]
+        events = [SlotSet("contact_method", method), SlotSet("awaiting", "contact_value")]
+        if tracker.get_slot("takeover") and not tracker.get_slot("agent"):
+            # Waiting for a chat nobody has claimed: the resident chose a callback instead.
+            events.append(SlotSet("takeover", False))
+        return events
 
 
 class ActionCollectContact(AssistantAction):

@@ -103,8 +103,11 @@ class ConversationGuardPolicy(Policy):
             return "action_safety"
         if tracker.get_slot("takeover"):
             # A staff member has the conversation (or is about to): the bot stays silent,
-            # the message is stored and the console shows it.
-            return "action_handoff_waiting" if not tracker.get_slot("agent") else ACTION_LISTEN_NAME
+            # the message is stored and the console shows it. While nobody has claimed it yet,
+            # the resident may still choose to be called back instead of waiting.
+            if tracker.get_slot("agent"):
+                return ACTION_LISTEN_NAME
+            return None if intent == "contact_method" else "action_handoff_waiting"
         if tracker.get_slot("awaiting") == "contact_value" and intent not in ("request_human", "deny"):
             return "action_collect_contact"
         return None

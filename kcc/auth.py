@@ -23,7 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
 from kcc.db import get_engine, session_factory
-from kcc.models import LoginAttempt, Staff, StaffSession, utcnow
+from kcc.models import LoginAttempt, Presence, Staff, StaffSession, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -151,5 +151,18 @@ class StaffAuth:
 
     def end_session(self, token: Optional[str]) -> None:
         if token:
+            login = self.lookup(token)
             with self._session() as s, s.begin():
                 s.execute(delete(StaffSession).where(StaffSession.id_hash == _hash_token(token)))
+                if login is not None:  # logged out: no longer there to take a chat
+                    s.execute(delete(Presence).where(Presence.staff_id == login.staff_id))
+
+    def seen(self, staff_id: int, now: Optional[datetime] = None) -> None:
+        """Record that this staff member uses the console now (at most one write a minute)."""
+        now = now or utcnow()
+        with self._session() as s, s.begin():
+            row = s.get(Presence, staff_id)
+            if row is None:
+                s.add(Presence(staff_id=staff_id, last_seen=now))
+            elif row.last_seen < now - timedelta(seconds=60):
+                row.last_seen = now

@@ -104,6 +104,15 @@ class StaffSession(Base):
     expires_at = Column(DateTime, nullable=False, index=True)
 
 
+class Presence(Base):
+    """When a staff member last used the console: who is there to take a chat now."""
+
+    __tablename__ = "kcc_presence"
+
+    staff_id = Column(Integer, ForeignKey("kcc_staff.id"), primary_key=True)
+    last_seen = Column(DateTime, nullable=False, index=True)
+
+
 class LoginAttempt(Base):
     """A failed login, counted per username + IP address for rate limiting."""
 

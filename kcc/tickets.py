@@ -8,6 +8,7 @@ double clicks, retries and concurrent calls.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from dataclasses import dataclass, fields
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kcc.db import get_engine, session_factory
-from kcc.models import MODES, REASONS, URGENCIES, OutboxItem, Ticket, utcnow
+from kcc.models import MODES, REASONS, URGENCIES, OutboxItem, Presence, Ticket, utcnow
 
 CHANNELS = ("webchat", "telegram", "rest")
 CONTACT_PREFERENCES = ("chat", "telefoon", "email")
@@ -163,6 +164,23 @@ class TicketStore:
         with self.session() as s:
             return list(s.execute(select(Ticket).where(Ticket.status == "closed")
                                   .order_by(Ticket.closed_at.desc()).limit(limit)).scalars())
+
+    def staff_present(self, minutes: int = 5) -> int:
+        """Staff members who used the console in the last ``minutes`` (logged in and there)."""
+        with self.session() as s:
+            return s.execute(select(func.count(Presence.staff_id)).where(
+                Presence.last_seen > utcnow() - timedelta(minutes=minutes))).scalar_one()
+
+    def typical_wait_minutes(self, days: int = 7, sample: int = 20) -> Optional[int]:
+        """Median minutes from a live ticket to its claim, over the last ``sample`` claims of
+        the last ``days`` days; None without any (then nobody promises a time)."""
+        with self.session() as s:
+            rows = s.execute(select(Ticket.created_at, Ticket.claimed_at).where(
+                Ticket.mode == "live", Ticket.claimed_at.is_not(None),
+                Ticket.created_at > utcnow() - timedelta(days=days))
+                .order_by(Ticket.claimed_at.desc()).limit(sample)).all()
+        waits = sorted(max(0.0, (claimed - created).total_seconds() / 60) for created, claimed in rows)
+        return max(1, round(waits[len(waits) // 2])) if waits else None
 
     def fingerprint(self) -> str:
         """Changes whenever any ticket is created or changes state (drives the live queue)."""

@@ -21,7 +21,12 @@ LOGIN_CSRF_COOKIE = "kcc_login_csrf"
 
 
 def current_login(request: web.Request) -> Optional[Login]:
-    return request.app[SERVICES_KEY].auth.lookup(request.cookies.get(SESSION_COOKIE))
+    """The logged-in staff member of this request (which also counts as being present)."""
+    auth = request.app[SERVICES_KEY].auth
+    login = auth.lookup(request.cookies.get(SESSION_COOKIE))
+    if login is not None:
+        auth.seen(login.staff_id)
+    return login
 
 
 def require_page_login(request: web.Request) -> Login:

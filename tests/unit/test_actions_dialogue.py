@@ -306,3 +306,30 @@ def test_a_reviewed_phrase_still_gets_the_full_safety_answer():
     msgs, slots = run(safety.ActionSafety(), make_tracker("ik wil niet meer leven",
                                                           "psychische_problemen_crisis"))
     assert "Over uw vraag zelf" not in texts(msgs) and "Misschien" not in texts(msgs)
+
+
+def test_in_office_hours_the_resident_hears_whether_anyone_is_there():
+    msgs, slots = run(handoff.ActionHandoff(), make_tracker("ik wil een medewerker", "request_human"))
+    assert slots["takeover"] is True
+    assert "niemand van het klantcontact online" in texts(msgs)
+    assert msgs[-1]["buttons"][0]["title"] == "Bel mij liever terug"
+    # Choosing the callback ends the wait; the number then goes onto the same ticket.
+    msgs, slots = run(handoff.ActionContactMethod(), make_tracker(
+        '/contact_method{"contact_method":"telefoon"}', "contact_method",
+        {"takeover": True, "agent": None}, entities=[{"entity": "contact_method", "value": "telefoon"}]))
+    assert slots["takeover"] is False and slots["awaiting"] == "contact_value"
+    run(handoff.ActionCollectContact(), make_tracker(
+        "06 12345678", "out_of_scope_other", {"awaiting": "contact_value", "contact_method": "telefoon",
+                                               "handoff_reason": "request"}))
+    ticket = handoff.ticket_store().open_for_conversation("resident-1")
+    assert ticket.mode == "callback" and ticket.contact_value == "06 12345678"
+
+
+def test_with_staff_online_the_usual_wait_is_told():
+    from kcc.auth import StaffAuth
+
+    auth = StaffAuth(hasher=None)
+    staff = auth.create_staff("anna", "een lang wachtwoord")
+    auth.seen(staff.id)
+    msgs, _ = run(handoff.ActionHandoff(), make_tracker("ik wil een medewerker", "request_human"))
+    assert "Er is nu 1 medewerker online" in texts(msgs) and not msgs[-1].get("buttons")

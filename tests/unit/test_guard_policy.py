@@ -90,3 +90,9 @@ def test_a_custom_action_that_failed_silently_gets_a_calm_static_answer():
     answered = tracker("hallo", "greet", last_action="action_greet")
     answered.update(BotUttered("Goedendag"))
     assert decide(answered) is None
+
+
+def test_while_waiting_unclaimed_the_resident_may_choose_a_callback():
+    assert decide(tracker("/contact_method", "contact_method", {"takeover": True})) is None
+    assert decide(tracker("/contact_method", "contact_method",
+                          {"takeover": True, "agent": "Anna"})) == "action_listen"
