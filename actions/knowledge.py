@@ -46,6 +46,10 @@ def answer_entry(dispatcher: CollectingDispatcher, entry: Any, rung: Optional[st
             SlotSet("awaiting", "loket_offer" if rung == "sociaal_loket" else "ladder")]
 
 
+# From this many words a message is a story, and the answer says what it took it to be about.
+LONG_STORY_WORDS = 35
+
+
 def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
                     decision: Decision) -> List[EventType]:
     """Act on a decision: complex → person, two needs → name both, else answer and offer a rung."""
@@ -63,6 +67,10 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
                                  buttons=[BUTTON_HUMAN])
         return []
     intro = acknowledgement(decision.text) or ""
+    if len(decision.text.split()) >= LONG_STORY_WORDS and decision.topic in TOPIC_NAMES:
+        # A long story: say in one line what it is taken to be about, so a wrong guess shows.
+        intro = (f"{intro} Ik begrijp dat uw vraag gaat over "
+                 f"{TOPIC_NAMES[decision.topic]}.").strip()
     if decision.term is not None:  # "wat is een indicatie?": the meaning first, then the answer
         intro = f"{decision.term.term}: {decision.term.explain}"
     pending: List[str] = []

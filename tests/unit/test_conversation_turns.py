@@ -69,3 +69,12 @@ def test_the_next_rung_follows_from_what_the_resident_said() -> None:
     assert text.endswith(RUNG_QUESTION["voorliggend_veld"])
     assert len(set(RUNG_QUESTION.values())) == 4  # a different question per rung
     assert bridge("dat is te duur voor mij").startswith("Het kost u te veel")
+
+
+def test_a_long_story_gets_a_one_line_summary_of_what_it_is_taken_to_be_about() -> None:
+    story = ("Ik ben 81 en woon sinds vorig jaar alleen in ons oude huis. Mijn dochter woont in "
+             "Utrecht en komt eens per maand. De trap is steeds lastiger en de ramen lap ik al lang "
+             "niet meer. Vorige week ben ik bijna gevallen met de stofzuiger. Wat kan ik doen om "
+             "hulp te krijgen bij het schoonmaken?")
+    msgs, _ = run(knowledge_actions.ActionAnswerTopic(), make_tracker(story, "huishoudelijke_hulp"))
+    assert "Ik begrijp dat uw vraag gaat over hulp in het huishouden." in texts(msgs)
