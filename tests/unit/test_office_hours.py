@@ -33,3 +33,25 @@ def test_closed_on_public_holidays(profile, day: str) -> None:
 def test_next_opening_skips_the_christmas_days(profile) -> None:
     nxt = profile.next_opening(datetime.fromisoformat("2026-12-24T18:00:00"))
     assert (nxt.month, nxt.day, nxt.hour, nxt.minute) == (12, 28, 8, 30)
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York"])
+def test_hours_cli_is_right_whatever_the_process_time_zone(tmp_path, tz: str) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "TZ": tz, "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"}
+
+    def ask(moment: str) -> dict:
+        out = subprocess.run([sys.executable, "-m", "kcc.hours", "het-hogeland", moment], cwd=root,
+                             env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr[-1500:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    assert ask("2026-12-01T07:45:00Z")["open"] is True
+    christmas = ask("2026-12-25T10:00:00+01:00")
+    assert christmas["open"] is False and christmas["next_open"].startswith("2026-12-28T08:30")
