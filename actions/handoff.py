@@ -332,7 +332,9 @@ class ActionHandoffWaiting(AssistantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(text="Uw bericht is bewaard. Een medewerker leest het zo.")
+        store = ticket_store()
+        dispatcher.utter_message(text=f"Uw bericht is bewaard. {waiting_text(store)}",
+                                 buttons=[] if store.staff_present() else CALLBACK_INSTEAD)
         return []
 
 
@@ -345,8 +347,9 @@ class ActionTakeoverStart(AssistantAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         agent = entity(tracker, "agent") or "een medewerker"
+        # `person` tells the channels that a person now talks (the widget shows it in its header).
         dispatcher.utter_message(text=f"U praat nu met {agent}, medewerker van de gemeente "
-                                      f"{catalogue().profile.name}.")
+                                      f"{catalogue().profile.name}.", person=agent)
         return [SlotSet("takeover", True), SlotSet("agent", agent), SlotSet("awaiting", None)]
 
 
@@ -378,6 +381,6 @@ class ActionTakeoverEnd(AssistantAction):
                     "Dan kunt u mij altijd een bericht sturen.")
         else:
             text = "U praat weer met de digitale assistent. Kan ik u nog ergens mee helpen?"
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=text, person="")
         return [SlotSet("takeover", False), SlotSet("agent", None), SlotSet("ticket_id", None),
                 SlotSet("awaiting", None)]

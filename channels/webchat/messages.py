@@ -100,7 +100,8 @@ def _links(raw: Any) -> List[Dict[str, str]]:
 
 
 def to_widget(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-    """Reduce a Rasa bot message to {text, buttons?, links?, agent?}; None if nothing to show."""
+    """Reduce a Rasa bot message to {text, buttons?, links?, agent?, person?}; None if nothing
+    to show."""
     text = message.get("text")
     out: Dict[str, Any] = {"text": text if isinstance(text, str) else ""}
     buttons = _buttons(message.get("buttons") or message.get("quick_replies"))
@@ -118,6 +119,9 @@ def to_widget(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     agent = message.get("agent")
     if isinstance(agent, str) and agent.strip():
         out["agent"] = agent.strip()
+    person = message.get("person")  # a staff member took over ("Anna") or handed back ("")
+    if isinstance(person, str):
+        out["person"] = person.strip()[:80]
     if not (out["text"].strip() or buttons or links):
         return None
     return out

@@ -130,6 +130,8 @@ def test_staff_message_arrives_during_takeover(page: Page, stack: Stack) -> None
     staff = page.locator(".gca-msg--staff")
     expect(staff.last).to_contain_text("Anna (medewerker)", timeout=30_000)
     expect(staff.last).to_contain_text("Goedemiddag")
+    expect(page.locator("#gca-title")).to_have_text("U praat met Anna van de gemeente")
+    expect(page.locator(".gca-footer").get_by_role("button", name="Spreek een medewerker")).to_be_hidden()
     assert bot_count(page) > before
     page.screenshot(path=str(ARTIFACTS / "widget-staff.png"))
 

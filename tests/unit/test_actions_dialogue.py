@@ -333,3 +333,9 @@ def test_with_staff_online_the_usual_wait_is_told():
     auth.seen(staff.id)
     msgs, _ = run(handoff.ActionHandoff(), make_tracker("ik wil een medewerker", "request_human"))
     assert "Er is nu 1 medewerker online" in texts(msgs) and not msgs[-1].get("buttons")
+
+
+def test_a_waiting_resident_is_told_again_what_to_expect():
+    msgs, _ = run(handoff.ActionHandoffWaiting(), make_tracker("hallo?", "greet", {"takeover": True}))
+    assert texts(msgs).startswith("Uw bericht is bewaard.") and "online" in texts(msgs)
+    assert msgs[-1]["buttons"][0]["title"] == "Bel mij liever terug"

@@ -268,3 +268,11 @@ async def test_widget_assets_and_demo_page_are_served(server) -> None:
     assert "script-src 'self'" in demo.headers["Content-Security-Policy"]
     assert (await server.http.get(f"{server.base}/..%2F..%2Fchannel.py")).status == 404
     assert (await server.http.get(f"{server.base}/nope.js")).status == 404
+
+
+def test_the_widget_learns_when_a_person_takes_over_and_hands_back() -> None:
+    from channels.webchat.messages import to_widget
+
+    assert to_widget({"text": "U praat nu met Anna.", "person": "Anna"})["person"] == "Anna"
+    assert to_widget({"text": "U praat weer met de assistent.", "person": ""})["person"] == ""
+    assert "person" not in to_widget({"text": "Gewoon een antwoord."})

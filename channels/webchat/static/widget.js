@@ -333,7 +333,18 @@
 
     function showError(text) { ui.error.textContent = text || ""; }
 
-    function say(message, sender) { return renderMessage(ui, message, sender, choose); }
+    function say(message, sender) {
+      if (sender === "bot" && message && typeof message.person === "string") { setPerson(message.person); }
+      return renderMessage(ui, message, sender, choose);
+    }
+
+    // While a staff member has the conversation the header says who, and the "talk to a person"
+    // button is hidden (the resident already is); handing back restores both.
+    function setPerson(name) {
+      var title = ui.panel.querySelector("#gca-title");
+      if (title) { title.textContent = name ? "U praat met " + name + " van de gemeente" : T.title; }
+      if (name) { ui.human.setAttribute("hidden", ""); } else { ui.human.removeAttribute("hidden"); }
+    }
 
     // After a choice, focus goes to the first new answer (so Tab continues in it) unless the
     // resident has started typing meanwhile; without an answer it goes to the input.
