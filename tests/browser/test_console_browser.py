@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 
 from kcc.auth import StaffAuth
-from kcc.testing import FakeRasa, ThreadedServer
+from tests.support.fakes import FakeRasa, ThreadedServer
 from kcc.tickets import TicketDraft, TicketStore
 from tests.integration.stack import ROOT, free_port
 

@@ -16,7 +16,7 @@ from kcc.auth import StaffAuth
 from kcc.config import ConsoleConfig
 from kcc.server import create_app
 from kcc.services import SERVICES_KEY
-from kcc.testing import FakeRasa
+from tests.support.fakes import FakeRasa
 from kcc.tickets import TicketDraft, TicketStore
 
 PASSWORD = "correct horse battery"

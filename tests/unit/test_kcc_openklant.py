@@ -14,7 +14,7 @@ from kcc.backends.openklant import OpenKlantBackend
 from kcc.backends.sql import SqlBackend
 from kcc.models import utcnow
 from kcc.outbox import Outbox, backoff_delay
-from kcc.testing import API_BASE, FakeOpenKlant, OasChecker
+from tests.support.fakes import API_BASE, FakeOpenKlant, OasChecker
 from kcc.tickets import TicketDraft, TicketStore
 from tests.integration.stack import free_port
 

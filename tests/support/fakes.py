@@ -1,8 +1,7 @@
 """Test doubles on loopback: a fake Rasa HTTP API and an Open Klant server that checks the OAS.
 
-Why in the package: the unit tests, the browser test and the lead's integration tests all need
-the same fakes, and `python -m kcc.testing` style demos can reuse them. Nothing here runs unless a
-test starts it.
+Why under tests/: test doubles are not part of the product and must not ship with it; the unit
+tests and the browser test share them from here. Nothing here runs unless a test starts it.
 """
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from aiohttp import web
 
 # Copy of open-klant 2.18 src/openklant/components/klantinteracties/openapi.yaml
 # (Klantinteracties API 0.9.0, EUPL-1.2), so the tests run from a fresh clone.
-OAS_PATH = Path(__file__).resolve().parent / "openapi" / "klantinteracties-0.9.0.yaml"
+OAS_PATH = Path(__file__).resolve().parents[2] / "kcc" / "openapi" / "klantinteracties-0.9.0.yaml"
 API_BASE = "/klantinteracties/api/v1"
 
 
