@@ -100,7 +100,7 @@ def episode(tracker: Tracker) -> int:
 
 
 # Channels that can push a staff message to the resident; anything else is answered over REST.
-PUSH_CHANNELS = ("webchat", "telegram")
+PUSH_CHANNELS = ("webchat", "telegram", "whatsapp")
 
 
 def latest_channel(tracker: Tracker) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from kcc.db import get_engine, session_factory
 from kcc.models import MODES, REASONS, URGENCIES, OutboxItem, Presence, Ticket, utcnow
 
-CHANNELS = ("webchat", "telegram", "rest")
+CHANNELS = ("webchat", "telegram", "whatsapp", "rest")
 CONTACT_PREFERENCES = ("chat", "telefoon", "email")
 ACTIVE_STATUSES = ("open", "claimed", "answered")
 HANDED_BACK = "teruggegeven"

@@ -17,6 +17,11 @@ export TELEGRAM_TOKEN="${TELEGRAM_TOKEN:-}"
 export TELEGRAM_SECRET="${TELEGRAM_SECRET:-}"
 export TELEGRAM_PUBLIC_URL="${TELEGRAM_PUBLIC_URL:-}"
 export TELEGRAM_API_BASE="${TELEGRAM_API_BASE:-}"
+export WHATSAPP_TOKEN="${WHATSAPP_TOKEN:-}"
+export WHATSAPP_APP_SECRET="${WHATSAPP_APP_SECRET:-}"
+export WHATSAPP_VERIFY_TOKEN="${WHATSAPP_VERIFY_TOKEN:-}"
+export WHATSAPP_PHONE_NUMBER_ID="${WHATSAPP_PHONE_NUMBER_ID:-}"
+export WHATSAPP_API_BASE="${WHATSAPP_API_BASE:-}"
 # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated; empty: none).
 export TRUSTED_PROXIES="${TRUSTED_PROXIES:-}"
 # Databases, logs and tokens under var/ hold personal data or secrets: only this user may read them.

@@ -20,14 +20,29 @@ def fake_telegram() -> Iterator["object"]:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, fake_telegram) -> Iterator[Stack]:
+def fake_whatsapp() -> Iterator["object"]:
+    """A local fake WhatsApp Cloud API (Graph API) server."""
+    from tests.support.fake_whatsapp import FakeWhatsApp
+
+    server = FakeWhatsApp().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, fake_telegram, fake_whatsapp) -> Iterator[Stack]:
     """Rasa server + action server + KCC console, sharing temporary SQLite databases."""
+    from tests.support import fake_whatsapp as wa
+
     workdir = tmp_path_factory.mktemp("stack")
     env = make_env(workdir, {
         "TELEGRAM_TOKEN": fake_telegram.token,
         "TELEGRAM_SECRET": fake_telegram.secret,
         "TELEGRAM_API_BASE": fake_telegram.base_url,
         "TELEGRAM_PUBLIC_URL": "https://example.invalid/telegram",
+        "WHATSAPP_TOKEN": wa.TOKEN, "WHATSAPP_APP_SECRET": wa.APP_SECRET,
+        "WHATSAPP_VERIFY_TOKEN": wa.VERIFY_TOKEN, "WHATSAPP_PHONE_NUMBER_ID": wa.PHONE_NUMBER_ID,
+        "WHATSAPP_API_BASE": fake_whatsapp.base_url,
     })
     running = Stack(workdir=workdir, env=env, token=env["RASA_API_TOKEN"])
     try:
