@@ -38,7 +38,7 @@ def test_buttons_become_reply_buttons_or_a_list_and_long_text_is_split() -> None
     assert len(three) == 1 and three[0]["interactive"]["type"] == "button"
     titles = [b["reply"]["title"] for b in three[0]["interactive"]["action"]["buttons"]]
     assert all(len(t) <= 20 for t in titles)
-    five = outgoing("316", {"text": "Kies", "buttons": [{"title": f"Keuze {i}", "payload": f"/affirm"}
+    five = outgoing("316", {"text": "Kies", "buttons": [{"title": f"Keuze {i}", "payload": "/affirm"}
                                                          for i in range(5)]})
     assert five[-1]["interactive"]["type"] == "list"
     long = "Dit is een zin. " * 400
