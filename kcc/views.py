@@ -265,6 +265,15 @@ def _own_active(ticket: Ticket, login: Login) -> Optional[str]:
     return None
 
 
+def whatsapp_window_open(database_url: Optional[str], conversation_id: str) -> bool:
+    """May a free text go to this WhatsApp conversation now (24 hours after the resident's last
+    message)? Read from the channel's own table, in the same database."""
+    from channels.whatsapp.store import WhatsAppStore
+    from knowledge.settings import database_url as resolve
+
+    return WhatsAppStore(resolve(database_url), key="").reply_address(conversation_id) is not None
+
+
 async def reply(request: web.Request) -> web.Response:
     login = require_page_login(request)
     form = await csrf_form(request, login)
@@ -279,6 +288,11 @@ async def reply(request: web.Request) -> web.Response:
     if problem is None and len(text) > MAX_REPLY:
         problem = (f"Uw bericht is te lang ({len(text)} tekens). Het maximum is {MAX_REPLY} "
                    "tekens. Maak het korter of verstuur het in delen.")
+    if problem is None and ticket.channel == "whatsapp" and not whatsapp_window_open(
+            services.config.database_url, ticket.conversation_id):
+        problem = ("De inwoner schreef meer dan 24 uur geleden via WhatsApp. Buiten dat venster "
+                   "mag WhatsApp geen vrij bericht doorsturen. Bel de inwoner of wacht tot de "
+                   "inwoner opnieuw schrijft.")
     if problem is not None:
         return await ticket_page(request, problem, status=400, draft=text[:MAX_REPLY * 2])
     try:

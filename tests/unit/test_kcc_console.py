@@ -394,3 +394,21 @@ async def test_an_urgent_ticket_without_topic_is_titled_as_danger(console: Conso
     await console.login()
     html = await (await console.client.get("/console")).text()
     assert "Mogelijk gevaar" in html and "Algemene vraag" not in html
+
+
+async def test_a_whatsapp_reply_outside_the_24_hour_window_is_refused(console: Console) -> None:
+    from channels.whatsapp.store import WhatsAppStore
+
+    store = WhatsAppStore(console.db_url, "key")
+    inside = store.inbound("31611111111")
+    tid_in = console.ticket(inside, channel="whatsapp")
+    tid_out = console.ticket("wa-nobody-wrote-recently", channel="whatsapp")
+    await console.login()
+    for tid in (tid_in, tid_out):
+        await console.post(f"/console/tickets/{tid}/claim", csrf_from=f"/console/tickets/{tid}")
+    ok = await console.post(f"/console/tickets/{tid_in}/reply", {"text": "Goedemiddag"},
+                            csrf_from=f"/console/tickets/{tid_in}")
+    assert ok.status == 303
+    refused = await console.post(f"/console/tickets/{tid_out}/reply", {"text": "Goedemiddag"},
+                                 csrf_from=f"/console/tickets/{tid_out}")
+    assert refused.status == 400 and "24 uur" in await refused.text()
