@@ -60,11 +60,15 @@ def statement(config: ConsoleConfig) -> PrivacyStatement:
             ("Wie een gesprek heeft ingezien",
              "Wij leggen vast welke medewerker een gesprek heeft bekeken en wanneer. "
              f"Dat bewaren wij ook {days_t} dagen."),
-            ("Als u via WhatsApp of Telegram chat",
-             "Uw telefoonnummer (WhatsApp) of chatnummer (Telegram) is nodig om u te antwoorden. "
-             "Bij het gesprek bewaren wij alleen een versleutelde code in plaats van uw nummer. "
-             "Het nummer zelf bewaren wij tot 30 dagen na uw laatste bericht. WhatsApp (Meta) en "
-             "Telegram verwerken uw berichten ook zelf; lees daarvoor hun eigen privacyverklaring."),
+            ("Als u via WhatsApp chat",
+             "Uw telefoonnummer is nodig om u te antwoorden. Bij het gesprek bewaren wij alleen "
+             "een versleutelde code in plaats van uw nummer. Het nummer zelf bewaren wij tot 30 "
+             "dagen na uw laatste bericht."),
+            ("Als u via Telegram chat",
+             "Wij bewaren het chatnummer van Telegram bij het gesprek, om u te kunnen antwoorden. "
+             "Uw naam en gebruikersnaam lezen en bewaren wij niet."),
+            ("WhatsApp (Meta) en Telegram",
+             "Zij verwerken uw berichten ook zelf. Lees daarvoor hun eigen privacyverklaring."),
         ],
         who_sees=[
             f"Medewerkers van het Klantcontactcentrum en het Sociaal Loket van de gemeente {name}, "
