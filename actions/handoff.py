@@ -140,9 +140,13 @@ def _draft(tracker: Tracker, reason: str, mode: str, urgency: str, note: str = "
            contact_value: Optional[str] = None) -> Any:
     from kcc.tickets import TicketDraft
 
+    channel = latest_channel(tracker)
+    if channel == "whatsapp" and mode == "callback":
+        # WhatsApp allows a free reply only within 24 hours of the resident's last message.
+        note = (f"{note}; " if note else "") + WHATSAPP_CALLBACK_NOTE
     return TicketDraft(
         conversation_id=tracker.sender_id, episode=episode(tracker),
-        channel=latest_channel(tracker), municipality=catalogue().profile.slug,
+        channel=channel, municipality=catalogue().profile.slug,
         topic=topic or tracker.get_slot("topic"), ladder_rung=tracker.get_slot("ladder_rung"),
         summary=summary(tracker, reason, note, topic), urgency=urgency, mode=mode,
         contact_preference=contact_preference, consent=contact_value is not None,
@@ -241,6 +245,8 @@ def urgent_ticket(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 
 _URGENCY_RANK = {"normal": 0, "high": 1, "urgent": 2}
+WHATSAPP_CALLBACK_NOTE = ("antwoord via WhatsApp kan alleen binnen 24 uur na het laatste bericht "
+                          "van de inwoner; daarna bellen of een goedgekeurd sjabloon")
 
 
 def _when(profile: Any) -> str:

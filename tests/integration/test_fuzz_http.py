@@ -11,13 +11,15 @@ The number of generated cases per entry point goes to var/artifacts/fuzz_counts.
 from __future__ import annotations
 
 import itertools
+import hashlib
+import hmac
 import json
 import sqlite3
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -262,6 +264,38 @@ def test_telegram_webhook(stack: Stack, known, body: bytes, secret: str,
         assert status == 413, (status, answer)
         return
     assert status == (200 if secret == "right" else 403), (status, answer)
+
+
+def whatsapp_message(value: Any) -> bytes:
+    from tests.support.fake_whatsapp import FakeWhatsApp
+
+    return json.dumps(FakeWhatsApp.payload({"messages": [value]})).encode()
+
+
+@FUZZ
+@given(body=st.one_of(bodies({"object": st.sampled_from(["whatsapp_business_account", "page"]),
+                              "entry": json_values}),
+                      json_values.map(whatsapp_message),
+                      st.builds(lambda wa_id, text: whatsapp_message(
+                          {"from": wa_id, "id": f"wamid.fuzz{uuid.uuid4().hex}", "type": "text",
+                           "text": {"body": text}}),
+                          st.sampled_from(["31612345678", "0", "abc", ""]), texts)),
+       signed=st.sampled_from([True, True, False]))
+def test_whatsapp_webhook(stack: Stack, known, body: bytes, signed: bool) -> None:
+    from tests.support import fake_whatsapp as wa
+
+    count("whatsapp_webhook")
+    headers = {}
+    if signed:
+        headers["X-Hub-Signature-256"] = "sha256=" + hmac.new(
+            wa.APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    status, ctype, answer = request("POST", f"{stack.rasa_url}/webhooks/whatsapp/webhook", body,
+                                    "application/json", headers)
+    assert_clear(status, ctype, answer, "whatsapp")
+    if len(body) > RASA_MAX_BODY:
+        assert status == 413, (status, answer)
+        return
+    assert status == (200 if signed else 401), (status, answer)
 
 
 def test_counts_are_recorded(known) -> None:

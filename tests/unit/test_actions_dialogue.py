@@ -339,3 +339,12 @@ def test_a_waiting_resident_is_told_again_what_to_expect():
     msgs, _ = run(handoff.ActionHandoffWaiting(), make_tracker("hallo?", "greet", {"takeover": True}))
     assert texts(msgs).startswith("Uw bericht is bewaard.") and "online" in texts(msgs)
     assert msgs[-1]["buttons"][0]["title"] == "Bel mij liever terug"
+
+
+def test_a_whatsapp_callback_ticket_says_how_the_reply_may_go(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_NOW", SUNDAY_EVENING)
+    run(handoff.ActionCollectContact(), make_tracker(
+        "06 12345678", "out_of_scope_other", {"awaiting": "contact_value", "contact_method": "telefoon",
+                                               "handoff_reason": "request"}, channel="whatsapp"))
+    ticket = handoff.ticket_store().open_for_conversation("resident-1")
+    assert ticket.channel == "whatsapp" and "24 uur" in ticket.summary
