@@ -173,11 +173,17 @@ def answers_plain(texts: Sequence[str], parses: Sequence[Dict[str, Any]]) -> Lis
     for text, parse in zip(texts, parses):
         topic, conf = top_topic(parse)
         topic = topic or "out_of_scope_other"
+        urgent = topic in URGENT_TOPICS
         out.append(
             {
                 "text": text,
                 "topic": topic,
-                "urgent": topic in URGENT_TOPICS,
+                "urgent": urgent,
+                # What a plain classifier's answer is to the resident: help lines for a danger
+                # topic, "not our subject" for an out-of-scope one, else an answer on the topic.
+                "answer_kind": "urgent" if urgent else (
+                    "out_of_scope" if topic.startswith("out_of_scope") else "answer"),
+                "options": [],
                 "handoff": False,
                 "ladder": None,
                 "confidence": conf,

@@ -193,7 +193,7 @@ def score(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> D
         "wrong_answer": _ratio(outcomes["wrong"], n),
         "clarify_rate": _ratio(kinds["clarify"], n),
         "non_social_as_social": _ratio(sum(1 for a in non_social if a["topic"] not in OUT_OF_SCOPE
-                                           and a.get("answer_kind") == "answer"), len(non_social))
+                                           and a.get("answer_kind", "answer") == "answer"), len(non_social))
         if non_social else 0.0,
         "p50_ms": _percentile(ms, 50),
         "p95_ms": _percentile(ms, 95),
