@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -164,11 +164,11 @@ def start(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, note:
         if ticket is None:
             ticket, _ = store.create(_draft(tracker, reason, "live", urgency_for(reason), note,
                                             topic, "chat"))
+        expect, buttons = waiting(store)
         dispatcher.utter_message(
             text=f"Ik geef het gesprek door aan een medewerker van de gemeente {profile.name}. "
-                 f"Blijft u in dit gesprek. Een medewerker leest mee en antwoordt hier. "
-                 f"{waiting_text(store)}",
-            buttons=[] if store.staff_present() else CALLBACK_INSTEAD)
+                 f"Blijft u in dit gesprek. Een medewerker leest mee en antwoordt hier. {expect}",
+            buttons=buttons)
         return [SlotSet("ticket_id", str(ticket.id)), SlotSet("takeover", True),
                 SlotSet("agent", None), SlotSet("awaiting", None), SlotSet("handoff_reason", reason)]
     if existing is not None and existing.consent:
@@ -192,8 +192,9 @@ CALLBACK_INSTEAD = [{"title": "Bel mij liever terug",
                      "payload": '/contact_method{"contact_method":"telefoon"}'}]
 
 
-def waiting_text(store: Any) -> str:
-    """What the resident can expect: whether anyone is there now, and how long it usually takes.
+def waiting(store: Any) -> Tuple[str, List[Dict[str, str]]]:
+    """What the resident can expect, with the buttons that go with it: whether anyone is there
+    now and how long it usually takes, or (nobody online) the offer to be called back.
 
     Why: a resident who waits without knowing whether anyone is there gives up; one who knows
     nobody is online right now can choose to be called back instead.
@@ -201,12 +202,13 @@ def waiting_text(store: Any) -> str:
     present = store.staff_present()
     if not present:
         return ("Er is op dit moment niemand van het klantcontact online. Een medewerker "
-                "reageert zodra er iemand is. Wilt u liever gebeld worden? Dat kan ook.")
+                "reageert zodra er iemand is. Wilt u liever gebeld worden? Dat kan ook.",
+                CALLBACK_INSTEAD)
     wait = store.typical_wait_minutes()
     who = "Er is nu 1 medewerker online." if present == 1 else f"Er zijn nu {present} medewerkers online."
     if wait is None:
-        return f"{who} Dat kan een paar minuten duren."
-    return f"{who} Meestal reageert iemand binnen {wait} minuten."
+        return f"{who} Dat kan een paar minuten duren.", []
+    return f"{who} Meestal reageert iemand binnen {wait} minuten.", []
 
 
 CONSENT_BUTTONS = [{"title": "Ja, bel mij", "payload": '/contact_method{"contact_method":"telefoon"}'},
@@ -225,11 +227,19 @@ def danger_reminder(acute: bool = True) -> str:
     return " ".join(parts)
 
 
+def create_urgent_ticket(tracker: Tracker, result: SafetyResult, unsure: bool = False) -> Any:
+    """The urgent ticket at the top of the KCC queue, naming the danger in Dutch (marked
+    "onzeker" when only the learned classifier fired, unsure)."""
+    note = ", ".join(DANGER_LABEL.get(k, k) for k in result.kinds)
+    ticket, _ = ticket_store().create(_draft(tracker, "urgent", "live", "urgent",
+                                             f"onzeker: {note}" if unsure else note))
+    return ticket
+
+
 def urgent_ticket(dispatcher: CollectingDispatcher, tracker: Tracker,
                   result: SafetyResult) -> List[EventType]:
     """Put an urgent ticket at the top of the KCC queue and offer the resident a person."""
-    note = ", ".join(DANGER_LABEL.get(k, k) for k in result.kinds)
-    ticket, _ = ticket_store().create(_draft(tracker, "urgent", "live", "urgent", note))
+    ticket = create_urgent_ticket(tracker, result)
     profile = catalogue().profile
     if profile.is_open(now()):
         dispatcher.utter_message(text="Wilt u nu met een medewerker van de gemeente praten?",
@@ -338,9 +348,8 @@ class ActionHandoffWaiting(AssistantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        store = ticket_store()
-        dispatcher.utter_message(text=f"Uw bericht is bewaard. {waiting_text(store)}",
-                                 buttons=[] if store.staff_present() else CALLBACK_INSTEAD)
+        expect, buttons = waiting(ticket_store())
+        dispatcher.utter_message(text=f"Uw bericht is bewaard. {expect}", buttons=buttons)
         return []
 
 

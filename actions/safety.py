@@ -47,7 +47,7 @@ def safety_message(result: SafetyResult, unsure: bool = False) -> str:
     """
     lines = [helpline_text(k) for k in result.helplines] or [helpline_text("112")]
     kinds = set(result.kinds)
-    if unsure and not kinds & {"medical_emergency", "acute_danger"}:
+    if unsure:
         first = ("Misschien lees ik het verkeerd. Maar als het nu zwaar is, of als u niet "
                  "veilig bent, kunt u hier altijd terecht:")
     elif "medical_emergency" in kinds:
@@ -69,23 +69,14 @@ def safety_message(result: SafetyResult, unsure: bool = False) -> str:
 
 def only_learned(result: SafetyResult, intent: Optional[str] = None) -> bool:
     """Did only the learned classifier fire, and without being sure (no reviewed phrase, no
-    crisis intent of the NLU, a probability below ``CLASSIFIER_SURE``)?
+    crisis intent of the NLU, a probability below ``CLASSIFIER_SURE``, no danger now)?
 
     Why it matters: the classifier also fires on grief, worry and exhaustion. The help lines are
     still shown (recall first), but softly, and the resident's own question is answered too.
     """
-    if not result.matched or intent in CRISIS_INTENTS:
-        return False
-    for match in result.matched:
-        kind, _, probability = match.partition("classifier:")[2].rpartition(":")
-        if not match.startswith("classifier:") or not kind:
-            return False
-        try:
-            if float(probability) >= CLASSIFIER_SURE:
-                return False
-        except ValueError:
-            return False
-    return True
+    return (result.learned is not None and result.learned < CLASSIFIER_SURE
+            and intent not in CRISIS_INTENTS
+            and not set(result.kinds) & {"medical_emergency", "acute_danger"})
 
 
 class ActionSafety(AssistantAction):
@@ -107,7 +98,7 @@ class ActionSafety(AssistantAction):
         events: List[EventType] = [SlotSet("urgent", ",".join(result.kinds))]
         if tracker.get_slot("takeover"):
             return events  # a staff member is already in the conversation and sees this
-        if unsure and not set(result.kinds) & {"medical_emergency", "acute_danger"}:
+        if unsure:
             return events + self._unsure(dispatcher, tracker, result)
         try:
             events += handoff.urgent_ticket(dispatcher, tracker, result)
@@ -129,9 +120,7 @@ class ActionSafety(AssistantAction):
 
         events: List[EventType] = []
         try:
-            ticket, _ = handoff.ticket_store().create(handoff._draft(
-                tracker, "urgent", "live", "urgent",
-                "onzeker: " + ", ".join(handoff.DANGER_LABEL.get(k, k) for k in result.kinds)))
+            ticket = handoff.create_urgent_ticket(tracker, result, unsure=True)
             events.append(SlotSet("ticket_id", str(ticket.id)))
         except Exception:  # noqa: BLE001 - the help lines above were already given
             logger.exception("urgent ticket could not be written")

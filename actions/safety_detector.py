@@ -92,6 +92,9 @@ class SafetyResult:
     #: Told as something that happened before (and no danger now): the answer stays calm and
     #: says that help is there "ook als het al voorbij is".
     past: bool = False
+    #: The classifier's probability when it alone made the message urgent (no phrase rule, no
+    #: crisis intent with a light cue); None otherwise.
+    learned: Optional[float] = None
 
     @property
     def acute(self) -> bool:
@@ -710,6 +713,7 @@ def _detect(text: str, intent: Optional[str], confidence: float, use_classifier:
     cleaned = c.neutralisers.sub(" # ", norm)
 
     kinds: set = set()
+    learned: Optional[float] = None
     matched: List[str] = []
     acute = False
     for rule, rx in c.rules:
@@ -733,6 +737,7 @@ def _detect(text: str, intent: Optional[str], confidence: float, use_classifier:
         found = _classifier_kinds(text, _nlu_sure_it_is_ordinary(intent, confidence))
         if found is not None:
             found_kinds, probability = found
+            learned = probability
             kinds.update(found_kinds)
             matched.append(f"classifier:{'+'.join(found_kinds)}:{probability:.2f}")
             acute = acute or bool(set(found_kinds) & {"medical_emergency", "acute_danger"})
@@ -770,7 +775,8 @@ def _detect(text: str, intent: Optional[str], confidence: float, use_classifier:
     past = ("acute_danger" not in kinds and kinds <= _STORY_KINDS
             and c.past.search(cleaned) is not None and c.present.search(cleaned) is None)
     ordered = tuple(sorted(kinds, key=_KIND_ORDER.__getitem__))
-    return SafetyResult(True, ordered, _helplines(ordered, child_self), tuple(matched), past)
+    return SafetyResult(True, ordered, _helplines(ordered, child_self), tuple(matched), past,
+                        learned)
 
 
 def detect_many(texts: Sequence[str]) -> List[SafetyResult]:
