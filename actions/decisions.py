@@ -94,8 +94,8 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
     ranking = topic_ranking(parse)
     topic, confidence = ranking[0] if ranking else (None, 0.0)
     rescued = clarify = False
-    asked = glossary.asked_meaning(text)
     terms = glossary.find(text)
+    asked = glossary.asked_meaning(text, terms)
     outside = _outside_topic(terms, topic, confidence)
     if forced_topic in TOPICS:
         topic, confidence = forced_topic, 1.0

@@ -81,17 +81,17 @@ class Glossary:
                 found.append(term)
         return found
 
-    def asked_meaning(self, text: str) -> Optional[Term]:
+    def asked_meaning(self, text: str, terms: Optional[Sequence[Term]] = None) -> Optional[Term]:
         """The term a resident asks the meaning of ("wat is een indicatie?"), else None.
 
         Only short definition questions count: in a long story the same words are not a
-        request for a definition.
+        request for a definition. ``terms``: :meth:`find` of the same text, when already known.
         """
         folded = fold(text)
         if not folded or len(folded.split()) > 12 or not _DEFINITION.search(folded):
             return None
-        terms = self.find(text)
-        return terms[0] if terms else None
+        found = self.find(text) if terms is None else terms
+        return found[0] if found else None
 
     def topics(self, text: str) -> List[str]:
         """Topics of the terms in ``text``, in order, each once."""

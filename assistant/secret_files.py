@@ -26,18 +26,6 @@ def read_secret(env_name: str, file_name: str, directory: Optional[Path] = None)
         return ""
 
 
-def ensure_secret(file_name: str, directory: Optional[Path] = None) -> str:
-    """Read ``var/<file_name>``, creating it with a random token (mode 0600) when missing."""
-    folder = directory or SECRETS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / file_name
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(secrets.token_urlsafe(32) + "\n")
-    return path.read_text(encoding="utf-8").strip()
-
-
 def tokens_equal(given: Optional[str], expected: str) -> bool:
     """Constant-time comparison; an empty expected token never matches."""
     if not expected or not given:

@@ -10,7 +10,6 @@ fitted to it would make its figure worthless.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections import Counter
 from pathlib import Path
@@ -18,13 +17,6 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 GRID_LOW = (0.4, 0.5, 0.6)
 GRID_CLARIFY = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
-
-
-async def _parses(questions: Sequence[Any], model: Path) -> List[Dict[str, Any]]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
-    return [await agent.parse_message(q.text) for q in questions]
 
 
 def sweep(questions: Sequence[Any], parses: Sequence[Dict[str, Any]],
@@ -57,7 +49,7 @@ def sweep(questions: Sequence[Any], parses: Sequence[Dict[str, Any]],
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from bot.evaluate import latest_model, load_questions
+    from bot.evaluate import latest_model, load_questions, parse_all
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", type=Path, nargs="+")
@@ -68,7 +60,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
               file=sys.stderr)
         return 2
     questions = [q for path in args.questions for q in load_questions(path)]
-    parses = asyncio.run(_parses(questions, args.model or latest_model()))
+    parses = parse_all([q.text for q in questions], args.model or latest_model())
     grid = [(low, c) for low in GRID_LOW for c in GRID_CLARIFY if c <= low]
     print(f"{'low':>5} {'clarify':>7} {'right':>6} {'after':>6} {'wrong':>6} {'failed':>6} {'asks':>6}")
     for r in sweep(questions, parses, grid):

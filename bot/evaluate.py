@@ -88,6 +88,17 @@ def latest_model(models_dir: Path = Path("models")) -> Path:
     return models[-1]
 
 
+def parse_all(texts: Sequence[str], model: Path) -> List[Dict[str, Any]]:
+    """The trained model's NLU parse of each text, in order (for tools that decide afterwards)."""
+    from rasa.core.agent import Agent
+
+    async def run() -> List[Dict[str, Any]]:
+        agent = Agent.load(str(model))
+        return [await agent.parse_message(t) for t in texts]
+
+    return asyncio.run(run())
+
+
 async def judge(questions: Sequence[Question], model: Path) -> List[Dict[str, Any]]:
     """Predictions for every question, in input order."""
     from rasa.core.agent import Agent

@@ -33,15 +33,9 @@ def nlu_parses(texts: Sequence[str], model: Optional[Path]) -> List[Dict[str, An
     does in the Rasa server); empty parses when there is no model."""
     if model is None:
         return [{} for _ in texts]
-    import asyncio
+    from bot.evaluate import parse_all
 
-    from rasa.core.agent import Agent
-
-    async def run() -> List[Dict[str, Any]]:
-        agent = Agent.load(str(model))
-        return [await agent.parse_message(t) for t in texts]
-
-    return asyncio.run(run())
+    return parse_all(texts, model)
 
 
 def evaluate(messages: Dict[str, List[Dict[str, Any]]],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from functools import lru_cache
 from typing import Any, Dict, NamedTuple, Optional, Union
 
 import aiohttp_jinja2
@@ -268,10 +269,17 @@ def _own_active(ticket: Ticket, login: Login) -> Optional[str]:
 def whatsapp_window_open(database_url: Optional[str], conversation_id: str) -> bool:
     """May a free text go to this WhatsApp conversation now (24 hours after the resident's last
     message)? Read from the channel's own table, in the same database."""
+    return _whatsapp_store(database_url).reply_address(conversation_id) is not None
+
+
+@lru_cache(maxsize=4)
+def _whatsapp_store(database_url: Optional[str]) -> Any:
+    """One engine per database for the console process (not one per reply). The hashing key is
+    not needed to look up a conversation id that is already a hash."""
     from channels.whatsapp.store import WhatsAppStore
     from knowledge.settings import database_url as resolve
 
-    return WhatsAppStore(resolve(database_url), key="").reply_address(conversation_id) is not None
+    return WhatsAppStore(resolve(database_url), key="")
 
 
 async def reply(request: web.Request) -> web.Response:
