@@ -16,14 +16,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import FrozenSet, Iterable, Optional, Tuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
 from kcc.db import get_engine, session_factory
-from kcc.models import LoginAttempt, Presence, Staff, StaffSession, utcnow
+from kcc.models import ROLES, LoginAttempt, Presence, Staff, StaffAccess, StaffSession, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -40,6 +40,31 @@ class Login:
     username: str
     name: str
     csrf_token: str
+    #: (municipality, role) pairs: where this staff member works, and as what.
+    access: Tuple[Tuple[str, str], ...] = ()
+
+    @property
+    def municipalities(self) -> FrozenSet[str]:
+        """The municipalities whose conversations, tickets and catalogue this login may see."""
+        return frozenset(municipality for municipality, _ in self.access)
+
+    def can(self, role: str, municipality: Optional[str] = None) -> bool:
+        """Has at least ``role`` in ``municipality`` (or, without one, in any municipality)."""
+        need = role_rank(role)
+        return any(role_rank(has) >= need for where, has in self.access
+                   if municipality is None or where == municipality)
+
+    def where(self, role: str) -> FrozenSet[str]:
+        """The municipalities in which this login has at least ``role``."""
+        return frozenset(m for m, _ in self.access if self.can(role, m))
+
+
+def role_rank(role: str) -> int:
+    """Position in :data:`kcc.models.ROLES`; each role includes the rights of the lower ones."""
+    try:
+        return ROLES.index(role)
+    except ValueError:
+        raise ValueError(f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}.") from None
 
 
 def _hash_token(token: str) -> str:
@@ -50,8 +75,12 @@ class StaffAuth:
     def __init__(self, database_url: Optional[str] = None, session_minutes: int = 480,
                  free_attempts: int = 3, max_delay_seconds: float = 30.0,
                  address_limit: int = 30, window_minutes: int = 15,
-                 hasher: Optional[PasswordHasher] = None) -> None:
+                 hasher: Optional[PasswordHasher] = None,
+                 default_municipality: str = "het-hogeland") -> None:
         self._session = session_factory(get_engine(database_url))
+        # Accounts made before roles existed have no access rows: they keep what they could do
+        # then (handle the conversations of the one municipality the deployment served).
+        self.default_municipality = default_municipality
         self.session_minutes = session_minutes
         self.free_attempts = free_attempts
         self.max_delay_seconds = max_delay_seconds
@@ -61,19 +90,59 @@ class StaffAuth:
         self._dummy_hash: Optional[str] = None
 
     # -- accounts -------------------------------------------------------------------------
-    def create_staff(self, username: str, password: str, name: Optional[str] = None) -> Staff:
+    def create_staff(self, username: str, password: str, name: Optional[str] = None,
+                     role: str = "kcc", municipalities: Iterable[str] = ()) -> Staff:
+        """A new account with ``role`` in each of ``municipalities`` (default: the deployment's)."""
         username = username.strip().lower()
         if not username or len(username) > 64:
             raise ValueError("Gebruikersnaam is verplicht (maximaal 64 tekens).")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValueError(f"Wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens hebben.")
+        role_rank(role)
+        places = [m.strip().lower() for m in municipalities if m.strip()] or [
+            self.default_municipality]
         with self._session() as s, s.begin():
             if s.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none():
                 raise ValueError(f"Gebruiker {username!r} bestaat al.")
             staff = Staff(username=username, name=(name or username).strip(),
                           password_hash=self._hasher.hash(password))
             s.add(staff)
+            s.flush()
+            for municipality in dict.fromkeys(places):
+                s.add(StaffAccess(staff_id=staff.id, municipality=municipality, role=role))
         return staff
+
+    def grant(self, username: str, municipality: str, role: str) -> None:
+        """Give (or change) a staff member's role in a municipality."""
+        role_rank(role)
+        municipality = municipality.strip().lower()
+        with self._session() as s, s.begin():
+            staff = s.execute(select(Staff).where(
+                Staff.username == username.strip().lower())).scalar_one_or_none()
+            if staff is None:
+                raise ValueError(f"Gebruiker {username!r} bestaat niet.")
+            row = s.get(StaffAccess, (staff.id, municipality))
+            if row is None:
+                s.add(StaffAccess(staff_id=staff.id, municipality=municipality, role=role))
+            else:
+                row.role = role
+
+    def revoke(self, username: str, municipality: str) -> None:
+        """Take away a staff member's access to a municipality."""
+        with self._session() as s, s.begin():
+            staff = s.execute(select(Staff).where(
+                Staff.username == username.strip().lower())).scalar_one_or_none()
+            if staff is not None:
+                s.execute(delete(StaffAccess).where(
+                    StaffAccess.staff_id == staff.id,
+                    StaffAccess.municipality == municipality.strip().lower()))
+
+    def access_of(self, staff_id: int) -> Tuple[Tuple[str, str], ...]:
+        """(municipality, role) pairs of a staff member, sorted for a stable display."""
+        with self._session() as s:
+            rows = s.execute(select(StaffAccess.municipality, StaffAccess.role).where(
+                StaffAccess.staff_id == staff_id).order_by(StaffAccess.municipality)).all()
+        return tuple((m, r) for m, r in rows) or ((self.default_municipality, "kcc"),)
 
     # -- login ----------------------------------------------------------------------------
     def delay_seconds(self, username: str, now: Optional[datetime] = None) -> float:
@@ -147,7 +216,7 @@ class StaffAuth:
             return None
         sess, staff = row
         return Login(staff_id=staff.id, username=staff.username, name=staff.name,
-                     csrf_token=sess.csrf_token)
+                     csrf_token=sess.csrf_token, access=self.access_of(staff.id))
 
     def end_session(self, token: Optional[str]) -> None:
         if token:

@@ -15,6 +15,10 @@ URGENCIES = ("urgent", "high", "normal")
 MODES = ("live", "callback")
 STATUSES = ("open", "claimed", "answered", "closed")
 REASONS = ("request", "fallback", "complex", "urgent", "ladder_exhausted")
+#: Staff roles, each including the ones before it: `kcc` handles conversations and tickets,
+#: `beheerder` (functional administrator) also maintains the catalogue and improves the
+#: assistant, `admin` also manages accounts.
+ROLES = ("kcc", "beheerder", "admin")
 
 
 def utcnow() -> datetime:
@@ -90,6 +94,20 @@ class Staff(Base):
     password_hash = Column(String(255), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class StaffAccess(Base):
+    """A staff member's role in one municipality: what they may see and do there.
+
+    Why per municipality: in a region one KCC serves several municipalities, and a beheerder of
+    one municipality must not edit another's answers.
+    """
+
+    __tablename__ = "kcc_staff_access"
+
+    staff_id = Column(Integer, ForeignKey("kcc_staff.id"), primary_key=True)
+    municipality = Column(String(64), primary_key=True)
+    role = Column(String(16), nullable=False, default="kcc")
 
 
 class StaffSession(Base):

@@ -33,8 +33,8 @@ PLAIN_PATHS = ("/healthz", "/console/queue", "/console/events")
 ERROR_TEXT = {
     400: ("Ongeldig verzoek", "Het formulier of adres klopt niet."),
     401: ("Niet ingelogd", "Log opnieuw in."),
-    403: ("Geen toegang", "Dit formulier is verlopen of ongeldig. Ga terug, laad de pagina "
-                          "opnieuw en probeer het nog een keer."),
+    403: ("Geen toegang", "Dit mag u hier niet doen, of het formulier is verlopen. Ga terug, "
+                          "laad de pagina opnieuw en probeer het nog een keer."),
     404: ("Niet gevonden", "Deze pagina of dit ticket bestaat niet."),
     405: ("Niet toegestaan", "Deze actie kan hier niet."),
     413: ("Te groot", "Wat u stuurde is te groot."),

@@ -31,7 +31,8 @@ class Services:
               outbox: Optional[Outbox] = None) -> "Services":
         return cls(config=config, store=store,
                    auth=StaffAuth(config.database_url, config.session_minutes,
-                                  max_delay_seconds=config.login_max_delay_seconds),
+                                  max_delay_seconds=config.login_max_delay_seconds,
+                                  default_municipality=config.municipality),
                    audit=AuditLog(config.database_url),
                    rasa=RasaClient(config.rasa_url, config.rasa_token),
                    watcher=QueueWatcher(store, config.poll_seconds), outbox=outbox)

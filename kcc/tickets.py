@@ -153,17 +153,24 @@ class TicketStore:
                 Ticket.status.in_(ACTIVE_STATUSES)).order_by(Ticket.id.desc()).limit(1)
             ).scalar_one_or_none()
 
-    def queue(self, statuses: Iterable[str] = ACTIVE_STATUSES, limit: int = 200) -> List[Ticket]:
-        """Tickets to work on: most urgent first, then oldest first."""
+    def queue(self, statuses: Iterable[str] = ACTIVE_STATUSES, limit: int = 200,
+              municipalities: Optional[Iterable[str]] = None) -> List[Ticket]:
+        """Tickets to work on: most urgent first, then oldest first; only those of
+        ``municipalities`` when given (a staff member sees their own municipalities only)."""
+        query = select(Ticket).where(Ticket.status.in_(tuple(statuses)))
+        if municipalities is not None:
+            query = query.where(Ticket.municipality.in_(tuple(municipalities)))
         with self.session() as s:
-            return list(s.execute(select(Ticket).where(Ticket.status.in_(tuple(statuses)))
-                                  .order_by(_urgency_rank(), Ticket.created_at, Ticket.id)
+            return list(s.execute(query.order_by(_urgency_rank(), Ticket.created_at, Ticket.id)
                                   .limit(limit)).scalars())
 
-    def recently_closed(self, limit: int = 20) -> List[Ticket]:
+    def recently_closed(self, limit: int = 20,
+                        municipalities: Optional[Iterable[str]] = None) -> List[Ticket]:
+        query = select(Ticket).where(Ticket.status == "closed")
+        if municipalities is not None:
+            query = query.where(Ticket.municipality.in_(tuple(municipalities)))
         with self.session() as s:
-            return list(s.execute(select(Ticket).where(Ticket.status == "closed")
-                                  .order_by(Ticket.closed_at.desc()).limit(limit)).scalars())
+            return list(s.execute(query.order_by(Ticket.closed_at.desc()).limit(limit)).scalars())
 
     def staff_present(self, minutes: int = 5) -> int:
         """Staff members who used the console in the last ``minutes`` (logged in and there)."""

@@ -54,9 +54,11 @@ def _ticket_id(request: web.Request) -> int:
         raise web.HTTPNotFound() from None
 
 
-def _load(request: web.Request) -> Ticket:
+def _load(request: web.Request, login: Login) -> Ticket:
+    """The ticket of the URL; 404 when it does not exist or belongs to a municipality the
+    staff member does not work for (its existence is not revealed)."""
     ticket = _services(request).store.get(_ticket_id(request))
-    if ticket is None:
+    if ticket is None or ticket.municipality not in login.municipalities:
         raise web.HTTPNotFound()
     return ticket
 
@@ -134,7 +136,9 @@ async def logout(request: web.Request) -> web.Response:
 # -- queue --------------------------------------------------------------------------------
 def _queue_context(request: web.Request, login: Login) -> Dict[str, Any]:
     store = _services(request).store
-    return {"tickets": store.queue(), "closed": store.recently_closed(10), "login": login}
+    return {"tickets": store.queue(municipalities=login.municipalities),
+            "closed": store.recently_closed(10, municipalities=login.municipalities),
+            "login": login}
 
 
 async def queue_page(request: web.Request) -> web.Response:
@@ -174,7 +178,7 @@ async def _transcript_context(request: web.Request, ticket: Ticket, login: Login
 async def ticket_page(request: web.Request, error: Optional[str] = None, status: int = 200,
                       draft: str = "") -> web.Response:
     login = require_page_login(request)
-    ticket = _load(request)
+    ticket = _load(request, login)
     context = {"ticket": ticket, "login": login, "outcomes": OUTCOMES, "error": error,
                "draft": draft, "max_reply": MAX_REPLY,
                "message": MESSAGES.get(request.query.get("m", "")),
@@ -188,15 +192,15 @@ async def ticket_view(request: web.Request) -> web.Response:
 
 async def transcript_fragment(request: web.Request) -> web.Response:
     login = require_api_login(request)
-    ticket = _load(request)
+    ticket = _load(request, login)
     context = {"ticket": ticket, **await _transcript_context(request, ticket, login)}
     return aiohttp_jinja2.render_template("_transcript.html", request, context)
 
 
 async def transcript_stream(request: web.Request) -> web.StreamResponse:
     """Tells the page when the conversation has new events; the page then fetches (and audits)."""
-    require_api_login(request)
-    ticket = _load(request)
+    login = require_api_login(request)
+    ticket = _load(request, login)
     services = _services(request)
     state: Dict[str, Optional[int]] = {"count": None}
 
@@ -236,7 +240,7 @@ async def claim(request: web.Request) -> web.Response:
     login = require_page_login(request)
     await csrf_form(request, login)
     services = _services(request)
-    ticket_id = _ticket_id(request)
+    ticket_id = _load(request, login).id
     try:
         ticket = services.store.claim(ticket_id, login.username, login.name)
     except TicketNotFound:
@@ -286,7 +290,7 @@ async def reply(request: web.Request) -> web.Response:
     login = require_page_login(request)
     form = await csrf_form(request, login)
     services = _services(request)
-    ticket = _load(request)
+    ticket = _load(request, login)
     text = str(form.get("text", "")).strip()
     problem = _own_active(ticket, login)
     if problem is None and ticket.mode != "live":
@@ -322,7 +326,7 @@ async def answered(request: web.Request) -> web.Response:
     login = require_page_login(request)
     await csrf_form(request, login)
     services = _services(request)
-    ticket = _load(request)
+    ticket = _load(request, login)
     try:
         services.store.mark_answered(ticket.id, login.username)
     except TicketError as exc:
@@ -337,7 +341,7 @@ async def _finish(request: web.Request, closing: bool) -> web.Response:
     login = require_page_login(request)
     form = await csrf_form(request, login)
     services = _services(request)
-    ticket = _load(request)
+    ticket = _load(request, login)
     outcome = str(form.get("outcome", "")) if closing else None
     if closing and outcome not in OUTCOMES:
         return await ticket_page(request, "Kies een uitkomst.", status=400)

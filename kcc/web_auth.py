@@ -45,6 +45,19 @@ def require_api_login(request: web.Request) -> Login:
     return login
 
 
+def require_role(request: web.Request, role: str, municipality: Optional[str] = None,
+                 page: bool = True) -> Login:
+    """Logged-in staff member with at least ``role`` (in ``municipality`` when given).
+
+    A missing role is 403 (the staff member is known, the action is not theirs); a thing of
+    another municipality is handled by the caller as 404, so its existence is not revealed.
+    """
+    login = require_page_login(request) if page else require_api_login(request)
+    if not login.can(role, municipality):
+        raise web.HTTPForbidden()
+    return login
+
+
 def check_token(expected: Optional[str], given: Optional[str]) -> None:
     if not expected or not given or not secrets.compare_digest(expected, given):
         raise web.HTTPForbidden(text="Ongeldig formulier (CSRF). Laad de pagina opnieuw.")

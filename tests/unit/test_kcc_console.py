@@ -412,3 +412,21 @@ async def test_a_whatsapp_reply_outside_the_24_hour_window_is_refused(console: C
     refused = await console.post(f"/console/tickets/{tid_out}/reply", {"text": "Goedemiddag"},
                                  csrf_from=f"/console/tickets/{tid_out}")
     assert refused.status == 400 and "24 uur" in await refused.text()
+
+
+# -- municipalities ---------------------------------------------------------------------------
+async def test_staff_see_only_the_tickets_of_their_own_municipalities(console: Console) -> None:
+    StaffAuth(console.db_url, hasher=CHEAP_HASHER).create_staff(
+        "olga", PASSWORD, "Olga", municipalities=["oldambt"])
+    ours = console.ticket("conv-oldambt", municipality="oldambt",
+                          summary="Inwoner: vraag uit Oldambt.")
+    theirs = console.ticket("conv-hogeland", summary="Inwoner: vraag uit Het Hogeland.")
+    assert await console.login("olga") == 303
+    queue = await (await console.client.get("/console/queue")).text()
+    assert "vraag uit Oldambt" in queue and "vraag uit Het Hogeland" not in queue
+    assert (await console.client.get(f"/console/tickets/{ours}")).status == 200
+    for path in (f"/console/tickets/{theirs}", f"/console/tickets/{theirs}/transcript"):
+        assert (await console.client.get(path)).status == 404, path
+    resp = await console.post(f"/console/tickets/{theirs}/claim")
+    assert resp.status == 404
+    assert console.store.get(theirs).status == "open"
