@@ -4,8 +4,9 @@ Why: actions stay thin when the shared phrasing and plumbing live in one place.
 """
 from __future__ import annotations
 
+from assistant.settings import settings
+
 import abc
-import os
 import re
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence
@@ -32,7 +33,7 @@ def now() -> datetime:
     of office hours; a time without zone is Dutch time)."""
     from knowledge.types import dutch_time
 
-    pinned = os.environ.get("ASSISTANT_NOW")
+    pinned = settings().assistant_now
     return dutch_time(datetime.fromisoformat(pinned) if pinned else datetime.now(timezone.utc))
 
 

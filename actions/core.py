@@ -5,7 +5,8 @@ from the selected profile, and "ja"/"nee" mean different things depending on wha
 """
 from __future__ import annotations
 
-import os
+from assistant.settings import settings
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -23,8 +24,7 @@ CAPABILITIES = ("Ik help u met vragen over hulp thuis, zorg, vervoer, mantelzorg
 
 
 def privacy_url() -> str:
-    console = os.environ.get("CONSOLE_URL", "http://127.0.0.1:8080")
-    return os.environ.get("PRIVACY_URL") or f"{console}/privacy"
+    return settings().privacy_page
 
 
 class ActionGreet(AssistantAction):
@@ -84,7 +84,7 @@ class ActionPrivacy(AssistantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        days = os.environ.get("RETENTION_CONVERSATION_DAYS", "30")
+        days = settings().retention_conversation_days
         dispatcher.utter_message(
             text=f"Wij bewaren dit gesprek {days} dagen. Daarna wissen wij het. Een BSN, "
                  "rekeningnummer, telefoonnummer of e-mailadres maken wij onleesbaar. Alleen als u "

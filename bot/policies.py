@@ -11,6 +11,8 @@ the tracker store instead, so it survives a server restart.
 """
 from __future__ import annotations
 
+from assistant.settings import settings
+
 import logging
 import os
 from typing import Any, Dict, List, Optional, Text
@@ -62,8 +64,8 @@ class ConversationGuardPolicy(Policy):
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  execution_context: ExecutionContext, featurizer: Any = None) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
-        limit_action_timeout(float(os.environ.get("ACTION_TIMEOUT_SECONDS")
-                                   or config.get("action_timeout", 10)))
+        limit_action_timeout(settings().action_timeout_seconds
+                             or float(config.get("action_timeout", 10)))
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
               **kwargs: Any) -> Resource:

@@ -5,7 +5,8 @@ the person at the terminal when everything is really up, and which URLs to open.
 """
 from __future__ import annotations
 
-import os
+from assistant.settings import settings
+
 import sys
 import time
 import urllib.request
@@ -20,11 +21,10 @@ def _up(url: str) -> bool:
 
 
 def main() -> int:
-    rasa = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
-    console = os.environ.get("CONSOLE_URL", "http://127.0.0.1:8080")
-    token = os.environ.get("RASA_API_TOKEN", "")
+    current = settings()
+    rasa, console, token = current.rasa_url.rstrip("/"), current.console_base, current.rasa_api_token
     checks = [f"{rasa}/status?token={token}", f"{console}/healthz",
-              f"http://127.0.0.1:{os.environ.get('ACTIONS_PORT', '5055')}/health"]
+              f"http://127.0.0.1:{current.actions_port}/health"]
     deadline = time.monotonic() + 600
     while not all(_up(u) for u in checks):
         if time.monotonic() > deadline:
@@ -33,7 +33,7 @@ def main() -> int:
         time.sleep(1)
     print(f"""
 ==============================================================================
- De assistent draait ({os.environ.get('MUNICIPALITY', 'het-hogeland')}).
+ De assistent draait ({current.municipality_slug}).
    Demo-pagina met chat:   {rasa}/webhooks/webchat/demo
    KCC-console:            {console}/console   (account: make staff-user)
    Privacyverklaring:      {console}/privacy

@@ -10,11 +10,12 @@ so purging, exporting and deleting must cover both, in one place. Only counts ar
 """
 from __future__ import annotations
 
+from assistant.settings import settings
+
 import argparse
 import getpass
 import json
 import logging
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -40,13 +41,14 @@ class RetentionPolicy:
 
     @classmethod
     def from_env(cls) -> "RetentionPolicy":
-        return cls(conversation_days=int(os.environ.get("RETENTION_CONVERSATION_DAYS", "30")),
-                   closed_ticket_days=int(os.environ.get("RETENTION_TICKET_DAYS", "365")),
-                   audit_days=int(os.environ.get("RETENTION_AUDIT_DAYS", "730")))
+        current = settings()
+        return cls(conversation_days=current.retention_conversation_days,
+                   closed_ticket_days=current.retention_ticket_days,
+                   audit_days=current.retention_audit_days)
 
 
 def tracker_engine() -> sa.engine.Engine:
-    url = os.environ.get("TRACKER_STORE_URL", "sqlite:///var/tracker.db")
+    url = settings().tracker_store_url
     private_sqlite(url)
     return sa.create_engine(url)
 
@@ -158,7 +160,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     sub.add_parser("purge")
     sched = sub.add_parser("schedule")
     sched.add_argument("--hours", type=float,
-                       default=float(os.environ.get("RETENTION_INTERVAL_HOURS", "24")))
+                       default=settings().retention_interval_hours)
     for name in ("export", "delete"):
         cmd = sub.add_parser(name)
         cmd.add_argument("conversation_id")

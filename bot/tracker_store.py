@@ -8,6 +8,8 @@ PostgreSQL are a matter of configuration. Recently used conversations are mirror
 """
 from __future__ import annotations
 
+from assistant.settings import settings
+
 import itertools
 import json
 import logging
@@ -48,7 +50,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
                  event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
         install_log_masking()  # the Rasa server's logs get the same masking as its store
         rasa_patches.apply()  # Rasa server only: see each patch's reason there
-        url = make_url(host or os.environ.get("TRACKER_STORE_URL") or DEFAULT_URL)
+        url = make_url(host or settings().tracker_store_url or DEFAULT_URL)
         if url.drivername.startswith("sqlite") and url.database:
             private_sqlite(f"sqlite:///{os.path.abspath(url.database)}")
         super().__init__(
@@ -64,7 +66,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         )
         if url.drivername.startswith("sqlite"):
             self._use_pooled_sqlite_engine()
-        self.mirror = TrackerMirror(int(os.environ.get("TRACKER_MIRROR_SIZE", DEFAULT_MIRROR_SIZE)))
+        self.mirror = TrackerMirror(settings().tracker_mirror_size or DEFAULT_MIRROR_SIZE)
 
     def _use_pooled_sqlite_engine(self) -> None:
         """Keep SQLite connections open between messages (speed; measured in bench/README.md).

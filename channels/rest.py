@@ -16,9 +16,10 @@ The caller's ``metadata`` is never passed on (Rasa trusts some of its keys, such
 """
 from __future__ import annotations
 
+from assistant.settings import settings
+
 import json
 import logging
-import os
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
@@ -109,20 +110,13 @@ def parse_body(content_type: str, body: bytes) -> Tuple[str, str, Optional[Dict[
     return sender, text, metadata
 
 
-def _int_env(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name) or default)
-    except ValueError:
-        return default
-
-
 class RestInput(RasaRestInput):
     """Rasa's REST connector with a token, a rate limit, request checks and Dutch refusals."""
 
     def __init__(self, token: Optional[str] = None,
                  limiter: Optional[RateLimiter] = None) -> None:
         self.token = token if token is not None else read_secret("REST_TOKEN", "rest_token")
-        self.limiter = limiter or RateLimiter(limit=_int_env("REST_RATE_LIMIT", 30), window=60.0)
+        self.limiter = limiter or RateLimiter(limit=settings().rest_rate_limit, window=60.0)
 
     @classmethod
     def name(cls) -> str:

@@ -6,18 +6,15 @@ Language rules: B1, formal "u", short sentences.
 
 from __future__ import annotations
 
-import os
+from assistant.settings import settings
+
 
 DEFAULT_CONSOLE_URL = "http://127.0.0.1:8080"
 
 
 def privacy_url() -> str:
     """Where the privacy statement lives: `PRIVACY_URL`, else the console's `/privacy` page."""
-    explicit = os.environ.get("PRIVACY_URL", "").strip()
-    if explicit:
-        return explicit
-    console = os.environ.get("CONSOLE_URL", "").strip() or DEFAULT_CONSOLE_URL
-    return f"{console.rstrip('/')}/privacy"
+    return settings().privacy_page
 
 
 def privacy_notice() -> str:

@@ -1,16 +1,10 @@
 """Console settings, all from environment variables with embedded defaults (see contracts)."""
 from __future__ import annotations
 
-import os
+from assistant.settings import settings
+
 from dataclasses import dataclass
 from typing import Optional
-
-
-def _int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, "") or default)
-    except ValueError:
-        return default
 
 
 @dataclass(frozen=True)
@@ -31,21 +25,20 @@ class ConsoleConfig:
 
     @classmethod
     def from_env(cls) -> "ConsoleConfig":
+        current = settings()
         return cls(
-            database_url=os.environ.get("DATABASE_URL") or None,
-            rasa_url=(os.environ.get("RASA_URL") or cls.rasa_url).rstrip("/"),
-            rasa_token=os.environ.get("RASA_API_TOKEN", ""),
-            municipality=(os.environ.get("MUNICIPALITY") or cls.municipality).strip().lower(),
-            session_minutes=_int("CONSOLE_SESSION_MINUTES", 480),
-            retention_conversation_days=_int("RETENTION_CONVERSATION_DAYS", 30),
-            retention_ticket_days=_int("RETENTION_TICKET_DAYS", 365),
+            database_url=current.database_url,
+            rasa_url=current.rasa_url.rstrip("/"),
+            rasa_token=current.rasa_api_token,
+            municipality=current.municipality_slug,
+            session_minutes=current.console_session_minutes,
+            retention_conversation_days=current.retention_conversation_days,
+            retention_ticket_days=current.retention_ticket_days,
             # Behind TLS (production) cookies must be Secure and HSTS is sent; on by default when
             # the console's public address is https, and plain-HTTP loopback tests can't use it.
-            cookie_secure=_secure(os.environ.get("CONSOLE_COOKIE_SECURE", ""),
-                                  os.environ.get("CONSOLE_URL", "")),
-            trusted_proxies=frozenset(p.strip() for p in os.environ.get("TRUSTED_PROXIES", "")
-                                      .split(",") if p.strip()),
-            console_url=(os.environ.get("CONSOLE_URL") or cls.console_url).rstrip("/"),
+            cookie_secure=_secure(current.console_cookie_secure, current.console_url),
+            trusted_proxies=current.proxies,
+            console_url=current.console_base,
         )
 
 

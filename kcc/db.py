@@ -7,7 +7,8 @@ front, so a read-then-write transaction can never fail half-way with "database i
 """
 from __future__ import annotations
 
-import os
+from assistant.settings import settings
+
 import threading
 from pathlib import Path
 from typing import Dict
@@ -30,7 +31,7 @@ _lock = threading.Lock()
 
 def resolve_url(url: str | None = None) -> str:
     """DATABASE_URL with a relative SQLite path resolved against the repo root (folder created)."""
-    url = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    url = url or settings().database_url or DEFAULT_DATABASE_URL
     prefix = "sqlite:///"
     if not url.startswith(prefix) or url == "sqlite:///:memory:":
         return url

@@ -5,10 +5,11 @@ via SSE, the outbox delivery loop, and an error middleware so nobody ever sees a
 """
 from __future__ import annotations
 
+from assistant.settings import settings
+
 import argparse
 import asyncio
 import logging
-import os
 from pathlib import Path
 from typing import Awaitable, Callable, List, Optional
 
@@ -134,10 +135,10 @@ def create_app(config: Optional[ConsoleConfig] = None, store: Optional[TicketSto
 
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m kcc.server", description="KCC-console")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CONSOLE_PORT", "8080")))
-    parser.add_argument("--host", default=os.environ.get("CONSOLE_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=settings().console_port)
+    parser.add_argument("--host", default=settings().console_host)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
+    logging.basicConfig(level=settings().log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_masking()
     config = ConsoleConfig.from_env()

@@ -7,7 +7,8 @@ double clicks, retries and concurrent calls.
 """
 from __future__ import annotations
 
-import os
+from assistant.settings import settings
+
 from datetime import timedelta
 from dataclasses import dataclass, fields
 from typing import Any, Dict, Iterable, List, Optional, Tuple
@@ -107,7 +108,8 @@ class TicketStore:
     @classmethod
     def from_env(cls) -> "TicketStore":
         """Store for DATABASE_URL; TICKET_BACKEND decides whether tickets go to the outbox."""
-        return cls(os.environ.get("DATABASE_URL"), os.environ.get("TICKET_BACKEND", "sql") or "sql")
+        current = settings()
+        return cls(current.database_url, current.ticket_backend or "sql")
 
     def session(self) -> Session:
         return self._session()

@@ -5,7 +5,8 @@ Why a module: the defaults (`sqlite:///var/assistant.db` relative to the repo ro
 """
 from __future__ import annotations
 
-import os
+from assistant.settings import settings
+
 from pathlib import Path
 
 from assistant.secret_files import private_sqlite
@@ -18,7 +19,7 @@ DEFAULT_MUNICIPALITY = "het-hogeland"
 
 def database_url(url: str | None = None) -> str:
     """DATABASE_URL with relative SQLite paths resolved against the repo root (and var/ created)."""
-    url = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    url = url or settings().database_url or DEFAULT_DATABASE_URL
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
         url = prefix + str(REPO_ROOT / url[len(prefix):])
@@ -28,4 +29,4 @@ def database_url(url: str | None = None) -> str:
 
 def municipality(slug: str | None = None) -> str:
     """Selected municipality slug (MUNICIPALITY, default het-hogeland)."""
-    return (slug or os.environ.get("MUNICIPALITY") or DEFAULT_MUNICIPALITY).strip().lower()
+    return (slug or settings().municipality or DEFAULT_MUNICIPALITY).strip().lower()

@@ -8,11 +8,12 @@ the console triggers `EXTERNAL_staff_message` with `output_channel=webchat`).
 """
 from __future__ import annotations
 
+from assistant.settings import settings
+
 import asyncio
 import html
 import json
 import logging
-import os
 from functools import wraps
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
@@ -243,5 +244,4 @@ def _sse(event_id: str, message: Dict[str, Any]) -> str:
 
 def _privacy_url() -> str:
     """The demo links to the console's privacy page; a municipality sets its own in the tag."""
-    base = os.environ.get("CONSOLE_URL", "http://127.0.0.1:8080").rstrip("/")
-    return os.environ.get("WEBCHAT_PRIVACY_URL", f"{base}/privacy")
+    return settings().privacy_page

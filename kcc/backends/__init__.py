@@ -6,7 +6,8 @@ the ticket are written together) and how to deliver one (`deliver`, called by `k
 """
 from __future__ import annotations
 
-import os
+from assistant.settings import settings
+
 from typing import Any, Dict, Protocol
 
 from kcc.models import Ticket
@@ -39,7 +40,7 @@ def backend_wants(name: str, ticket: Ticket) -> bool:
 
 def backend_from_env() -> TicketBackend:
     """The backend selected by TICKET_BACKEND (sql|openklant) with its settings."""
-    name = os.environ.get("TICKET_BACKEND", "sql") or "sql"
+    name = settings().ticket_backend or "sql"
     if name == "openklant":
         from kcc.backends.openklant import OpenKlantBackend
 

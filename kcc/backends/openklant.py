@@ -6,7 +6,8 @@ that a retry after a failure never creates a second klantcontact or task.
 """
 from __future__ import annotations
 
-import os
+from assistant.settings import settings
+
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
@@ -29,12 +30,13 @@ class OpenKlantBackend:
 
     @classmethod
     def from_env(cls) -> "OpenKlantBackend":
-        url = os.environ.get("OPENKLANT_URL", "")
+        current = settings()
+        url = current.openklant_url
         if not url:
             raise ValueError("TICKET_BACKEND=openklant needs OPENKLANT_URL "
                              "(…/klantinteracties/api/v1) and OPENKLANT_TOKEN")
-        return cls(base_url=url.rstrip("/"), token=os.environ.get("OPENKLANT_TOKEN", ""),
-                   actor_uuid=os.environ.get("OPENKLANT_ACTOR_UUID") or None)
+        return cls(base_url=url.rstrip("/"), token=current.openklant_token,
+                   actor_uuid=current.openklant_actor_uuid or None)
 
     @staticmethod
     def wants(ticket: Ticket) -> bool:

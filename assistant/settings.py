@@ -1,0 +1,108 @@
+"""Every setting of the assistant in one object, read from the environment.
+
+Why one object: the Rasa server, the action server, the console and the tools run as separate
+processes but must agree on every default (the database, the municipality, the addresses of the
+others). Before this module each of them read ``os.environ`` with its own default. Now a setting
+has one name, one type and one default, here; ``scripts/env.sh`` only exports what a shell
+script itself needs and fills the secret tokens.
+
+Why not cached: tests and the CLI tools change the environment between calls, and reading about
+thirty variables costs microseconds. Callers take ``settings()`` when they need a value and do
+not keep it at import time (no side effects at import).
+
+pydantic's ``BaseSettings`` (v1, pinned by Rasa) does the reading and the type conversion; a value
+that does not parse falls back to its default with a warning instead of stopping a server.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import FrozenSet, Optional
+
+from pydantic import BaseSettings, ValidationError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MUNICIPALITY = "het-hogeland"
+DEFAULT_DATABASE_URL = "sqlite:///var/assistant.db"
+DEFAULT_TRACKER_STORE_URL = "sqlite:///var/tracker.db"
+
+
+class Settings(BaseSettings):
+    """The assistant's settings; each field is read from the environment variable of the same
+    name in capitals (``municipality`` from ``MUNICIPALITY``)."""
+
+    # -- where and for whom -------------------------------------------------------------------
+    municipality: str = DEFAULT_MUNICIPALITY
+    database_url: str = DEFAULT_DATABASE_URL
+    tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
+    tracker_mirror_size: int = 2000
+    ticket_backend: str = "sql"
+
+    # -- addresses of the parts ---------------------------------------------------------------
+    rasa_url: str = "http://127.0.0.1:5005"
+    actions_port: int = 5055
+    console_url: str = "http://127.0.0.1:8080"
+    console_host: str = "127.0.0.1"
+    console_port: int = 8080
+    privacy_url: str = ""
+    trusted_proxies: str = ""
+
+    # -- limits -------------------------------------------------------------------------------
+    rest_rate_limit: int = 30
+    action_timeout_seconds: Optional[float] = None
+    console_session_minutes: int = 480
+    console_cookie_secure: str = ""
+
+    # -- privacy: how long things are kept ----------------------------------------------------
+    retention_conversation_days: int = 30
+    retention_ticket_days: int = 365
+    retention_audit_days: int = 730
+    retention_interval_hours: float = 24.0
+
+    # -- secrets (filled by scripts/env.sh from var/ when not given) --------------------------
+    rasa_api_token: str = ""
+
+    # -- external ticket system ---------------------------------------------------------------
+    openklant_url: str = ""
+    openklant_token: str = ""
+    openklant_actor_uuid: str = ""
+
+    # -- operation ----------------------------------------------------------------------------
+    log_level: str = "INFO"
+    #: A fixed "now" (ISO 8601) for office hours in conversation tests and demos.
+    assistant_now: str = ""
+
+    class Config:
+        case_sensitive = False
+
+    # -- derived values -----------------------------------------------------------------------
+    @property
+    def municipality_slug(self) -> str:
+        return (self.municipality or DEFAULT_MUNICIPALITY).strip().lower()
+
+    @property
+    def console_base(self) -> str:
+        return (self.console_url or "http://127.0.0.1:8080").rstrip("/")
+
+    @property
+    def privacy_page(self) -> str:
+        """The privacy statement residents are sent to: PRIVACY_URL, else the console's page."""
+        return self.privacy_url.strip() or f"{self.console_base}/privacy"
+
+    @property
+    def proxies(self) -> FrozenSet[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
+
+def settings() -> Settings:
+    """The settings as the environment says now (see the module docstring for why uncached)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        bad = {str(error["loc"][0]) for error in exc.errors() if error.get("loc")}
+        for name in sorted(bad):
+            log.warning("setting %s=%r is not valid; using the default", name.upper(),
+                        os.environ.get(name.upper()))
+        # Values given to the constructor win over the environment: the defaults of the bad ones.
+        return Settings(**{name: Settings.__fields__[name].default for name in bad})
