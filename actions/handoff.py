@@ -155,16 +155,18 @@ def _draft(tracker: Tracker, reason: str, mode: str, urgency: str, note: str = "
 
 def start(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, note: str = "",
           topic: Optional[str] = None) -> List[EventType]:
-    """Hand the conversation to a person: live when the KCC is open, else offer a callback."""
+    """Hand the conversation to a person: live when the KCC is open and someone is available
+    to take it, else offer a callback at once (saying honestly why)."""
     profile = catalogue().profile
     store = ticket_store()
     existing = store.open_for_conversation(tracker.sender_id)
-    if profile.is_open(now()):
+    is_open = profile.is_open(now())
+    if is_open and store.staff_available(profile.slug):
         ticket = existing
         if ticket is None:
             ticket, _ = store.create(_draft(tracker, reason, "live", urgency_for(reason), note,
                                             topic, "chat"))
-        expect, buttons = waiting(store)
+        expect, buttons = waiting(store, profile.slug, ticket.id)
         dispatcher.utter_message(
             text=f"Ik geef het gesprek door aan een medewerker van de gemeente {profile.name}. "
                  f"Blijft u in dit gesprek. Een medewerker leest mee en antwoordt hier. {expect}",
@@ -177,38 +179,56 @@ def start(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, note:
         return [SlotSet("awaiting", None)]
     after_danger = reason == "urgent" or (existing is not None and existing.urgency == "urgent")
     reminder = f"{danger_reminder()}\n" if after_danger else ""
+    if is_open:  # open, but everyone is busy or away
+        why = ("Er is op dit moment geen medewerker beschikbaar om met u te chatten. "
+               "Iedereen is in gesprek of even weg.")
+    else:
+        why = f"Op dit moment zijn er geen medewerkers van de gemeente. {profile.describe_opening_hours()}"
     dispatcher.utter_message(
-        text=f"Op dit moment zijn er geen medewerkers van de gemeente. "
-             f"{profile.describe_opening_hours()}\n{reminder}"
+        text=f"{why}\n{reminder}"
              f"Mag een medewerker u terugbellen of een e-mail sturen? {_when(profile)} Wij "
              "bewaren uw nummer of e-mailadres alleen bij deze vraag.",
         buttons=CONSENT_BUTTONS)
-    return [SlotSet("awaiting", "consent"),
-            SlotSet("handoff_reason", "urgent" if after_danger else reason),
-            SlotSet("topic", topic or tracker.get_slot("topic"))]
+    events = [SlotSet("awaiting", "consent"),
+              SlotSet("handoff_reason", "urgent" if after_danger else reason),
+              SlotSet("topic", topic or tracker.get_slot("topic"))]
+    if tracker.get_slot("takeover") and not tracker.get_slot("agent"):
+        events.append(SlotSet("takeover", False))  # was waiting; nobody will take it now
+    return events
 
 
 CALLBACK_INSTEAD = [{"title": "Bel mij liever terug",
                      "payload": '/contact_method{"contact_method":"telefoon"}'}]
 
 
-def waiting(store: Any) -> Tuple[str, List[Dict[str, str]]]:
-    """What the resident can expect, with the buttons that go with it: whether anyone is there
-    now and how long it usually takes, or (nobody online) the offer to be called back.
+def waiting(store: Any, municipality: Optional[str] = None,
+            ticket_id: Optional[int] = None) -> Tuple[str, List[Dict[str, str]]]:
+    """What the resident can expect, with the buttons that go with it: how many staff are
+    available, the place in the queue and an estimate of the wait, or (nobody available) the
+    offer to be called back.
 
     Why: a resident who waits without knowing whether anyone is there gives up; one who knows
-    nobody is online right now can choose to be called back instead.
+    nobody is available right now can choose to be called back instead. The estimate comes from
+    how long pick-ups took in the last hour (else the last week), times the place in the queue,
+    shared over the staff available; without any pick-ups nobody promises a time.
     """
-    present = store.staff_present()
-    if not present:
-        return ("Er is op dit moment niemand van het klantcontact online. Een medewerker "
-                "reageert zodra er iemand is. Wilt u liever gebeld worden? Dat kan ook.",
-                CALLBACK_INSTEAD)
-    wait = store.typical_wait_minutes()
-    who = "Er is nu 1 medewerker online." if present == 1 else f"Er zijn nu {present} medewerkers online."
-    if wait is None:
-        return f"{who} Dat kan een paar minuten duren.", []
-    return f"{who} Meestal reageert iemand binnen {wait} minuten.", []
+    available = store.staff_available(municipality)
+    if not available:
+        return ("Er is op dit moment geen medewerker beschikbaar. Een medewerker reageert zodra "
+                "er iemand is. Wilt u liever gebeld worden? Dat kan ook.", CALLBACK_INSTEAD)
+    who = ("Er is nu 1 medewerker beschikbaar." if available == 1
+           else f"Er zijn nu {available} medewerkers beschikbaar.")
+    place = store.queue_place(ticket_id) if ticket_id is not None else None
+    where = (" U bent de eerste in de wachtrij." if place == 1
+             else f" U bent nummer {place} in de wachtrij." if place else "")
+    pickup = store.pickup_minutes()
+    if pickup is None:
+        pickup = store.typical_wait_minutes()
+    if pickup is None:
+        return f"{who}{where} Dat kan een paar minuten duren.", CALLBACK_INSTEAD
+    estimate = max(1, round(pickup * (place or 1) / available))
+    minutes = "1 minuut" if estimate == 1 else f"{estimate} minuten"
+    return f"{who}{where} De wachttijd is ongeveer {minutes}.", CALLBACK_INSTEAD
 
 
 CONSENT_BUTTONS = [{"title": "Ja, bel mij", "payload": '/contact_method{"contact_method":"telefoon"}'},
@@ -241,14 +261,16 @@ def urgent_ticket(dispatcher: CollectingDispatcher, tracker: Tracker,
     """Put an urgent ticket at the top of the KCC queue and offer the resident a person."""
     ticket = create_urgent_ticket(tracker, result)
     profile = catalogue().profile
-    if profile.is_open(now()):
+    if profile.is_open(now()) and ticket_store().staff_available(profile.slug):
         dispatcher.utter_message(text="Wilt u nu met een medewerker van de gemeente praten?",
                                  buttons=[BUTTON_HUMAN])
         return [SlotSet("ticket_id", str(ticket.id))]
     # Nobody can take over now: say so first, then ask how a person may reach the resident.
     dispatcher.utter_message(
-        text="Er zijn nu geen medewerkers van de gemeente. De hulplijnen hierboven zijn wel dag "
-             f"en nacht bereikbaar. Mag een medewerker u terugbellen of mailen? {_when(profile)}",
+        text=("Er is nu geen medewerker beschikbaar om met u te chatten." if profile.is_open(now())
+              else "Er zijn nu geen medewerkers van de gemeente.")
+             + " De hulplijnen hierboven zijn wel dag en nacht bereikbaar. Mag een medewerker u "
+               f"terugbellen of mailen? {_when(profile)}",
         buttons=CONSENT_BUTTONS)
     return [SlotSet("ticket_id", str(ticket.id)), SlotSet("awaiting", "consent"),
             SlotSet("handoff_reason", "urgent")]
@@ -260,6 +282,8 @@ WHATSAPP_CALLBACK_NOTE = ("antwoord via WhatsApp kan alleen binnen 24 uur na het
 
 
 def _when(profile: Any) -> str:
+    if profile.is_open(now()):  # open, but nobody available to chat: a call today
+        return "Dat gebeurt zo snel mogelijk."
     nxt = profile.next_opening(now())
     if nxt is None:
         return "Dat gebeurt op de eerstvolgende werkdag."
@@ -348,7 +372,9 @@ class ActionHandoffWaiting(AssistantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        expect, buttons = waiting(ticket_store())
+        ticket_id = tracker.get_slot("ticket_id")
+        expect, buttons = waiting(ticket_store(), catalogue().profile.slug,
+                                  int(ticket_id) if str(ticket_id or "").isdigit() else None)
         dispatcher.utter_message(text=f"Uw bericht is bewaard. {expect}", buttons=buttons)
         return []
 

@@ -54,6 +54,16 @@ class Settings(BaseSettings):
     console_session_minutes: int = 480
     console_cookie_secure: str = ""
 
+    # -- the contact centre's way of working (kcc/) -------------------------------------------
+    #: Minutes without any activity in the console after which a staff member counts as away.
+    console_away_minutes: int = 10
+    #: How long a waiting ticket may wait per urgency before the queue colours it (minutes).
+    sla_urgent_minutes: int = 5
+    sla_high_minutes: int = 30
+    sla_normal_minutes: int = 240
+    #: Hours after the promised moment at which a callback not yet made counts as overdue.
+    callback_grace_hours: float = 4.0
+
     # -- privacy: how long things are kept ----------------------------------------------------
     retention_conversation_days: int = 30
     retention_ticket_days: int = 365

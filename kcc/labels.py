@@ -23,6 +23,7 @@ LABELS = {
     "reason": {"request": "Vraagt om een medewerker", "fallback": "Assistent begreep de vraag niet",
                "complex": "Complexe situatie", "urgent": "Spoed",
                "ladder_exhausted": "Eigen mogelijkheden geprobeerd"},
+    "presence": {"available": "Beschikbaar", "busy": "Bezet", "away": "Afwezig"},
     "preference": {"chat": "Chat", "telefoon": "Telefoon", "email": "E-mail"},
     "outcome": OUTCOME_LABELS,
     "topic": {

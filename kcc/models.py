@@ -155,3 +155,103 @@ class AuditEntry(Base):
     conversation_id = Column(String(255), nullable=True, index=True)
     ticket_id = Column(Integer, nullable=True)
     detail = Column(Text, nullable=True)
+
+
+# -- the console's working tables (presence, notes, saved replies, callbacks, transfers) ------
+# Why ON DELETE CASCADE: retention and the resident's right to deletion remove tickets with one
+# DELETE; what staff wrote about a ticket must go with it, never stay behind on its own.
+PRESENCE_STATUSES = ("available", "busy", "away")
+CALLBACK_RESULTS = ("reached", "not_reached", "wrong_number")
+TRANSFER_STATUSES = ("pending", "accepted", "declined", "withdrawn")
+
+
+class StaffStatus(Base):
+    """What a staff member said about themselves (available / busy / away) and when they last
+    did something in the console themselves (not a background refresh)."""
+
+    __tablename__ = "kcc_staff_status"
+
+    staff_id = Column(Integer, ForeignKey("kcc_staff.id", ondelete="CASCADE"), primary_key=True)
+    status = Column(String(16), nullable=False, default="available")
+    #: True when the console set "away" itself after inactivity (the header says so).
+    auto = Column(Boolean, nullable=False, default=False)
+    changed_at = Column(DateTime, nullable=False, default=utcnow)
+    active_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class TicketNote(Base):
+    """A private note on a ticket: only staff see it, it never goes to the resident."""
+
+    __tablename__ = "kcc_ticket_notes"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("kcc_tickets.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    #: note | handback | transfer | callback: where the note was written.
+    kind = Column(String(16), nullable=False, default="note")
+    staff = Column(String(64), nullable=False)
+    staff_name = Column(String(128), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class SavedReply(Base):
+    """A saved reply that staff of a municipality added themselves (the shipped ones live in
+    kcc/data/saved_replies.yml)."""
+
+    __tablename__ = "kcc_saved_replies"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id = Column(Integer, primary_key=True)
+    municipality = Column(String(64), nullable=False, index=True)
+    title = Column(String(120), nullable=False)
+    text = Column(Text, nullable=False)
+    created_by = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class CallbackPlan(Base):
+    """The moment promised to the resident for a callback, when staff agreed one themselves."""
+
+    __tablename__ = "kcc_callback_plans"
+
+    ticket_id = Column(Integer, ForeignKey("kcc_tickets.id", ondelete="CASCADE"),
+                       primary_key=True)
+    promised_at = Column(DateTime, nullable=False)
+    set_by = Column(String(64), nullable=False)
+    set_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class CallbackAttempt(Base):
+    """One try to reach the resident of a callback ticket, and how it went."""
+
+    __tablename__ = "kcc_callback_attempts"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("kcc_tickets.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    result = Column(String(16), nullable=False)
+    staff = Column(String(64), nullable=False)
+    staff_name = Column(String(128), nullable=False)
+    at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Transfer(Base):
+    """A ticket offered to a colleague; it moves only when the colleague accepts."""
+
+    __tablename__ = "kcc_transfers"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("kcc_tickets.id", ondelete="CASCADE"), nullable=False,
+                       index=True)
+    from_staff = Column(String(64), nullable=False)
+    from_name = Column(String(128), nullable=False)
+    to_staff = Column(String(64), nullable=False, index=True)
+    to_name = Column(String(128), nullable=False)
+    note = Column(Text, nullable=False, default="")
+    status = Column(String(16), nullable=False, default="pending")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    decided_at = Column(DateTime, nullable=True)

@@ -180,6 +180,41 @@ class TicketStore:
             return s.execute(select(func.count(Presence.staff_id)).where(
                 Presence.last_seen > utcnow() - timedelta(minutes=minutes))).scalar_one()
 
+    def staff_available(self, municipality: Optional[str] = None) -> int:
+        """Staff who set themselves available and are active in the console now (kcc.presence);
+        only those who work for ``municipality`` when given."""
+        from kcc.presence import available_count
+
+        with self.session() as s:
+            return available_count(s, municipality)
+
+    def queue_place(self, ticket_id: int) -> Optional[int]:
+        """1 for the next live chat to be picked up in its municipality, 2 for the one after it
+        ...; None when the ticket is no longer waiting. Same order as the console's queue."""
+        with self.session() as s:
+            ticket = s.get(Ticket, ticket_id)
+            if ticket is None or ticket.status != "open" or ticket.mode != "live":
+                return None
+            rank = {"urgent": 0, "high": 1}.get(ticket.urgency, 2)
+            ahead = s.execute(select(func.count(Ticket.id)).where(
+                Ticket.status == "open", Ticket.mode == "live",
+                Ticket.municipality == ticket.municipality, Ticket.id != ticket.id,
+                (_urgency_rank() < rank) | ((_urgency_rank() == rank) & (
+                    (Ticket.created_at < ticket.created_at)
+                    | ((Ticket.created_at == ticket.created_at) & (Ticket.id < ticket.id)))))
+            ).scalar_one()
+        return ahead + 1
+
+    def pickup_minutes(self, hours: float = 1.0) -> Optional[float]:
+        """Median minutes from a live ticket to its claim over the claims of the last ``hours``;
+        None without any."""
+        with self.session() as s:
+            rows = s.execute(select(Ticket.created_at, Ticket.claimed_at).where(
+                Ticket.mode == "live", Ticket.claimed_at.is_not(None),
+                Ticket.claimed_at > utcnow() - timedelta(hours=hours))).all()
+        waits = sorted(max(0.0, (claimed - created).total_seconds() / 60) for created, claimed in rows)
+        return waits[len(waits) // 2] if waits else None
+
     def typical_wait_minutes(self, days: int = 7, sample: int = 20) -> Optional[int]:
         """Median minutes from a live ticket to its claim, over the last ``sample`` claims of
         the last ``days`` days; None without any (then nobody promises a time)."""

@@ -11,6 +11,7 @@ import logging
 import secrets
 from functools import lru_cache
 from typing import Any, Dict, NamedTuple, Optional, Union
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -19,7 +20,8 @@ from kcc import rights
 from assistant.rate_limit import client_address
 from kcc.auth import Login, RateLimited
 from kcc.events import HEARTBEAT_S, queue_events, sse_stream
-from kcc.models import Ticket
+from kcc.models import PRESENCE_STATUSES, Ticket
+from kcc.presence import PRESENCE_KEY, PresenceBoard
 from kcc.privacy import statement
 from kcc.rasa_client import RasaError, transcript
 from kcc.services import SERVICES_KEY, Services
@@ -45,6 +47,23 @@ RASA_DOWN = ("De assistent is nu niet bereikbaar. Er is niets naar de inwoner ge
 
 def _services(request: web.Request) -> Services:
     return request.app[SERVICES_KEY]
+
+
+def _presence(request: web.Request) -> PresenceBoard:
+    return request.app[PRESENCE_KEY]
+
+
+def active_login(request: web.Request) -> Login:
+    """The logged-in staff member of a page or form: the staff member's own action, so it
+    counts as activity for presence (background refreshes do not, see kcc.presence)."""
+    login = require_page_login(request)
+    _presence(request).touch(login.staff_id)
+    return login
+
+
+def wants_json(request: web.Request) -> bool:
+    """The console's script asks for JSON (fetch); a plain form gets a page or a redirect."""
+    return "application/json" in request.headers.get("Accept", "")
 
 
 def _ticket_id(request: web.Request) -> int:
@@ -116,6 +135,8 @@ async def login_submit(request: web.Request) -> web.Response:
         return _render_login(request, "Gebruikersnaam of wachtwoord klopt niet.", status=401,
                              username=username)
     token = services.auth.start_session(staff)
+    _presence(request).set_status(staff.id, "available")
+    services.auth.seen(staff.id)
     services.audit.record(staff.username, "ingelogd")
     response = web.HTTPSeeOther(safe_next(str(form.get("next", ""))))
     set_cookie(response, SESSION_COOKIE, token, services.config.cookie_secure,
@@ -127,10 +148,41 @@ async def login_submit(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     login = require_page_login(request)
     await csrf_form(request, login)
+    _presence(request).set_status(login.staff_id, "away")
     _services(request).auth.end_session(request.cookies.get(SESSION_COOKIE))
     response = web.HTTPSeeOther("/console/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     raise response
+
+
+# -- presence -----------------------------------------------------------------------------
+async def presence_set(request: web.Request) -> web.Response:
+    """The staff member sets available / busy / away in the header."""
+    login = active_login(request)
+    form = await csrf_form(request, login)
+    status = str(form.get("status", ""))
+    if status not in PRESENCE_STATUSES:
+        raise web.HTTPBadRequest()
+    state = _presence(request).set_status(login.staff_id, status)
+    _services(request).audit.record(login.username, "status_gezet", detail=status)
+    if wants_json(request):
+        return web.json_response(state.as_json())
+    raise web.HTTPSeeOther(_back(request))
+
+
+def _back(request: web.Request) -> str:
+    """The console page the form was sent from (same origin), else the queue."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc and referer.netloc != request.host:
+        return "/console"
+    return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+
+
+async def presence_ping(request: web.Request) -> web.Response:
+    """The console's script: the staff member pressed a key or moved the mouse (once a minute)."""
+    login = active_login(request)
+    await csrf_form(request, login)
+    return web.json_response(_presence(request).state(login.staff_id).as_json())
 
 
 # -- queue --------------------------------------------------------------------------------
@@ -142,7 +194,7 @@ def _queue_context(request: web.Request, login: Login) -> Dict[str, Any]:
 
 
 async def queue_page(request: web.Request) -> web.Response:
-    login = require_page_login(request)
+    login = active_login(request)
     return aiohttp_jinja2.render_template("queue.html", request, _queue_context(request, login))
 
 
@@ -177,7 +229,7 @@ async def _transcript_context(request: web.Request, ticket: Ticket, login: Login
 
 async def ticket_page(request: web.Request, error: Optional[str] = None, status: int = 200,
                       draft: str = "") -> web.Response:
-    login = require_page_login(request)
+    login = active_login(request)
     ticket = _load(request, login)
     context = {"ticket": ticket, "login": login, "outcomes": OUTCOMES, "error": error,
                "draft": draft, "max_reply": MAX_REPLY,
@@ -237,7 +289,7 @@ def _done(ticket: Ticket, message: str) -> web.HTTPSeeOther:
 
 
 async def claim(request: web.Request) -> web.Response:
-    login = require_page_login(request)
+    login = active_login(request)
     await csrf_form(request, login)
     services = _services(request)
     ticket_id = _load(request, login).id
@@ -287,7 +339,7 @@ def _whatsapp_store(database_url: Optional[str]) -> Any:
 
 
 async def reply(request: web.Request) -> web.Response:
-    login = require_page_login(request)
+    login = active_login(request)
     form = await csrf_form(request, login)
     services = _services(request)
     ticket = _load(request, login)
@@ -323,7 +375,7 @@ async def reply(request: web.Request) -> web.Response:
 
 
 async def answered(request: web.Request) -> web.Response:
-    login = require_page_login(request)
+    login = active_login(request)
     await csrf_form(request, login)
     services = _services(request)
     ticket = _load(request, login)
@@ -338,7 +390,7 @@ async def answered(request: web.Request) -> web.Response:
 
 async def _finish(request: web.Request, closing: bool) -> web.Response:
     """Hand back to the assistant, or close with an outcome; tells Rasa first for live tickets."""
-    login = require_page_login(request)
+    login = active_login(request)
     form = await csrf_form(request, login)
     services = _services(request)
     ticket = _load(request, login)
@@ -417,7 +469,7 @@ async def _in_thread(func: Any, *args: Any) -> Any:
 
 
 async def rights_form(request: web.Request) -> web.Response:
-    login = require_page_login(request)
+    login = active_login(request)
     return _rights_page(request, login)
 
 
@@ -477,7 +529,15 @@ async def conversation_delete(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
+    services = app[SERVICES_KEY]
+    board = PresenceBoard(services.config.database_url, services.config.municipality)
+    app[PRESENCE_KEY] = board
+    env = aiohttp_jinja2.get_env(app)
+    env.globals["presence_of"] = lambda login: board.state(login.staff_id)
+    env.globals["presence_statuses"] = PRESENCE_STATUSES
     r = app.router
+    r.add_post("/console/presence", presence_set)
+    r.add_post("/console/presence/ping", presence_ping)
     r.add_get("/", root)
     r.add_get("/healthz", healthz)
     r.add_get("/privacy", privacy)

@@ -46,4 +46,55 @@
     scrollToEnd(el);
     live(el);
   });
+
+  // -- shared helpers for the forms this script sends itself ----------------------------
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function postForm(url, data) {
+    return fetch(url, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (resp) {
+      if (resp.status === 401) { window.location.assign("/console/login"); throw new Error("login"); }
+      return resp.json().catch(function () { return { ok: false, error: "Er ging iets mis. Probeer het opnieuw." }; })
+        .then(function (body) { body.status_code = resp.status; return body; });
+    });
+  }
+  window.kccConsole = { postForm: postForm, csrfToken: csrfToken, announce: announce, refresh: refresh };
+
+  // -- presence: available / busy / away in the header -----------------------------------
+  var presence = document.getElementById("presence-form");
+  function showPresence(state) {
+    if (!presence || !state || !state.status) { return; }
+    var select = document.getElementById("presence-status");
+    select.value = state.status;
+    select.className = "presence-select presence-" + state.status;
+    presence.dataset.status = state.status;
+    var note = document.getElementById("presence-note");
+    note.textContent = state.auto && state.status === "away" ? "Op afwezig gezet: u was een tijd niet actief." : "";
+  }
+  if (presence) {
+    presence.classList.add("js");
+    var select = document.getElementById("presence-status");
+    select.addEventListener("change", function () {
+      postForm(presence.action, new FormData(presence)).then(function (state) {
+        showPresence(state);
+        announce("Uw status is nu: " + state.label + ".");
+      }).catch(function () {});
+    });
+    var lastPing = Date.now();
+    var activity = function () {
+      if (Date.now() - lastPing < 60000) { return; }
+      lastPing = Date.now();
+      var data = new FormData();
+      data.append("csrf_token", csrfToken());
+      postForm("/console/presence/ping", data).then(showPresence).catch(function () {});
+    };
+    ["keydown", "pointerdown", "mousemove", "wheel"].forEach(function (name) {
+      document.addEventListener(name, activity, { passive: true });
+    });
+  }
 })();

@@ -33,6 +33,7 @@ import yaml
 from aiohttp import web
 
 from tests.integration.stack import MODEL, REST_HEADERS, ROOT, Stack, http_json, make_env
+from tests.support.presence import make_available
 
 pytestmark = [
     pytest.mark.integration,
@@ -221,6 +222,7 @@ def test_rasa_restart_keeps_ladder_and_takeover(own: Stack) -> None:
     before = slots(own, ladder)
     assert before["ladder_rung"] == "netwerk"
 
+    make_available(own.database_url)
     handoff = texts(own.rest(taken, "Ik wil een medewerker spreken"))
     assert any("medewerker" in t for t in handoff)
     trigger(own, taken, "EXTERNAL_takeover_start", {"agent": "Anna"})
@@ -281,6 +283,7 @@ def tickets_for(stack: Stack, sender: str) -> List[tuple]:
 def test_two_concurrent_requests_for_a_person_make_one_ticket(own: Stack) -> None:
     sender = "fault-double-click"
     own.rest(sender, "Ik heb schulden en weet niet wat ik moet doen")
+    make_available(own.database_url)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda _: post_raw(own, sender, "ik wil een medewerker spreken"),
                                 range(2)))

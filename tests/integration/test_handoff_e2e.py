@@ -90,13 +90,13 @@ async def test_resident_to_staff_and_back(stack) -> None:
 
         greeting = await say("hallo")
         assert any("digitale assistent" in (m.get("text") or "") for m in greeting)
+        await console_login(staff, stack.console_url, "anna")  # Anna is available now
         answer = await say("ik wil een medewerker spreken")
         assert any("medewerker" in (m.get("text") or "") for m in answer)
 
         ticket = TicketStore(stack.database_url).open_for_conversation(session_id)
         assert ticket is not None and ticket.channel == "webchat" and ticket.mode == "live"
 
-        await console_login(staff, stack.console_url, "anna")
         queue = await (await staff.get(f"{stack.console_url}/console")).text()
         assert f"/console/tickets/{ticket.id}" in queue
 
@@ -114,7 +114,7 @@ async def test_resident_to_staff_and_back(stack) -> None:
             f"{stack.console_url}/console/tickets/{ticket.id}/transcript")).text()
         assert "het gaat om de zorg voor mijn moeder" in transcript
 
-        await console_post(staff, stack.console_url, ticket.id, "handback")
+        await console_post(staff, stack.console_url, ticket.id, "handback", outcome="beantwoord")
         await push.wait_for(lambda m: "digitale assistent" in (m.get("text") or ""))
 
         again = await say("ik heb hulp nodig bij het schoonmaken van mijn huis")

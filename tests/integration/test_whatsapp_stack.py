@@ -98,7 +98,10 @@ def test_statuses_and_photos_are_not_sent_to_rasa(stack: Stack, fake_whatsapp: F
 
 def test_staff_reply_reaches_the_resident_inside_the_window_only(stack: Stack,
                                                                  fake_whatsapp: FakeWhatsApp) -> None:
+    from tests.support.presence import make_available
+
     number = str(next(_numbers))
+    make_available(stack.database_url)
     say(stack, fake_whatsapp, number, "ik wil een medewerker spreken")
     from channels.whatsapp.store import CONTACTS, WhatsAppStore
 

@@ -27,6 +27,7 @@ def databases(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_NOW", TUESDAY_MORNING)
     knowledge.reset_cache()
     handoff.ticket_store.cache_clear()
+    _available("dienst")  # a worker is available (kcc.presence); tests of nobody set them away
     yield
     knowledge.reset_cache()
     handoff.ticket_store.cache_clear()
@@ -308,11 +309,50 @@ def test_a_reviewed_phrase_still_gets_the_full_safety_answer():
     assert "Over uw vraag zelf" not in texts(msgs) and "Misschien" not in texts(msgs)
 
 
+def _available(name: str = "anna", municipality: str = "het-hogeland") -> int:
+    from tests.support.presence import make_available
+    from knowledge.settings import database_url
+
+    return make_available(database_url(None), name, name.capitalize(), municipality)
+
+
+def _away(name: str = "dienst") -> None:
+    from sqlalchemy import select
+
+    from kcc.models import Staff
+    from kcc.presence import PresenceBoard
+    from knowledge.settings import database_url
+
+    board = PresenceBoard(database_url(None))
+    with board._session() as s:
+        staff_id = s.execute(select(Staff.id).where(Staff.username == name)).scalar_one()
+    board.set_status(staff_id, "away")
+
+
+def test_in_office_hours_with_nobody_available_the_callback_is_offered_at_once():
+    _away()
+    msgs, slots = run(handoff.ActionHandoff(), make_tracker("ik wil een medewerker", "request_human"))
+    assert not slots.get("takeover") and slots["awaiting"] == "consent"
+    assert "geen medewerker beschikbaar" in texts(msgs)
+    assert "Dat gebeurt zo snel mogelijk" in texts(msgs)  # not "from tomorrow": it is open now
+    assert [b["title"] for b in msgs[-1]["buttons"]][:2] == ["Ja, bel mij", "Ja, mail mij"]
+    assert handoff.ticket_store().open_for_conversation("resident-1") is None
+
+
 def test_in_office_hours_the_resident_hears_whether_anyone_is_there():
+    _away()
+    staff_id = _available()
     msgs, slots = run(handoff.ActionHandoff(), make_tracker("ik wil een medewerker", "request_human"))
     assert slots["takeover"] is True
-    assert "niemand van het klantcontact online" in texts(msgs)
+    assert "1 medewerker beschikbaar" in texts(msgs) and "eerste in de wachtrij" in texts(msgs)
     assert msgs[-1]["buttons"][0]["title"] == "Bel mij liever terug"
+    # The worker goes away while the resident waits: the next message says so.
+    from kcc.presence import PresenceBoard
+    from knowledge.settings import database_url
+
+    PresenceBoard(database_url(None)).set_status(staff_id, "away")
+    msgs, _ = run(handoff.ActionHandoffWaiting(), make_tracker("hallo?", "greet", {"takeover": True}))
+    assert "geen medewerker beschikbaar" in texts(msgs)
     # Choosing the callback ends the wait; the number then goes onto the same ticket.
     msgs, slots = run(handoff.ActionContactMethod(), make_tracker(
         '/contact_method{"contact_method":"telefoon"}', "contact_method",
@@ -325,19 +365,39 @@ def test_in_office_hours_the_resident_hears_whether_anyone_is_there():
     assert ticket.mode == "callback" and ticket.contact_value == "06 12345678"
 
 
-def test_with_staff_online_the_usual_wait_is_told():
-    from kcc.auth import StaffAuth
+def test_with_staff_available_the_place_and_the_wait_are_told():
+    from datetime import timedelta
 
-    auth = StaffAuth(hasher=None)
-    staff = auth.create_staff("anna", "een lang wachtwoord")
-    auth.seen(staff.id)
-    msgs, _ = run(handoff.ActionHandoff(), make_tracker("ik wil een medewerker", "request_human"))
-    assert "Er is nu 1 medewerker online" in texts(msgs) and not msgs[-1].get("buttons")
+    from kcc.models import utcnow
+    from kcc.tickets import TicketDraft
+
+    _available("anna")  # and "dienst"
+    store = handoff.ticket_store()
+    # Picked up in the last hour after 4 and 6 minutes: the median is 6 (the upper of two).
+    for n, minutes in enumerate((4, 6)):
+        done, _ = store.create(TicketDraft(conversation_id=f"earlier-{n}", episode=1,
+                                           channel="webchat", municipality="het-hogeland"))
+        store.claim(done.id, "anna", "Anna")
+        with store.session() as s, s.begin():
+            row = s.get(type(done), done.id)
+            row.created_at = utcnow() - timedelta(minutes=minutes + 1)
+            row.claimed_at = utcnow() - timedelta(minutes=1)
+    for n in range(2):  # two residents wait already
+        store.create(TicketDraft(conversation_id=f"ahead-{n}", episode=1, channel="webchat",
+                                 municipality="het-hogeland"))
+    msgs, slots = run(handoff.ActionHandoff(), make_tracker("ik wil een medewerker", "request_human"))
+    said = texts(msgs)
+    assert "Er zijn nu 2 medewerkers beschikbaar" in said and "nummer 3 in de wachtrij" in said
+    assert "ongeveer 9 minuten" in said  # 6 minutes x place 3 / 2 available
+    # Staff of another municipality do not count for this one.
+    store2 = handoff.ticket_store()
+    assert store2.staff_available("oldambt") == 0
 
 
 def test_a_waiting_resident_is_told_again_what_to_expect():
+    _away()
     msgs, _ = run(handoff.ActionHandoffWaiting(), make_tracker("hallo?", "greet", {"takeover": True}))
-    assert texts(msgs).startswith("Uw bericht is bewaard.") and "online" in texts(msgs)
+    assert texts(msgs).startswith("Uw bericht is bewaard.") and "beschikbaar" in texts(msgs)
     assert msgs[-1]["buttons"][0]["title"] == "Bel mij liever terug"
 
 
