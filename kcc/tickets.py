@@ -19,18 +19,13 @@ from sqlalchemy.orm import Session
 
 from kcc.db import get_engine, session_factory
 from kcc.models import MODES, REASONS, URGENCIES, OutboxItem, Presence, Ticket, utcnow
+from kcc.outcomes import DEFAULT_OUTCOMES
 
 CHANNELS = ("webchat", "telegram", "whatsapp", "rest")
 CONTACT_PREFERENCES = ("chat", "telefoon", "email")
 ACTIVE_STATUSES = ("open", "claimed", "answered")
 HANDED_BACK = "teruggegeven"
-OUTCOMES = {
-    "beantwoord": "Vraag beantwoord",
-    "doorverwezen": "Doorverwezen naar een andere organisatie",
-    "terugbelafspraak": "Terugbelafspraak gemaakt",
-    "geen_reactie": "Geen reactie van de inwoner",
-    "overig": "Overig",
-}
+OUTCOMES = DEFAULT_OUTCOMES  # the default list; kcc.outcomes.outcomes_for adds a municipality's own
 OUTCOME_LABELS = {**OUTCOMES, HANDED_BACK: "Teruggegeven aan de assistent"}
 
 
@@ -288,11 +283,25 @@ class TicketStore:
         """The assistant takes the conversation over again; the ticket is done."""
         return self.close(ticket_id, staff, HANDED_BACK)
 
-    def close(self, ticket_id: int, staff: str, outcome: str) -> Ticket:
-        if outcome not in OUTCOME_LABELS:
+    def close(self, ticket_id: int, staff: str, outcome: str,
+              allowed: Optional[Iterable[str]] = None) -> Ticket:
+        """Done, with an outcome from ``allowed`` (default: the default list; the console passes
+        the ticket's municipality's list, kcc.outcomes)."""
+        if outcome not in (set(allowed) | {HANDED_BACK} if allowed is not None else OUTCOME_LABELS):
             raise NotAllowed("Kies een geldige uitkomst.")
         return self._owned(ticket_id, staff, ("claimed", "answered"), status="closed",
                            outcome=outcome, closed_at=utcnow())
+
+    def follow_up(self, ticket_id: int, staff: str, preference: Optional[str] = None,
+                  value: Optional[str] = None) -> Ticket:
+        """The chat went back to the assistant, but the work is not done: the ticket stays with
+        the staff member as a callback (with contact details when the resident gave them)."""
+        values: Dict[str, Any] = {"mode": "callback"}
+        if preference in CONTACT_PREFERENCES:
+            values["contact_preference"] = preference
+        if value:
+            values.update(contact_value=value[:255], consent=True)
+        return self._owned(ticket_id, staff, ("claimed", "answered"), **values)
 
     # -- internals ------------------------------------------------------------------------
     def _require(self, ticket_id: int) -> Ticket:

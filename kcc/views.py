@@ -25,7 +25,9 @@ from kcc.presence import PRESENCE_KEY, PresenceBoard
 from kcc.privacy import statement
 from kcc.rasa_client import RasaError, transcript
 from kcc.services import SERVICES_KEY, Services
-from kcc.tickets import OUTCOMES, TicketError, TicketNotFound
+from kcc.notes import KINDS as NOTE_KINDS, MAX_NOTE, NoteBook
+from kcc.outcomes import outcomes_for
+from kcc.tickets import CONTACT_PREFERENCES, TicketError, TicketNotFound
 from kcc.web_auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_token, csrf_form,
                           current_login, read_form, require_api_login, require_page_login,
                           safe_next,
@@ -38,8 +40,11 @@ MESSAGES = {
     "claimed_callback": "U hebt dit terugbelverzoek opgepakt.",
     "sent": "Uw bericht is verstuurd.",
     "answered": "Het ticket staat op beantwoord.",
-    "handed_back": "Het gesprek is teruggegeven aan de assistent.",
+    "handed_back": "Het gesprek is teruggegeven aan de assistent. Het ticket is afgesloten.",
+    "followup": "Het gesprek is teruggegeven aan de assistent. Het ticket blijft bij u open "
+                "voor de opvolging.",
     "closed": "Het ticket is afgesloten.",
+    "note": "De notitie is bewaard. De inwoner ziet die niet.",
 }
 RASA_DOWN = ("De assistent is nu niet bereikbaar. Er is niets naar de inwoner gestuurd. "
              "Probeer het over een minuut opnieuw.")
@@ -231,11 +236,56 @@ async def ticket_page(request: web.Request, error: Optional[str] = None, status:
                       draft: str = "") -> web.Response:
     login = active_login(request)
     ticket = _load(request, login)
-    context = {"ticket": ticket, "login": login, "outcomes": OUTCOMES, "error": error,
-               "draft": draft, "max_reply": MAX_REPLY,
+    context = {"ticket": ticket, "login": login, "outcomes": outcomes_for(ticket.municipality),
+               "error": error, "draft": draft, "max_reply": MAX_REPLY, "max_note": MAX_NOTE,
                "message": MESSAGES.get(request.query.get("m", "")),
+               "notes": _notes(request).for_ticket(ticket.id), "note_kinds": NOTE_KINDS,
+               "next_ticket": _next_ticket(request, login, ticket),
                **await _transcript_context(request, ticket, login)}
+    context.update(await _ticket_extras(request, ticket, login))
     return aiohttp_jinja2.render_template("ticket.html", request, context, status=status)
+
+
+async def _ticket_extras(request: web.Request, ticket: Ticket, login: Login) -> Dict[str, Any]:
+    """What the later tools add to the ticket page (saved replies, callbacks, transfers)."""
+    extras: Dict[str, Any] = {}
+    for provide in request.app.get(EXTRAS_KEY, []):
+        extras.update(provide(request, ticket, login))
+    return extras
+
+
+EXTRAS_KEY = web.AppKey("kcc_ticket_extras", list)
+
+
+def _notes(request: web.Request) -> NoteBook:
+    return request.app[NOTES_KEY]
+
+
+NOTES_KEY = web.AppKey("kcc_notes", NoteBook)
+
+
+def _next_ticket(request: web.Request, login: Login, current: Ticket) -> Optional[Ticket]:
+    """The first open ticket of the queue after this one is done: "volgende ticket"."""
+    if current.status != "closed" and current.staff == login.username:
+        return None
+    for ticket in _services(request).store.queue(("open",), limit=5,
+                                                  municipalities=login.municipalities):
+        if ticket.id != current.id:
+            return ticket
+    return None
+
+
+async def _fail(request: web.Request, message: str, status: int, draft: str = "") -> web.Response:
+    """A refused action: JSON for the console's script, else the ticket page with the reason."""
+    if wants_json(request):
+        return web.json_response({"ok": False, "error": message}, status=status)
+    return await ticket_page(request, message, status=status, draft=draft)
+
+
+def _ok(request: web.Request, ticket: Ticket, key: str, **extra: Any) -> web.Response:
+    if wants_json(request):
+        return web.json_response({"ok": True, "message": MESSAGES[key], **extra})
+    raise _done(ticket, key)
 
 
 async def ticket_view(request: web.Request) -> web.Response:
@@ -358,20 +408,20 @@ async def reply(request: web.Request) -> web.Response:
                    "mag WhatsApp geen vrij bericht doorsturen. Bel de inwoner of wacht tot de "
                    "inwoner opnieuw schrijft.")
     if problem is not None:
-        return await ticket_page(request, problem, status=400, draft=text[:MAX_REPLY * 2])
+        return await _fail(request, problem, 400, draft=text[:MAX_REPLY * 2])
     try:
         await services.rasa.trigger(ticket.conversation_id, "EXTERNAL_staff_message",
                                     {"agent": login.name, "staff_text": text}, ticket.channel)
     except RasaError as exc:
         log.warning("staff message for ticket %s failed: %s", ticket.id, exc)
-        return await ticket_page(request, RASA_DOWN, status=502, draft=text)
+        return await _fail(request, RASA_DOWN, 502, draft=text)
     try:
         services.store.mark_answered(ticket.id, login.username)
     except TicketError as exc:  # closed meanwhile (other tab); the message itself went out
         log.info("ticket %s not marked answered: %s", ticket.id, exc.message)
     services.audit.record(login.username, "bericht_verstuurd", ticket.conversation_id, ticket.id)
     services.watcher.notify()
-    raise _done(ticket, "sent")
+    return _ok(request, ticket, "sent")
 
 
 async def answered(request: web.Request) -> web.Response:
@@ -389,17 +439,37 @@ async def answered(request: web.Request) -> web.Response:
 
 
 async def _finish(request: web.Request, closing: bool) -> web.Response:
-    """Hand back to the assistant, or close with an outcome; tells Rasa first for live tickets."""
+    """Hand back to the assistant or close; tells Rasa first for live tickets.
+
+    Handing back is not closing: the staff member chooses an outcome (the municipality's list)
+    with an optional note, or keeps the ticket open for a follow-up (a callback, a melding),
+    with the contact details the resident gave in the chat. Closing always needs an outcome.
+    """
     login = active_login(request)
     form = await csrf_form(request, login)
     services = _services(request)
     ticket = _load(request, login)
-    outcome = str(form.get("outcome", "")) if closing else None
-    if closing and outcome not in OUTCOMES:
-        return await ticket_page(request, "Kies een uitkomst.", status=400)
+    allowed = outcomes_for(ticket.municipality)
+    follow_up = not closing and form.get("after") == "followup"
+    outcome = None if follow_up else str(form.get("outcome", ""))
+    note = str(form.get("note", "")).strip()
+    preference = str(form.get("contact_preference", "")) or None
+    contact = str(form.get("contact_value", "")).strip()[:255]
     problem = _own_active(ticket, login)
     if problem is not None:
-        return await ticket_page(request, problem, status=409)
+        return await _fail(request, problem, 409)
+    if outcome is not None and outcome not in allowed:
+        problem = ("Kies een uitkomst. Of kies dat het ticket open blijft voor opvolging."
+                   if not closing else "Kies een uitkomst.")
+    if problem is None and len(note) > MAX_NOTE:
+        problem = f"De notitie is te lang ({len(note)} tekens). Het maximum is {MAX_NOTE} tekens."
+    if problem is None and preference is not None and preference not in CONTACT_PREFERENCES:
+        problem = "Kies hoe de inwoner bereikt wil worden."
+    if problem is None and follow_up and not (note or contact or ticket.contact_value):
+        problem = ("Schrijf op wat er nog moet gebeuren, of vul in hoe de inwoner bereikt wil "
+                   "worden. Anders weet een collega niet wat de opvolging is.")
+    if problem is not None:
+        return await _fail(request, problem, 400)
     if ticket.mode == "live":
         try:
             await services.rasa.trigger(ticket.conversation_id, "EXTERNAL_takeover_end",
@@ -408,18 +478,39 @@ async def _finish(request: web.Request, closing: bool) -> web.Response:
                                         ticket.channel)
         except RasaError as exc:
             log.warning("takeover end for ticket %s failed: %s", ticket.id, exc)
-            return await ticket_page(request, RASA_DOWN, status=502)
+            return await _fail(request, RASA_DOWN, 502)
     try:
-        if outcome is not None:
-            services.store.close(ticket.id, login.username, outcome)
+        if follow_up:
+            services.store.follow_up(ticket.id, login.username, preference, contact or None)
         else:
-            services.store.hand_back(ticket.id, login.username)
+            services.store.close(ticket.id, login.username, outcome, allowed)
     except TicketError as exc:
-        return await ticket_page(request, exc.message, status=409)
-    services.audit.record(login.username, "afgesloten" if closing else "teruggegeven",
-                          ticket.conversation_id, ticket.id, outcome)
+        return await _fail(request, exc.message, 409)
+    if note:
+        kind = "followup" if follow_up else "close" if closing else "handback"
+        _notes(request).add(ticket.id, login.username, login.name, note, kind)
+    action = "afgesloten" if closing else "opvolging" if follow_up else "teruggegeven"
+    services.audit.record(login.username, action, ticket.conversation_id, ticket.id,
+                          outcome or "opvolging")
     services.watcher.notify()
-    raise _done(ticket, "closed" if closing else "handed_back")
+    return _ok(request, ticket, "closed" if closing else "followup" if follow_up else "handed_back")
+
+
+async def add_note(request: web.Request) -> web.Response:
+    """A private note on the ticket (any staff member of its municipality; audited)."""
+    login = active_login(request)
+    form = await csrf_form(request, login)
+    ticket = _load(request, login)
+    text = str(form.get("text", ""))
+    try:
+        note = _notes(request).add(ticket.id, login.username, login.name, text)
+    except ValueError as exc:
+        return await _fail(request, str(exc), 400, draft="")
+    _services(request).audit.record(login.username, "notitie_geschreven", ticket.conversation_id,
+                                    ticket.id, f"notitie {note.id}")
+    html = aiohttp_jinja2.render_string("_notes.html", request, {
+        "notes": _notes(request).for_ticket(ticket.id), "note_kinds": NOTE_KINDS})
+    return _ok(request, ticket, "note", html=html)
 
 
 async def hand_back(request: web.Request) -> web.Response:
@@ -532,6 +623,8 @@ def add_routes(app: web.Application) -> None:
     services = app[SERVICES_KEY]
     board = PresenceBoard(services.config.database_url, services.config.municipality)
     app[PRESENCE_KEY] = board
+    app[NOTES_KEY] = NoteBook(services.config.database_url)
+    app[EXTRAS_KEY] = []
     env = aiohttp_jinja2.get_env(app)
     env.globals["presence_of"] = lambda login: board.state(login.staff_id)
     env.globals["presence_statuses"] = PRESENCE_STATUSES
@@ -555,6 +648,7 @@ def add_routes(app: web.Application) -> None:
     r.add_post(r"/console/tickets/{ticket_id}/answered", answered)
     r.add_post(r"/console/tickets/{ticket_id}/handback", hand_back)
     r.add_post(r"/console/tickets/{ticket_id}/close", close)
+    r.add_post(r"/console/tickets/{ticket_id}/notes", add_note)
     r.add_get(RIGHTS_PAGE, rights_form)
     r.add_post(RIGHTS_PAGE + "/export", conversation_export)
     r.add_post(RIGHTS_PAGE + "/delete", conversation_delete)

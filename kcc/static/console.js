@@ -97,4 +97,56 @@
       document.addEventListener(name, activity, { passive: true });
     });
   }
+
+  // -- reply and notes without a page reload; the focus stays in the text box ------------
+  function showError(id, text) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    el.textContent = text || "";
+    el.hidden = !text;
+  }
+
+  function sendInPlace(form, textarea, errorId, done) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.dataset.sending === "1") { return; }
+      form.dataset.sending = "1";
+      showError(errorId, "");
+      postForm(form.action, new FormData(form)).then(function (body) {
+        if (body.ok) {
+          textarea.value = "";
+          announce(body.message);
+          done(body);
+        } else {
+          showError(errorId, body.error);
+        }
+        textarea.focus();
+      }).catch(function () {
+        showError(errorId, "Het versturen lukte niet. Controleer de verbinding en probeer het opnieuw.");
+      }).then(function () { form.dataset.sending = "0"; });
+    });
+  }
+
+  var replyForm = document.getElementById("reply-form");
+  if (replyForm) {
+    var replyText = document.getElementById("reply-text");
+    sendInPlace(replyForm, replyText, "reply-error", function () {
+      var box = document.getElementById("transcript");
+      if (box) { refresh(box); }
+    });
+    replyText.addEventListener("keydown", function (event) {
+      // Ctrl+Enter (or Cmd+Enter) sends; Enter alone makes a new line as usual.
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        replyForm.requestSubmit();
+      }
+    });
+  }
+  var noteForm = document.getElementById("note-form");
+  if (noteForm) {
+    sendInPlace(noteForm, document.getElementById("note-text"), "note-error", function (body) {
+      var list = document.getElementById("notes");
+      if (list && body.html) { list.innerHTML = body.html; }
+    });
+  }
 })();

@@ -118,6 +118,8 @@ def test_console_in_chromium(console: dict) -> None:
                                                  "Ik help u verder.")
             page.get_by_role("button", name="Versturen").click()
             expect(page.get_by_role("status").filter(has_text="verstuurd")).to_be_visible()
+            expect(page.get_by_label("Uw bericht")).to_be_focused()  # no reload, keep typing
+            expect(page.get_by_label("Uw bericht")).to_have_value("")
             sent = rasa.intents("EXTERNAL_staff_message")[0]
             assert sent["body"]["entities"]["staff_text"].startswith("Goedemiddag, u spreekt")
             assert sent["query"]["output_channel"] == "webchat"
@@ -128,6 +130,7 @@ def test_console_in_chromium(console: dict) -> None:
             expect(page.locator("#transcript")).to_contain_text("fijn dat u er bent", timeout=15000)
             page.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
 
+            page.locator("#handback-outcome").select_option("beantwoord")
             page.get_by_role("button", name="Terug naar de assistent").click()
             expect(page.get_by_role("status").filter(has_text="teruggegeven")).to_be_visible()
             end = rasa.intents("EXTERNAL_takeover_end")[0]["body"]["entities"]

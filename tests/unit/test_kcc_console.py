@@ -245,12 +245,12 @@ async def test_claim_reply_handback(console: Console) -> None:
     html = await (await console.client.get(page)).text()
     assert "Anna (medewerker)" in html and "Goedemiddag, ik help u graag." in html
 
-    resp = await console.post(f"{page}/handback", csrf_from=page)
+    resp = await console.post(f"{page}/handback", {"outcome": "beantwoord"}, csrf_from=page)
     assert resp.status == 303
     end = console.rasa.intents("EXTERNAL_takeover_end")[0]["body"]["entities"]
     assert end == {"agent": "Anna", "outcome": "resume"}
     ticket = console.store.get(tid)
-    assert (ticket.status, ticket.outcome) == ("closed", "teruggegeven")
+    assert (ticket.status, ticket.outcome) == ("closed", "beantwoord")
 
 
 async def test_close_with_outcome(console: Console) -> None:
