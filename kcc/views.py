@@ -649,6 +649,9 @@ def add_routes(app: web.Application) -> None:
     r.add_post(r"/console/tickets/{ticket_id}/handback", hand_back)
     r.add_post(r"/console/tickets/{ticket_id}/close", close)
     r.add_post(r"/console/tickets/{ticket_id}/notes", add_note)
+    from kcc.console_tools import add_tool_routes  # the tools use this module's helpers
+
+    add_tool_routes(app)
     r.add_get(RIGHTS_PAGE, rights_form)
     r.add_post(RIGHTS_PAGE + "/export", conversation_export)
     r.add_post(RIGHTS_PAGE + "/delete", conversation_delete)

@@ -149,4 +149,98 @@
       if (list && body.html) { list.innerHTML = body.html; }
     });
   }
+
+  // -- saved replies: search, arrows, Enter inserts into the reply box -------------------
+  var search = document.getElementById("saved-search");
+  if (search && replyForm) {
+    var box = document.getElementById("reply-text");
+    var options = Array.prototype.slice.call(document.querySelectorAll("#saved-list .saved-option"));
+    var active = -1;
+    var visible = function () { return options.filter(function (o) { return !o.hidden; }); };
+    var mark = function (index) {
+      var shown = visible();
+      options.forEach(function (o) { o.setAttribute("aria-selected", "false"); o.classList.remove("is-active"); });
+      active = shown.length ? (index + shown.length) % shown.length : -1;
+      if (active >= 0) {
+        shown[active].setAttribute("aria-selected", "true");
+        shown[active].classList.add("is-active");
+        shown[active].scrollIntoView({ block: "nearest" });
+        search.setAttribute("aria-activedescendant", shown[active].id);
+      } else {
+        search.removeAttribute("aria-activedescendant");
+      }
+    };
+    var filter = function () {
+      var words = search.value.toLocaleLowerCase("nl").split(/\s+/).filter(Boolean);
+      options.forEach(function (o) {
+        var text = o.textContent.toLocaleLowerCase("nl");
+        o.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+      document.getElementById("saved-empty").hidden = visible().length > 0;
+      mark(0);
+    };
+    var insert = function (option) {
+      var text = option.dataset.text;
+      var start = box.selectionStart || 0, end = box.selectionEnd || 0;
+      box.value = box.value.slice(0, start) + text + box.value.slice(end);
+      box.focus();
+      box.setSelectionRange(start + text.length, start + text.length);
+      search.value = "";
+      filter();
+      announce("Standaardantwoord ingevoegd. U kunt het nog aanpassen.");
+    };
+    search.addEventListener("input", filter);
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); mark(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); mark(active - 1); }
+      else if (event.key === "Enter") {
+        event.preventDefault();
+        var shown = visible();
+        if (shown.length) { insert(shown[Math.max(active, 0)]); }
+      } else if (event.key === "Escape") { event.preventDefault(); box.focus(); }
+    });
+    options.forEach(function (o) { o.addEventListener("click", function () { insert(o); }); });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "/" && box.value === "" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        search.focus();
+      }
+    });
+    filter();
+  }
+
+  // -- keyboard shortcuts on the ticket page (shown in the page) -------------------------
+  var typing = function (el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  };
+  var focusOn = function (id) {
+    var el = document.getElementById(id);
+    if (!el) { return false; }
+    el.scrollIntoView({ block: "center" });
+    el.focus();
+    return true;
+  };
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && typing(document.activeElement) && document.activeElement.id !== "saved-search") {
+      document.activeElement.blur();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(document.activeElement)) { return; }
+    var done = false;
+    switch (event.key) {
+      case "o":
+        var claim = document.getElementById("claim-form");
+        if (claim) { claim.requestSubmit(); done = true; }
+        break;
+      case "b": done = focusOn("reply-text"); break;
+      case "n": done = focusOn("note-text"); break;
+      case "t": done = focusOn("handback-outcome"); break;
+      case "a": done = focusOn("outcome"); break;
+      case "v":
+        var next = document.getElementById("next-ticket");
+        if (next) { window.location.assign(next.href); done = true; }
+        break;
+    }
+    if (done) { event.preventDefault(); }
+  });
 })();

@@ -1,0 +1,122 @@
+"""The worker's tools in headless Chromium: saved replies with the keyboard, a private note,
+a callback attempt, a transfer to a colleague (the console against a fake Rasa)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from kcc.auth import StaffAuth
+from kcc.tickets import TicketStore
+from tests.browser.test_console_browser import ARGS, ARTIFACTS, CHROMIUM, draft
+from tests.integration.stack import ROOT, free_port
+from tests.support.fakes import FakeRasa, ThreadedServer
+
+pytestmark = pytest.mark.browser
+PASSWORD = "een heel goed wachtwoord"
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> Iterator[dict]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium not installed")
+    rasa = FakeRasa()
+    rasa.say("web-1", "user", "Ik kan mijn huis niet meer schoonmaken.")
+    rasa.say("web-1", "bot", "Ik zoek een medewerker voor u. Een moment.")
+    rasa_server = ThreadedServer(rasa.app()).start()
+    db_url = f"sqlite:///{tmp_path / 'tools.db'}"
+    auth = StaffAuth(db_url)
+    auth.create_staff("anna", PASSWORD, "Anna")
+    auth.create_staff("bert", PASSWORD, "Bert")
+    store = TicketStore(db_url)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "RASA_URL": rasa_server.url,
+           "RASA_API_TOKEN": rasa.token, "MUNICIPALITY": "het-hogeland", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "kcc.server", "--port", str(port)], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(proc.stdout.read().decode(errors="replace"))
+            time.sleep(0.2)
+    try:
+        yield {"url": url, "rasa": rasa, "store": store, "db_url": db_url}
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        rasa_server.stop()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def login(browser, url: str, username: str):
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL").new_page()
+    page.goto(f"{url}/console")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_label("Wachtwoord").press("Enter")
+    expect(page.get_by_role("heading", name="Wachtrij")).to_be_visible()
+    return page
+
+
+def test_a_saved_reply_is_inserted_with_the_keyboard_and_a_note_stays_private(console, browser) -> None:
+    from playwright.sync_api import expect
+
+    url, rasa, store = console["url"], console["rasa"], console["store"]
+    tid = store.create(draft("web-1"))[0].id
+    page = login(browser, url, "anna")
+    page.goto(f"{url}/console/tickets/{tid}")
+    page.keyboard.press("o")  # shortcut: take over the conversation
+    expect(page.get_by_role("status").filter(has_text="overgenomen")).to_be_visible()
+    page.keyboard.press("b")  # shortcut: to the reply box
+    box = page.get_by_label("Uw bericht")
+    expect(box).to_be_focused()
+    page.keyboard.press("/")  # in an empty message: search the saved replies
+    search = page.get_by_label("Standaardantwoord zoeken")
+    expect(search).to_be_focused()
+    page.keyboard.type("loket")
+    expect(page.locator("#saved-list .saved-option:not([hidden])")).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Ik geef uw vraag door aan het Sociaal Loket. Een consulent neemt "
+                              "binnen 5 werkdagen contact met u op. U hoeft daarvoor niets te doen.")
+    page.keyboard.press("Control+Enter")
+    expect(page.get_by_role("status").filter(has_text="verstuurd")).to_be_visible()
+    expect(box).to_be_focused()
+    sent = rasa.intents("EXTERNAL_staff_message")[0]["body"]["entities"]["staff_text"]
+    assert sent.startswith("Ik geef uw vraag door aan het Sociaal Loket")
+
+    # A private note: on the ticket, never in the resident's conversation.
+    page.keyboard.press("Escape")
+    page.keyboard.press("n")
+    expect(page.get_by_label("Nieuwe notitie")).to_be_focused()
+    page.keyboard.type("Beloofd: het loket belt morgen voor 12 uur.")
+    page.get_by_role("button", name="Notitie bewaren").click()
+    expect(page.locator("#notes")).to_contain_text("Beloofd: het loket belt morgen")
+    expect(page.locator("#transcript")).to_contain_text("Ik geef uw vraag door")
+    expect(page.locator("#transcript")).not_to_contain_text("Beloofd")
+    assert all("Beloofd" not in str(call) for call in rasa.calls)
+    assert all("Beloofd" not in (e.get("text") or "") for e in rasa.events["web-1"])
+    page.screenshot(path=str(ARTIFACTS / "console-tools.png"), full_page=True)
