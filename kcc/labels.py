@@ -75,5 +75,30 @@ def age(moment: Optional[datetime]) -> str:
     return f"{minutes // 1440} dagen"
 
 
+def sla_minutes(urgency: str) -> int:
+    """How long a ticket of this urgency may wait (SLA_URGENT_MINUTES and so on)."""
+    from assistant.settings import settings
+
+    current = settings()
+    return {"urgent": current.sla_urgent_minutes, "high": current.sla_high_minutes}.get(
+        urgency, current.sla_normal_minutes)
+
+
+def sla(ticket: object) -> str:
+    """'late' past the norm of its urgency, 'near' in its last quarter, else 'ok'; only for
+    tickets nobody has picked up yet."""
+    if getattr(ticket, "status", None) != "open":
+        return "none"
+    waited = (_as_utc(utcnow()) - _as_utc(ticket.created_at)).total_seconds() / 60  # type: ignore[attr-defined]
+    norm = sla_minutes(ticket.urgency)  # type: ignore[attr-defined]
+    return "late" if waited > norm else "near" if waited > norm * 0.75 else "ok"
+
+
+def minutes_text(minutes: int) -> str:
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} uur" + (
+        f" {minutes % 60} min" if minutes % 60 else "")
+
+
 def register(env: jinja2.Environment) -> None:
-    env.filters.update(label=label, localtime=localtime, age=age)
+    env.filters.update(label=label, localtime=localtime, age=age, sla=sla,
+                       sla_minutes=sla_minutes, minutes_text=minutes_text)

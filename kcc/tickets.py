@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from assistant.settings import settings
 
+import re
 from datetime import timedelta
 from dataclasses import dataclass, fields
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -160,6 +161,37 @@ class TicketStore:
         with self.session() as s:
             return list(s.execute(query.order_by(_urgency_rank(), Ticket.created_at, Ticket.id)
                                   .limit(limit)).scalars())
+
+    def search(self, municipalities: Iterable[str], q: str = "", status: str = "",
+               urgency: str = "", channel: str = "", topic: str = "", mine: Optional[str] = None,
+               limit: int = 200) -> List[Ticket]:
+        """The queue, narrowed: words in the summary (or a ticket number, or a conversation
+        id), one status (default: every active one), urgency, channel, topic, and only the
+        tickets of staff member ``mine``. Same order as :meth:`queue`."""
+        statuses = (status,) if status in (*ACTIVE_STATUSES, "closed") else ACTIVE_STATUSES
+        query = select(Ticket).where(Ticket.status.in_(statuses),
+                                     Ticket.municipality.in_(tuple(municipalities)))
+        for column, value, allowed in ((Ticket.urgency, urgency, URGENCIES),
+                                       (Ticket.channel, channel, CHANNELS)):
+            if value in allowed:
+                query = query.where(column == value)
+        if topic:
+            query = query.where(Ticket.topic == topic)
+        if mine:
+            query = query.where(Ticket.staff == mine)
+        text = q.strip()[:200]
+        if text:
+            number = text.lstrip("#")
+            words = [Ticket.summary.ilike("%" + re.sub(r"([\\%_])", r"\\\1", word) + "%",
+                                          escape="\\") for word in text.split()]
+            found = and_(*words) | (Ticket.conversation_id == text)
+            if number.isdigit():
+                found = found | (Ticket.id == int(number))
+            query = query.where(found)
+        order = (Ticket.closed_at.desc(),) if status == "closed" else (
+            _urgency_rank(), Ticket.created_at, Ticket.id)
+        with self.session() as s:
+            return list(s.execute(query.order_by(*order).limit(limit)).scalars())
 
     def recently_closed(self, limit: int = 20,
                         municipalities: Optional[Iterable[str]] = None) -> List[Ticket]:

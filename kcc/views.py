@@ -11,7 +11,7 @@ import logging
 import secrets
 from functools import lru_cache
 from typing import Any, Dict, NamedTuple, Optional, Union
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -20,6 +20,7 @@ from kcc import rights
 from assistant.rate_limit import client_address
 from kcc.auth import Login, RateLimited
 from kcc.events import HEARTBEAT_S, queue_events, sse_stream
+from kcc.labels import LABELS
 from kcc.models import PRESENCE_STATUSES, Ticket
 from kcc.presence import PRESENCE_KEY, PresenceBoard
 from kcc.privacy import statement
@@ -191,9 +192,23 @@ async def presence_ping(request: web.Request) -> web.Response:
 
 
 # -- queue --------------------------------------------------------------------------------
+FILTERS = ("q", "status", "urgency", "channel", "topic", "mine")
+
+
+def _filters(request: web.Request) -> Dict[str, str]:
+    return {name: request.query.get(name, "").strip()[:200] for name in FILTERS}
+
+
 def _queue_context(request: web.Request, login: Login) -> Dict[str, Any]:
     store = _services(request).store
-    return {"tickets": store.queue(municipalities=login.municipalities),
+    filters = _filters(request)
+    shown = {k: v for k, v in filters.items() if v}
+    tickets = store.search(login.municipalities, filters["q"], filters["status"],
+                           filters["urgency"], filters["channel"], filters["topic"],
+                           login.username if filters["mine"] else None)
+    return {"tickets": tickets, "filters": filters, "filtered": bool(shown),
+            "topics": sorted(LABELS["topic"].items(), key=lambda item: item[1]),
+            "query_string": urlencode(shown),
             "closed": store.recently_closed(10, municipalities=login.municipalities),
             "login": login}
 

@@ -30,6 +30,7 @@
         }
         scrollToEnd(el);
         announce(el.id === "queue" ? "De wachtrij is bijgewerkt." : "Er is een nieuw bericht in het gesprek.");
+        el.dispatchEvent(new CustomEvent("kcc:refreshed"));
       })
       .catch(function () { /* the next event tries again */ })
       .then(function () { el.dataset.busy = "0"; });
@@ -243,4 +244,76 @@
     }
     if (done) { event.preventDefault(); }
   });
+
+  // -- a new urgent ticket: a sound and a browser notification ---------------------------
+  // Browsers allow sound only after the user did something on the page, and a notification
+  // only after permission; so both wait for a gesture, and never play on page load.
+  var queueBox = document.getElementById("queue");
+  if (queueBox) {
+    var urgentIds = function () {
+      var table = queueBox.querySelector("table[data-urgent]");
+      return table && table.dataset.urgent ? table.dataset.urgent.split(",") : [];
+    };
+    var known = urgentIds();
+    var audio = null;
+    var gesture = function () {
+      if (!audio && (window.AudioContext || window.webkitAudioContext)) {
+        audio = new (window.AudioContext || window.webkitAudioContext)();
+      }
+      if (audio && audio.state === "suspended") { audio.resume(); }
+    };
+    document.addEventListener("pointerdown", gesture, { passive: true });
+    document.addEventListener("keydown", gesture, { passive: true });
+    var beep = function () {
+      if (!audio || audio.state !== "running") { return false; }
+      [0, 0.3].forEach(function (at) {
+        var osc = audio.createOscillator(), gain = audio.createGain();
+        osc.frequency.value = 880;
+        gain.gain.value = 0.15;
+        osc.connect(gain).connect(audio.destination);
+        osc.start(audio.currentTime + at);
+        osc.stop(audio.currentTime + at + 0.18);
+      });
+      return true;
+    };
+    var button = document.getElementById("alerts-on");
+    var state = document.getElementById("alerts-state");
+    var showState = function () {
+      var parts = [];
+      if (audio && audio.state === "running") { parts.push("geluid aan"); }
+      if (window.Notification && Notification.permission === "granted") { parts.push("meldingen aan"); }
+      state.textContent = parts.length ? "Bij nieuwe spoed: " + parts.join(", ") + "." : "";
+      if (button) { button.hidden = parts.length === 2; }
+    };
+    if (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        gesture();
+        if (window.Notification && Notification.permission === "default") {
+          Notification.requestPermission().then(showState);
+        }
+        window.setTimeout(showState, 200);
+      });
+    }
+    queueBox.addEventListener("kcc:refreshed", function () {
+      var now = urgentIds();
+      var fresh = now.filter(function (id) { return known.indexOf(id) < 0; });
+      known = now;
+      if (!fresh.length) { return; }
+      var played = beep();
+      var notified = false;
+      if (window.Notification && Notification.permission === "granted") {
+        var note = new Notification("Nieuw spoedticket", {
+          body: fresh.length === 1 ? "Ticket #" + fresh[0] + " wacht op een medewerker." : fresh.length + " nieuwe spoedtickets wachten.",
+          tag: "kcc-urgent-" + fresh.join("-")
+        });
+        note.onclick = function () { window.focus(); window.location.assign("/console/tickets/" + fresh[0]); };
+        notified = true;
+      }
+      queueBox.dataset.alerted = (queueBox.dataset.alerted ? queueBox.dataset.alerted + "," : "") + fresh.join(",");
+      queueBox.dataset.alertSound = played ? "1" : "0";
+      queueBox.dataset.alertNotification = notified ? "1" : "0";
+      announce("Nieuw spoedticket in de wachtrij.");
+    });
+  }
 })();

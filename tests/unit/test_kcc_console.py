@@ -206,7 +206,7 @@ async def test_internal_error_is_polite_and_logged(console: Console, monkeypatch
     def broken(*_a, **_k):
         raise RuntimeError("database exploded")
 
-    monkeypatch.setattr(console.store, "queue", broken)
+    monkeypatch.setattr(console.store, "search", broken)
     resp = await console.client.get("/console")
     body = await resp.text()
     assert resp.status == 500 and "Er ging iets mis" in body
