@@ -7,20 +7,26 @@ anything of a municipality the staff member does not work for.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Dict, Optional
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from kcc.auth import Login
+from kcc.callbacks import RESULT_LABELS, CallbackBook
+from kcc.labels import LOCAL_TZ
 from kcc.models import Ticket
 from kcc.privacy import municipality_name
 from kcc.saved_replies import SavedReplies
 from kcc.services import SERVICES_KEY
-from kcc.views import EXTRAS_KEY, active_login, wants_json
+from kcc.tickets import TicketError
+from kcc.views import (EXTRAS_KEY, _fail, _load, _notes, _ok, _own_active, active_login,
+                       wants_json)
 from kcc.web_auth import csrf_form, require_api_login
 
 REPLIES_KEY = web.AppKey("kcc_saved_replies", SavedReplies)
+CALLBACKS_KEY = web.AppKey("kcc_callbacks", CallbackBook)
 
 
 def _replies(request: web.Request) -> SavedReplies:
@@ -107,11 +113,93 @@ async def replies_delete(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/console/replies?m=deleted")
 
 
+# -- callbacks as work --------------------------------------------------------------------
+def _callbacks(request: web.Request) -> CallbackBook:
+    return request.app[CALLBACKS_KEY]
+
+
+def callback_for_ticket(request: web.Request, ticket: Ticket, login: Login) -> Dict[str, Any]:
+    if ticket.mode != "callback":
+        return {}
+    return {"callback": _callbacks(request).item(ticket), "results": RESULT_LABELS}
+
+
+async def callbacks_page(request: web.Request) -> web.Response:
+    login = active_login(request)
+    mine = request.query.get("mine") == "1"
+    items = _callbacks(request).work_list(login.municipalities,
+                                          mine=login.username if mine else None)
+    return aiohttp_jinja2.render_template("callbacks.html", request, {
+        "login": login, "items": items, "mine": mine, "results": RESULT_LABELS,
+        "overdue": sum(1 for i in items if i.overdue)})
+
+
+async def record_attempt(request: web.Request) -> web.Response:
+    """One try to reach the resident: reached (the ticket is answered), not reached, wrong
+    number; an optional note says what was agreed or tried."""
+    login = active_login(request)
+    form = await csrf_form(request, login)
+    services = request.app[SERVICES_KEY]
+    ticket = _load(request, login)
+    result = str(form.get("result", ""))
+    note = str(form.get("note", "")).strip()
+    problem = _own_active(ticket, login)
+    if problem is None and ticket.mode != "callback":
+        problem = "Dit is geen terugbelverzoek."
+    if problem is not None:
+        return await _fail(request, problem, 409)
+    if result not in RESULT_LABELS:
+        return await _fail(request, "Kies hoe de poging ging.", 400)
+    if note and len(note) > 2000:
+        return await _fail(request, "De notitie is te lang (maximaal 2000 tekens).", 400)
+    _callbacks(request).record(ticket.id, result, login.username, login.name)
+    if note:
+        _notes(request).add(ticket.id, login.username, login.name, note, "callback")
+    if result == "reached":
+        try:
+            services.store.mark_answered(ticket.id, login.username)
+        except TicketError as exc:
+            return await _fail(request, exc.message, 409)
+    services.audit.record(login.username, "terugbelpoging", ticket.conversation_id, ticket.id,
+                          result)
+    services.watcher.notify()
+    return _ok(request, ticket, "reached" if result == "reached" else "attempt")
+
+
+def parse_local(value: str) -> Optional[datetime]:
+    """A datetime-local field ('2026-12-01T15:00'), Dutch time, as an aware moment."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=LOCAL_TZ) if moment.tzinfo is None else moment
+
+
+async def set_promise(request: web.Request) -> web.Response:
+    login = active_login(request)
+    form = await csrf_form(request, login)
+    ticket = _load(request, login)
+    problem = _own_active(ticket, login)
+    if problem is not None:
+        return await _fail(request, problem, 409)
+    moment = parse_local(str(form.get("promised_at", "")))
+    if moment is None:
+        return await _fail(request, "Vul een datum en tijd in, bijvoorbeeld vandaag 15:00.", 400)
+    _callbacks(request).promise(ticket.id, moment, login.username)
+    request.app[SERVICES_KEY].audit.record(login.username, "terugbelmoment", ticket.conversation_id,
+                                           ticket.id, moment.isoformat())
+    return _ok(request, ticket, "promised")
+
+
 def add_tool_routes(app: web.Application) -> None:
     config = app[SERVICES_KEY].config
     app[REPLIES_KEY] = SavedReplies(config.database_url)
-    app[EXTRAS_KEY].append(replies_for_ticket)
+    app[CALLBACKS_KEY] = CallbackBook(config.database_url)
+    app[EXTRAS_KEY].extend([replies_for_ticket, callback_for_ticket])
     r = app.router
+    r.add_get("/console/callbacks", callbacks_page)
+    r.add_post(r"/console/tickets/{ticket_id}/attempts", record_attempt)
+    r.add_post(r"/console/tickets/{ticket_id}/promise", set_promise)
     r.add_get("/console/replies", replies_page)
     r.add_get("/console/replies/search", replies_search)
     r.add_post("/console/replies", replies_add)

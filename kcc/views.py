@@ -46,6 +46,13 @@ MESSAGES = {
                 "voor de opvolging.",
     "closed": "Het ticket is afgesloten.",
     "note": "De notitie is bewaard. De inwoner ziet die niet.",
+    "attempt": "De poging is bewaard.",
+    "reached": "De poging is bewaard: inwoner bereikt. Sluit het ticket af met een uitkomst.",
+    "promised": "Het afgesproken moment is bewaard.",
+    "transfer_sent": "Het ticket is aangeboden aan uw collega. Het blijft bij u tot die het aanneemt.",
+    "transfer_accepted": "U hebt het ticket aangenomen. Het staat nu op uw naam.",
+    "transfer_declined": "U hebt de overdracht geweigerd. Het ticket blijft bij uw collega.",
+    "transfer_withdrawn": "U hebt de overdracht ingetrokken.",
 }
 RASA_DOWN = ("De assistent is nu niet bereikbaar. Er is niets naar de inwoner gestuurd. "
              "Probeer het over een minuut opnieuw.")
@@ -501,6 +508,12 @@ async def _finish(request: web.Request, closing: bool) -> web.Response:
             services.store.close(ticket.id, login.username, outcome, allowed)
     except TicketError as exc:
         return await _fail(request, exc.message, 409)
+    if follow_up and str(form.get("promised_at", "")).strip():
+        from kcc.console_tools import CALLBACKS_KEY, parse_local
+
+        moment = parse_local(str(form.get("promised_at")))
+        if moment is not None:
+            request.app[CALLBACKS_KEY].promise(ticket.id, moment, login.username)
     if note:
         kind = "followup" if follow_up else "close" if closing else "handback"
         _notes(request).add(ticket.id, login.username, login.name, note, kind)
