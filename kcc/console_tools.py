@@ -20,13 +20,17 @@ from kcc.models import Ticket
 from kcc.privacy import municipality_name
 from kcc.saved_replies import SavedReplies
 from kcc.services import SERVICES_KEY
+from kcc.presence import PRESENCE_KEY
+from kcc.rasa_client import RasaError
 from kcc.tickets import TicketError
-from kcc.views import (EXTRAS_KEY, _fail, _load, _notes, _ok, _own_active, active_login,
-                       wants_json)
+from kcc.transfers import TransferDesk
+from kcc.views import (EXTRAS_KEY, MESSAGES, QUEUE_EXTRAS_KEY, RASA_DOWN, _fail, _load, _notes, _ok, _own_active,
+                       active_login, log, wants_json)
 from kcc.web_auth import csrf_form, require_api_login
 
 REPLIES_KEY = web.AppKey("kcc_saved_replies", SavedReplies)
 CALLBACKS_KEY = web.AppKey("kcc_callbacks", CallbackBook)
+TRANSFERS_KEY = web.AppKey("kcc_transfers", TransferDesk)
 
 
 def _replies(request: web.Request) -> SavedReplies:
@@ -191,12 +195,121 @@ async def set_promise(request: web.Request) -> web.Response:
     return _ok(request, ticket, "promised")
 
 
+# -- transfer to a colleague ----------------------------------------------------------------
+def _desk(request: web.Request) -> TransferDesk:
+    return request.app[TRANSFERS_KEY]
+
+
+def transfer_for_ticket(request: web.Request, ticket: Ticket, login: Login) -> Dict[str, Any]:
+    if ticket.status == "closed":
+        return {}
+    pending = _desk(request).pending_for_ticket(ticket.id)
+    mine = ticket.staff == login.username and ticket.status in ("claimed", "answered")
+    if pending is None and not mine:
+        return {}
+    colleagues = request.app[PRESENCE_KEY].colleagues(ticket.municipality,
+                                                      exclude=[login.username]) if mine else []
+    return {"transfer_part": True, "pending_transfer": pending, "colleagues": colleagues}
+
+
+def transfers_inbox(request: web.Request, login: Login) -> Dict[str, Any]:
+    """For the queue: the offers waiting for this staff member."""
+    return {"transfers_for_me": _desk(request).inbox(login.username, login.municipalities)}
+
+
+async def offer_transfer(request: web.Request) -> web.Response:
+    login = active_login(request)
+    form = await csrf_form(request, login)
+    services = request.app[SERVICES_KEY]
+    ticket = _load(request, login)
+    problem = _own_active(ticket, login)
+    if problem is not None:
+        return await _fail(request, problem, 409)
+    to = str(form.get("to", "")).strip().lower()
+    colleague = request.app[PRESENCE_KEY].works_for(to, ticket.municipality)
+    if colleague is None or colleague.username == login.username:
+        return await _fail(request, "Kies een collega die voor deze gemeente werkt.", 400)
+    try:
+        transfer = _desk(request).offer(ticket, login.username, login.name, colleague.username,
+                                        colleague.name, str(form.get("note", "")))
+    except ValueError as exc:
+        return await _fail(request, str(exc), 400)
+    _notes(request).add(ticket.id, login.username, login.name,
+                        f"Aangeboden aan {colleague.name}: {transfer.note}", "transfer")
+    services.audit.record(login.username, "overdracht_aangeboden", ticket.conversation_id,
+                          ticket.id, f"aan {colleague.username}")
+    services.watcher.notify()
+    return _ok(request, ticket, "transfer_sent")
+
+
+async def decide_transfer(request: web.Request) -> web.Response:
+    """The colleague accepts or declines; the one who offered may withdraw."""
+    login = active_login(request)
+    await csrf_form(request, login)
+    services = request.app[SERVICES_KEY]
+    decision = request.match_info["decision"]
+    status = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn"}[decision]
+    try:
+        transfer = _desk(request).get(int(request.match_info["transfer_id"]))
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    ticket = services.store.get(transfer.ticket_id) if transfer is not None else None
+    party = transfer.from_staff if status == "withdrawn" else transfer.to_staff if transfer else None
+    if ticket is None or ticket.municipality not in login.municipalities or party != login.username:
+        raise web.HTTPNotFound()  # not theirs to decide: as if it did not exist
+    back = f"/console/tickets/{ticket.id}"
+    try:
+        _desk(request).decide(transfer.id, status, login.username)
+        if status == "accepted":
+            ticket = services.store.reassign(ticket.id, transfer.from_staff, login.username,
+                                             login.name)
+    except TicketError as exc:
+        if status == "accepted":  # the ticket changed meanwhile (closed, or not the giver's)
+            _desk(request).reopen(transfer.id)
+            _desk(request).decide(transfer.id, "withdrawn", transfer.from_staff)
+        return await _transfer_problem(request, exc.message, back)
+    if status == "accepted" and ticket.mode == "live":
+        try:  # the resident reads who talks to them now
+            await services.rasa.trigger(ticket.conversation_id, "EXTERNAL_takeover_start",
+                                        {"agent": login.name}, ticket.channel)
+        except RasaError as exc:
+            log.warning("takeover by %s of ticket %s failed: %s", login.username, ticket.id, exc)
+            services.store.reassign(ticket.id, login.username, transfer.from_staff,
+                                    transfer.from_name)
+            _desk(request).reopen(transfer.id)
+            return await _transfer_problem(request, RASA_DOWN, back, 502)
+    kind = {"accepted": "aangenomen", "declined": "geweigerd", "withdrawn": "ingetrokken"}[status]
+    _notes(request).add(ticket.id, login.username, login.name, f"Overdracht {kind}.", "transfer")
+    services.audit.record(login.username, f"overdracht_{kind}", ticket.conversation_id, ticket.id,
+                          f"van {transfer.from_staff} aan {transfer.to_staff}")
+    services.watcher.notify()
+    key = f"transfer_{status}"
+    if wants_json(request):
+        return web.json_response({"ok": True, "message": MESSAGES[key]})
+    target = back if status != "declined" else "/console"
+    raise web.HTTPSeeOther(f"{target}?m={key}" if target == back else target)
+
+
+async def _transfer_problem(request: web.Request, message: str, back: str,
+                            status: int = 409) -> web.Response:
+    if wants_json(request):
+        return web.json_response({"ok": False, "error": message}, status=status)
+    return aiohttp_jinja2.render_template("error.html", request, {
+        "title": "Overdracht niet gelukt", "text": message, "status": status,
+        "login": None, "back": back}, status=status)
+
+
 def add_tool_routes(app: web.Application) -> None:
     config = app[SERVICES_KEY].config
     app[REPLIES_KEY] = SavedReplies(config.database_url)
     app[CALLBACKS_KEY] = CallbackBook(config.database_url)
-    app[EXTRAS_KEY].extend([replies_for_ticket, callback_for_ticket])
+    app[TRANSFERS_KEY] = TransferDesk(config.database_url)
+    app[EXTRAS_KEY].extend([replies_for_ticket, callback_for_ticket, transfer_for_ticket])
+    app[QUEUE_EXTRAS_KEY].append(transfers_inbox)
     r = app.router
+    r.add_post(r"/console/tickets/{ticket_id}/transfer", offer_transfer)
+    r.add_post(r"/console/transfers/{transfer_id}/{decision:accept|decline|withdraw}",
+               decide_transfer)
     r.add_get("/console/callbacks", callbacks_page)
     r.add_post(r"/console/tickets/{ticket_id}/attempts", record_attempt)
     r.add_post(r"/console/tickets/{ticket_id}/promise", set_promise)

@@ -301,6 +301,11 @@ class TicketStore:
             raise ClaimConflict(f"Dit ticket is al opgepakt door {who}.")
         return won
 
+    def reassign(self, ticket_id: int, from_staff: str, to_staff: str, to_name: str) -> Ticket:
+        """A colleague accepted a transfer: the ticket moves, only if it is still the giver's."""
+        return self._owned(ticket_id, from_staff, ("claimed", "answered"), staff=to_staff,
+                           staff_name=to_name)
+
     def release(self, ticket_id: int, staff: str) -> Ticket:
         """Undo a claim (e.g. the assistant could not be told): the ticket is open again."""
         return self._owned(ticket_id, staff, ("claimed",), status="open", staff=None,

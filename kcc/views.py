@@ -213,7 +213,10 @@ def _queue_context(request: web.Request, login: Login) -> Dict[str, Any]:
     tickets = store.search(login.municipalities, filters["q"], filters["status"],
                            filters["urgency"], filters["channel"], filters["topic"],
                            login.username if filters["mine"] else None)
-    return {"tickets": tickets, "filters": filters, "filtered": bool(shown),
+    extras: Dict[str, Any] = {}
+    for provide in request.app.get(QUEUE_EXTRAS_KEY, []):
+        extras.update(provide(request, login))
+    return {**extras, "tickets": tickets, "filters": filters, "filtered": bool(shown),
             "topics": sorted(LABELS["topic"].items(), key=lambda item: item[1]),
             "query_string": urlencode(shown),
             "closed": store.recently_closed(10, municipalities=login.municipalities),
@@ -277,6 +280,7 @@ async def _ticket_extras(request: web.Request, ticket: Ticket, login: Login) -> 
 
 
 EXTRAS_KEY = web.AppKey("kcc_ticket_extras", list)
+QUEUE_EXTRAS_KEY = web.AppKey("kcc_queue_extras", list)
 
 
 def _notes(request: web.Request) -> NoteBook:
@@ -653,6 +657,7 @@ def add_routes(app: web.Application) -> None:
     app[PRESENCE_KEY] = board
     app[NOTES_KEY] = NoteBook(services.config.database_url)
     app[EXTRAS_KEY] = []
+    app[QUEUE_EXTRAS_KEY] = []
     env = aiohttp_jinja2.get_env(app)
     env.globals["presence_of"] = lambda login: board.state(login.staff_id)
     env.globals["presence_statuses"] = PRESENCE_STATUSES
