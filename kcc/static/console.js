@@ -116,7 +116,8 @@
       postForm(form.action, new FormData(form)).then(function (body) {
         if (body.ok) {
           textarea.value = "";
-          announce(body.message);
+          var status = document.getElementById(errorId.replace("-error", "-status"));
+          if (status) { status.textContent = body.message; } else { announce(body.message); }
           done(body);
         } else {
           showError(errorId, body.error);

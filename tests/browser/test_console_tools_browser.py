@@ -120,3 +120,52 @@ def test_a_saved_reply_is_inserted_with_the_keyboard_and_a_note_stays_private(co
     assert all("Beloofd" not in str(call) for call in rasa.calls)
     assert all("Beloofd" not in (e.get("text") or "") for e in rasa.events["web-1"])
     page.screenshot(path=str(ARTIFACTS / "console-tools.png"), full_page=True)
+
+
+def test_a_callback_attempt_is_recorded(console, browser) -> None:
+    from playwright.sync_api import expect
+
+    url, store = console["url"], console["store"]
+    tid = store.create(draft("cb-1", mode="callback", contact_preference="telefoon", consent=True,
+                             contact_value="06 12345678"))[0].id
+    page = login(browser, url, "anna")
+    page.get_by_role("link", name="Terugbellen").click()
+    expect(page.get_by_role("heading", name="Terugbellen")).to_be_visible()
+    expect(page.locator("#callbacks")).to_contain_text("06 12345678")
+    page.get_by_role("link", name=f"#{tid}", exact=False).click()
+    page.get_by_role("button", name="Terugbelverzoek oppakken").click()
+    for _ in range(3):
+        page.get_by_label("Niet bereikt").check()
+        page.get_by_role("button", name="Poging bewaren").click()
+        expect(page.get_by_role("status").filter(has_text="De poging is bewaard")).to_be_visible()
+    expect(page.locator("#gave-up")).to_contain_text("3 pogingen mislukt")
+    expect(page.locator("#attempts li")).to_have_count(3)
+    page.goto(f"{url}/console/callbacks")
+    expect(page.locator("#callbacks")).to_contain_text("3 pogingen mislukt")
+    page.screenshot(path=str(ARTIFACTS / "console-callbacks.png"), full_page=True)
+
+
+def test_a_transfer_reaches_the_colleague(console, browser) -> None:
+    from playwright.sync_api import expect
+
+    url, rasa, store = console["url"], console["rasa"], console["store"]
+    tid = store.create(draft("web-1"))[0].id
+    anna = login(browser, url, "anna")
+    bert = login(browser, url, "bert")  # Bert has the queue open
+    anna.goto(f"{url}/console/tickets/{tid}")
+    anna.get_by_role("button", name="Gesprek overnemen").click()
+    anna.get_by_label("Collega", exact=True).select_option("bert")
+    anna.get_by_label("Notitie voor uw collega").fill("Mevrouw wil weten of de Wmo de schoonmaak betaalt.")
+    anna.get_by_role("button", name="Aanbieden").click()
+    expect(anna.get_by_role("status").filter(has_text="aangeboden aan uw collega")).to_be_visible()
+    # Bert's open queue shows the offer by itself (live), with the note.
+    inbox = bert.locator("#transfers-inbox")
+    expect(inbox).to_contain_text("Mevrouw wil weten of de Wmo", timeout=15000)
+    bert.screenshot(path=str(ARTIFACTS / "console-transfer.png"), full_page=True)
+    inbox.get_by_role("button", name="Aannemen").click()
+    expect(bert.get_by_role("status").filter(has_text="U hebt het ticket aangenomen")).to_be_visible()
+    expect(bert.get_by_label("Uw bericht")).to_be_visible()  # Bert can reply now
+    assert store.get(tid).staff == "bert"
+    assert rasa.intents("EXTERNAL_takeover_start")[-1]["body"]["entities"] == {"agent": "Bert"}
+    anna.reload()
+    expect(anna.locator("aside")).to_contain_text("Opgepakt door Bert")
