@@ -9,7 +9,7 @@ without saying how to reach them. Contact data is only what the sources give (ne
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 from urllib.parse import urlsplit
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -95,6 +95,8 @@ def build_profile(data: Mapping[str, Any]) -> Profile:
         partners={k: partner(k, v) for k, v in data["partners"].items()},
         opening_hours=OpeningHours(week=week, assumed=oh["assumed"], note=oh["note"]),
         notes=list(data.get("notes", [])), sources=list(data.get("sources", [])),
+        closing_days=tuple(date.fromisoformat(str(d)) for d in data.get("closing_days") or []),
+        kcc_outcomes=dict(data.get("kcc_outcomes") or {}),
     )
 
 

@@ -6,6 +6,7 @@ file, entry id and field, before anything reaches the database.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Dict, List, Optional
 
 from pydantic import BaseModel, Extra, HttpUrl, validator, root_validator
@@ -232,3 +233,14 @@ class ProfileModel(_Strict):
     opening_hours: OpeningHoursModel
     notes: List[str] = []
     sources: List[str]
+    #: Extra closing days of the contact centre (YYYY-MM-DD), besides the national holidays.
+    closing_days: List[date] = []
+    #: The municipality's own outcome codes for closing a ticket in the console (code: text).
+    kcc_outcomes: Dict[str, str] = {}
+
+    @validator("kcc_outcomes")
+    def _outcome_codes(cls, v: Dict[str, str]) -> Dict[str, str]:
+        for code, text in v.items():
+            if not SLUG_RE.match(code) or not text.strip():
+                raise ValueError(f"outcome {code!r}: use a code like melding_wijkteam and a text")
+        return v

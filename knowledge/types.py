@@ -149,12 +149,22 @@ class Profile:
     opening_hours: OpeningHours
     notes: List[str] = field(default_factory=list)
     sources: List[str] = field(default_factory=list)
+    #: Days the contact centre is closed besides the national holidays (a local holiday, a
+    #: training day), from the profile's ``closing_days``.
+    closing_days: Tuple[date, ...] = ()
+    #: The municipality's own outcome codes for closing a ticket (code -> Dutch text), added to
+    #: the console's default list (kcc/outcomes.py).
+    kcc_outcomes: Dict[str, str] = field(default_factory=dict)
+
+    def closed_on(self, day: date) -> bool:
+        """A national public holiday or one of the municipality's own closing days."""
+        return is_public_holiday(day) or day in self.closing_days
 
     def is_open(self, dt: datetime) -> bool:
         """True inside office hours, in Dutch time (whatever the server's clock), and never on
-        a national public holiday."""
+        a national public holiday or a closing day of the municipality."""
         local = dutch_time(dt)
-        if is_public_holiday(local.date()):
+        if self.closed_on(local.date()):
             return False
         now = local.time()
         return any(a <= now < b for a, b in self.opening_hours.intervals(local.weekday()))
@@ -165,7 +175,7 @@ class Profile:
         local = dutch_time(dt)
         for offset in range(0, 15):
             day = local + timedelta(days=offset)
-            if is_public_holiday(day.date()):
+            if self.closed_on(day.date()):
                 continue
             for start, _end in sorted(self.opening_hours.intervals(day.weekday())):
                 candidate = datetime.combine(day.date(), start, tzinfo=local.tzinfo)
