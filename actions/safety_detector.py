@@ -125,6 +125,13 @@ _CONTRACTIONS: Tuple[Tuple[str, str], ...] = (
     (r"\bwil(?:l)+\b", "wil"),   # "willl"
     (r"\bzelf ?moo?r[dt]", "zelfmoord"),   # "zelfmoort", "zelf moord", "zelfmord"
     (r"\bzelfmoo?d", "zelfmoord"),          # "zelfmood"
+    # Dialect and chat spellings of the words the danger phrases turn on: Gronings "nait",
+    # "mie", "veur"; Limburgs "neet", "nit", "mich", "ich"; Brabants and chat "nie", "ikke".
+    (r"\b(?:nait|neet|nit|nie)\b", "niet"),
+    (r"\b(?:mie|mich)\b", "mij"),
+    (r"\b(?:ich|ikke)\b", "ik"),
+    (r"\bveur\b", "voor"),
+    (r"\bder (niet (?:meer|langer) )wezen\b", r"er \1zijn"),  # "der nait meer wezen"
 )
 
 
@@ -233,6 +240,14 @@ _RULES: Tuple[_Rule, ...] = (
     _Rule("suicide", r"\bniet (?:meer|langer) (?:zo |echt |gewoon |verder |zo verder )?(?:willen |wil |hoeven |te )?(?:leven|levend|verder leven|verder te leven|bestaan)\b(?! van\b)(?! op (?:een|mijn|de|het|dit|dat|zo)\b)"),
     _Rule("suicide", r"\b(?:wil|wilt|willen|wou|wilde) (?:echt |gewoon |eigenlijk )?(?:niet|nie) (?:meer|langer) (?:leven|verder leven|bestaan)\b"),
     _Rule("suicide", r"\bniet meer wakker (?:worden|te worden|word|wordt|wil worden)\b"),
+    # A decision or a date for not being there any more ("besloten dat ik er dan niet meer ben").
+    _Rule("suicide", r"\b(?:besloten|besluit|besloot|beslist|plan|van plan|gepland) (?:\w+ ){0,2}(?:dat|om) (?:ik|hij|zij|ze)? ?er (?:\w+ ){0,2}niet meer (?:ben|is|zal zijn|te zijn|wil zijn)\b"),
+    # Asking for a way to die is a warning sign however it is phrased.
+    _Rule("suicide", r"\b(?:snelste|makkelijkste|zekerste|pijnloze|pijnloos|beste|rustigste) (?:manier|methode|weg) (?:om )?(?:\w+ ){0,2}(?:dood te gaan|te sterven|zelfmoord\w*|er een eind\w*|uit het leven te stappen|eruit te stappen|niet meer wakker te worden)\b|\bhoe (?:kan|moet) (?:ik|je|hij|zij|ze) (?:\w+ ){0,2}(?:pijnloos|snel|rustig) (?:dood ?gaan|sterven|inslapen)\b"),
+    # Jumping, told as a plan or as a threat ("als mijn uitkering stopt spring ik van de flat").
+    _Rule("suicide", r"\b(?:spring|springt|springen|gooi|gooit) (?:ik|hij|zij|ze)? ?(?:me |mij |mezelf |zich |zichzelf )?(?:\w+ ){0,2}(?:van|voor|uit|vanaf) (?:de|het|een|die) (?:flat|brug|dak|trein|raam|balkon|toren|parkeergarage|metro)\b"),
+    # Writing from the edge: a bridge, a roof, the tracks ("ik typ dit vanaf de brug").
+    _Rule("suicide", r"\b(?:typ|typt|schrijf|schrijft|app|appt|stuur) (?:dit|ik|hij|ze|je)? ?(?:nu |hier )?(?:vanaf|vanop|op|bij) (?:de|het|een) (?:brug|dak|spoor|spoorlijn|rails|flat|balkon|viaduct|rand van (?:het|de) (?:dak|brug|balkon))\b", acute=True),
     _Rule("suicide", r"\bnooit meer wakker (?:worden|te worden|word|wordt)\b"),
     _Rule("suicide", r"\ber (?:een )?(?:eind|einde) aan (?:te )?(?:maken|maakt|maak|gemaakt)\b"),
     _Rule("suicide", r"\b(?:maak|maakt|maken|ga|gaat|wil|wilt) er (?:een )?(?:eind|einde) aan\b"),
@@ -403,6 +418,10 @@ _RULES: Tuple[_Rule, ...] = (
     _Rule("danger_to_others", r"\bgevaar voor (?:mezelf en )?(?:anderen|mijn omgeving|iedereen|mijn (?:kind|kinderen|vrouw|man|partner|vriendin|vriend|baby|moeder|vader|familie))\b|\b(?:vertrouw|vertrouwde) (?:mezelf|mijzelf) niet (?:meer )?(?:bij|met|in de buurt van)\b"),
     _Rule("danger_to_others", r"\b(?:sluit|hou|houd|bind) (?:me|mij) (?:alsjeblieft |aub |a u b )?(?:op|tegen|vast)\b(?! (?:de|het|een)\b)|\b(?:laat|laten) (?:me|mij) opnemen\b|\b(?:moet|moeten|kan|kunnen) (?:\w+ ){0,2}(?:me|mij) (?:\w+ ){0,1}(?:opsluiten|tegenhouden|vastbinden|laten opnemen|opnemen)\b|\btegenhoudt voor(?:dat)? het te laat\b"),
     _Rule("danger_to_others", r"\b(?:ik|hij|zij|ze) (?:wil|ga|gaat|zal|wilt) (?:\w+ ){0,3}(?:iets aandoen|iets aan doen|wat aandoen|vermoorden|afmaken|doodmaken|dood maken|neersteken|neerschieten|te grazen nemen)\b|\b(?:iedereen|ze allemaal|mensen) (?:\w+ ){0,3}(?:neerschieten|neersteken|doodschieten|vermoorden|afmaken)\b"),
+    # A threat whose end is left open ("weet niet wat ik met haar doe") or a plan to destroy a
+    # building where people are.
+    _Rule("danger_to_others", r"\bweet (?:ik )?(?:echt )?niet (?:meer )?wat ik (?:met|tegen) (?:hem|haar|ze|die|jou|jullie|dat mens|die vent|die man|die vrouw) (?:ga |zal )?(?:doe|doen|aanricht)\b"),
+    _Rule("danger_to_others", r"\b(?:school|gemeentehuis|stadhuis|kantoor|gebouw|loket|winkel|moskee|kerk|station) (?:\w+ ){0,2}(?:opblazen|opblaas|in brand (?:steken|steek|zetten)|in de fik (?:steken|steek|zetten))\b|\b(?:opblazen|in brand steken|in de fik steken) (?:van )?(?:de |het |die |dat )?(?:school|gemeentehuis|stadhuis|kantoor|gebouw)\b", acute=True),
     _Rule("danger_to_others", r"\bgedachten (?:om|dat ik) (?:\w+ ){0,4}(?:pijn te doen|iets aan te doen|te slaan|te doden|dood te maken|van de trap (?:te )?duw\w*|te verdrinken)\b|\bbeelden (?:\w+ ){0,4}dat ik (?:\w+ ){0,3}(?:verdrink|vermoord|pijn doe|iets aandoe|duw)\b|\bwil (?:iemand|mensen) pijn doen\b"),
     _Rule("danger_to_others", r"\b(?:controle|zelfbeheersing) (?:\w+ ){0,2}(?:kwijt|verlies|verloren)\w*\b(?= (?:\w+ ){0,12}(?:slaan|sla|pijn|iets aandoe|gewurgd|geduwd|geslagen|kinderen|vrouw|man|partner))|\b(?:lijst|dodenlijst) (?:\w+ ){0,4}(?:namen|mensen) (?:\w+ ){0,4}(?:dood|vermoorden|doodmaken)\w*"),
     # Medical emergencies: someone collapsed, not responding, not breathing, a stroke, ...
@@ -455,7 +474,18 @@ _NEUTRALISERS: Tuple[str, ...] = (
     # Past psychosis as background to a support question ("na haar psychose zoekt ze begeleiding").
     r"\b(?:psychose|psychoses) (?:gehad|achter de rug)\b|\bna (?:een|haar|zijn|mijn) psychose\b|\bvroeger (?:een )?psychose\b",
     # Knowledge / work questions, not a disclosure: "spreekbeurt over huiselijk geweld".
-    r"\b(?:werkstuk|spreekbeurt|cursus|training|voorlichting|folder|scholing|presentatie|onderzoek|studie|vacature|beleid|meldcode|webinar|boek|film|serie|documentaire|nieuws) (?:over|tegen|rond|van|voor) " + _GAP3 + r"(?:huiselijk(?:e)? geweld|kindermishandeling|zelfmoord\w*|su[iy]?[cs]i{1,2}d\w*|ouderenmishandeling|seksueel geweld|mishandeling)\b",
+    r"\b(?:werkstuk|spreekbeurt|cursus|training|voorlichting|folder|scholing|presentatie|onderzoek|studie|vacature|beleid|meldcode|webinar|boek|film|serie|documentaire|nieuws|signalen|kenmerken|informatie|lesbrief) (?:[a-z]+ ){0,2}(?:over|tegen|rond|van|voor|om) " + _GAP3 + r"(?:huiselijk(?:e)? geweld|kindermishandeling|zelfmoord\w*|su[iy]?[cs]i{1,2}d\w*|ouderenmishandeling|seksueel geweld|mishandeling)\b",
+    # Whether something is a known problem, read about elsewhere: "is mantelzorgmishandeling een ding?"
+    r"\bis [a-z]*(?:mishandeling|geweld) (?:een ding|echt een probleem|strafbaar|een bekend probleem)\b",
+    r"\bverschil tussen (?:een |de )?crisis ?dienst\b",
+    # Negated violence: "er wordt niemand geslagen", "nooit iemand geslagen".
+    r"\b(?:niemand|nooit iemand) (?:[a-z]+ ){0,2}(?:geslagen|mishandeld|geschopt|bedreigd)\b|\ber wordt (?:niemand|niet) (?:geslagen|mishandeld)\b",
+    # Said to be a figure of speech: "ik zou hem wel kunnen wurgen, figuurlijk dan".
+    r"\b(?:wurgen|vermoorden|afmaken|doodmaken|schieten|slaan|villen|wurg|vermoord)\b(?= (?:[a-z]+ ){0,2}figuurlijk\b)",
+    # Money or plans that are "kapot geslagen", not people.
+    r"\b(?:budget|portemonnee|huishoudboekje|spaargeld|begroting|planning|rooster) (?:[a-z]+ ){0,3}(?:kapot |in elkaar |stuk )?geslagen\b",
+    # A relative lost to suicide, as background to a question for the bereaved.
+    r"\b(?:door|na|aan) (?:een )?(?:zelfdoding|zelfmoord) (?:[a-z]+ ){0,2}(?:overleden|verloren|gestorven|om het leven gekomen)\b",
     # Misuse of money or schemes, not of people: "de pgb wordt misbruikt", "misbruik van de regeling".
     r"\b(?:pgb|regeling|regelingen|uitkering|bijstand|toeslag|toeslagen|systeem|gegevens|identiteit|naam|vertrouwen|budget|geld|pas|bankpas|account|situatie|goedheid) " + _GAP3 + r"misbruik\w*",
     r"\bmisbruik (?:van|maken van) (?:de|het|mijn|een) (?:pgb|regeling|uitkering|bijstand|toeslag|situatie|systeem|gegevens|budget|geld|pas)\w*",

@@ -2,7 +2,8 @@
 
 Why a separate, pure module: the same decisions are made in three places (the action server
 choosing what to say, the evaluation CLI scoring the bot, the unit tests) and must agree. No
-rasa_sdk import, no I/O, no state: every function takes text and data and returns a value.
+rasa_sdk import, no state: every function takes text and data and returns a value (the only I/O is
+the handoff classifier reading its examples once, at the first complexity judgement).
 
 The ladder (lowest first): ``zelf`` -> ``netwerk`` -> ``voorliggend_veld`` -> ``sociaal_loket``.
 A catalogue entry says per rung what a resident can do there (``None`` = not applicable for that
@@ -18,14 +19,19 @@ person is better than a bot there, so those cases go to staff.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
 
+from actions import handoff_classifier
 from actions.safety_detector import detect, normalise
 
+from assistant.vocabulary import RUNGS
 from bot.topics import OUT_OF_SCOPE, TOPICS
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "RUNGS",
@@ -42,7 +48,6 @@ __all__ = [
     "TOPIC_KEYWORDS",
 ]
 
-RUNGS: Tuple[str, ...] = ("zelf", "netwerk", "voorliggend_veld", "sociaal_loket")
 _RUNG_INDEX: Dict[str, int] = {r: i for i, r in enumerate(RUNGS)}
 
 
@@ -490,7 +495,7 @@ def _has(rx: str, norm: str) -> bool:
     return re.search(rx, norm) is not None
 
 
-def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
+def assess_complexity(text: str, topics: Sequence[str], use_classifier: bool = True) -> Complexity:
     """Is this case better handled by a person? Returns short Dutch reasons for staff.
 
     Complex when several life domains meet (debts and care; debts and children), when housing is
@@ -499,7 +504,41 @@ def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
     wrong at once. These are the situations the seeds route to the Integraal Sociaal Team /
     wijkteam instead of a single product: one answer from a bot cannot cover them.
     ``topics`` are topic labels (e.g. from :func:`detect_needs`); out-of-scope labels are ignored.
+
+    The rules decide first; when none fires, the learned classifier of
+    :mod:`actions.handoff_classifier` may still find a reason (residents describe these
+    situations in words no rule foresees), unless the topics are only subjects outside the
+    social domain or the message asks how something works in general ("wat doet een
+    deurwaarder?"). ``use_classifier=False`` gives the rules alone, to measure each judge on its
+    own. Acute needs stay rule-driven: the classifier never names one
+    of :data:`ACUTE_NEEDS`, so same-day help lines never depend on a learned guess.
     """
+    reasons = _rule_reasons(text, topics)
+    if not reasons and use_classifier and not _not_ours(topics) and not is_general_question(text):
+        reasons = _learned_reasons(text)
+    return Complexity(bool(reasons), tuple(reasons))
+
+
+def _not_ours(topics: Sequence[str]) -> bool:
+    """Only subjects outside the social domain ("bezwaar tegen mijn WOZ-waarde", a parking
+    fine): no case for the social team, so the classifier is not asked."""
+    labels = set(topics or ())
+    return any(t in OUT_OF_SCOPE for t in labels) and not any(_real(t) for t in labels)
+
+
+def _learned_reasons(text: str) -> List[str]:
+    """The classifier's reason, if it finds the case one for a person (never raises: the rules
+    must keep working if the model cannot load)."""
+    try:
+        reason = handoff_classifier.predict(text).reason
+    except Exception:  # noqa: BLE001
+        logger.exception("handoff classifier unavailable; complexity rules only")
+        return []
+    return [reason] if reason else []
+
+
+def _rule_reasons(text: str, topics: Sequence[str]) -> List[str]:
+    """The reasons the complexity rules find, in a fixed order."""
     norm = normalise(text or "")
     real = [t for t in dict.fromkeys(topics or ()) if _real(t)]
     tset = set(real)
@@ -508,12 +547,15 @@ def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
     debts = "schulden_geldzorgen" in tset or _has(_DEBT_RX, norm)
     care = bool(tset & _CARE_TOPICS) or _has(_CARE_RX, norm)
     children = "jeugdhulp_opvoeden" in tset or _has(_CHILD_RX, norm)
+    # "Wat doet een deurwaarder?", "hoe werkt een huisuitzetting?": a question about how things
+    # work, not a measure that threatens this resident.
+    general = is_general_question(text)
 
     if debts and care:
         reasons.append("schulden en zorg tegelijk")
     if debts and children:
         reasons.append("schulden en zorgen om kinderen")
-    if _has(_EVICTION_RX, norm):
+    if _has(_EVICTION_RX, norm) and not general:
         reasons.append("dreigend verlies van woning")
     if ("mantelzorg" in tset or _has(_MANTELZORG_RX, norm)) and _has(_EXHAUSTED_RX, norm):
         reasons.append("mantelzorger overbelast")
@@ -538,7 +580,8 @@ def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
     if (_has(_DISPUTE_RX, norm) and ("bezwaar_klacht" in tset or _has(_SERVICE_RX, norm))
             and "besluit over hulp afgewezen of verlaagd" not in reasons):
         reasons.append("bezwaar tegen een besluit")
-    if _has(_DEBT_THREAT_RX, norm) and (debts or _has(r"\bbeslag\w*|\bdeurwaarder\w*", norm)):
+    if (_has(_DEBT_THREAT_RX, norm) and (debts or _has(r"\bbeslag\w*|\bdeurwaarder\w*", norm))
+            and not general):
         reasons.append("dreigende maatregel bij schulden")
     if _has(_SELF_NEGLECT_RX, norm):
         reasons.append("iemand zorgt niet meer voor zichzelf")
@@ -547,7 +590,7 @@ def assess_complexity(text: str, topics: Sequence[str]) -> Complexity:
     domains = [name for name, rx in _DOMAIN_RX.items() if _has(rx, norm)]
     if len(domains) >= 3 and len(tset) < 3:
         reasons.append("problemen op " + ", ".join(domains))
-    return Complexity(bool(reasons), tuple(reasons))
+    return reasons
 
 
 # ---------------------------------------------------------------------------------------------

@@ -361,3 +361,22 @@ def test_a_refused_or_stopped_income_goes_to_a_person():
     text = "mijn aanvraag voor een voorschot op de bijstand is afgewezen, wat nu"
     assert "inkomen afgewezen of gestopt" in assess_complexity(text, []).reasons
     assert not assess_complexity("mijn aanvraag voor een parkeervergunning is afgewezen", []).complex
+
+
+@pytest.mark.parametrize("text", [
+    "wat doet een deurwaarder als hij bij iemand langskomt",
+    "hoe werkt beslag op een uitkering",
+    "wat is een ontruiming",
+])
+def test_a_question_about_how_a_measure_works_is_not_a_threat(text):
+    assert not assess_complexity(text, keyword_topics(text)).complex
+
+
+def test_the_rules_alone_and_the_learned_second_opinion():
+    text = "mijn buurvrouw van 88 loopt in vieze kleren, haar huis stinkt en ze eet niks meer"
+    assert assess_complexity(text, keyword_topics(text), use_classifier=False) == Complexity(False, ())
+    assert assess_complexity(text, keyword_topics(text)).reasons == ("iemand zorgt niet meer voor zichzelf",)
+    # When a rule fires, its reasons stand alone (the classifier is not asked).
+    rule_case = "de deurwaarder komt morgen beslag leggen"
+    assert (assess_complexity(rule_case, [], use_classifier=False)
+            == assess_complexity(rule_case, []))
