@@ -13,8 +13,11 @@ from datetime import date, time
 from urllib.parse import urlsplit
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from .layers import merge
 from .render import render
-from .types import (RUNGS, Contact, Entry, Helpline, OpeningHours, Partner, Profile)
+from assistant.vocabulary import RUNGS
+
+from .types import Contact, Entry, Helpline, OpeningHours, Partner, Profile
 
 
 class UnknownMunicipality(LookupError):
@@ -295,6 +298,54 @@ def read_catalogue(url: str, slug: str) -> Optional[Catalogue]:
                 raise UnknownMunicipality(f"municipality {slug!r} not loaded; known: {known}")
             helplines = [row.data for row in
                          conn.execute(select(KbHelpline.__table__).order_by(KbHelpline.position))]
-            return build_catalogue(entries, profile.data, helplines, state.content_hash)
+            _number, overlay = published_layer(conn, slug)
+            entries, profile_data = merge(entries, profile.data, overlay)
+            return build_catalogue(entries, profile_data, helplines, state.content_hash)
     finally:
         engine.dispose()
+
+
+def published_layer(conn: Any, slug: str) -> Tuple[int, Optional[Dict[str, Any]]]:
+    """(number, overlay) of the municipality's live local layer; (0, None) when there is none
+    (also in a database from before catalogue editing, which has no versions table yet)."""
+    from sqlalchemy import inspect, select
+
+    from .models import KbLayerVersion as V
+
+    if not inspect(conn).has_table(V.__tablename__):
+        return 0, None
+    row = conn.execute(select(V.number, V.data).where(
+        V.municipality == slug, V.status == "published").order_by(V.number.desc())).first()
+    return (row.number, row.data) if row else (0, None)
+
+
+_MARKER_ENGINES: Dict[str, Any] = {}
+
+
+def catalogue_marker(url: str, slug: str) -> Tuple[str, int]:
+    """What a cached catalogue must still match: (content hash, newest published version id).
+
+    Why so small: it is asked before every use of the cached catalogue, so a version published
+    in the console reaches the next resident message without a restart. Two indexed reads.
+    """
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlalchemy.pool import QueuePool
+
+    engine = _MARKER_ENGINES.get(url)
+    if engine is None:
+        # A small pool: the check runs for every message, opening a connection each time costs
+        # more than the query (SQLite connections may cross threads, the lock is SQLite's).
+        args = {"check_same_thread": False} if url.startswith("sqlite") else {}
+        engine = _MARKER_ENGINES.setdefault(url, create_engine(
+            url, future=True, poolclass=QueuePool, pool_size=2, max_overflow=4,
+            connect_args=args))
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text(
+                "SELECT (SELECT content_hash FROM kb_source_state), (SELECT max(id) FROM "
+                "kb_layer_versions WHERE municipality = :m AND status = 'published')"),
+                {"m": slug}).first()
+    except (OperationalError, ProgrammingError):  # tables not made yet: nothing to compare
+        return ("", 0)
+    return (row[0] or "", row[1] or 0)

@@ -4,7 +4,10 @@ load            validate and load the YAML sources into DATABASE_URL (no-op when
 validate        validate only; exit 1 and list every problem (file: entry: field: message)
 list            entries per topic for MUNICIPALITY
 show <id>       one entry, rendered for MUNICIPALITY
-export          the rendered catalogue as YAML or JSON (for review by the municipality)
+export          the rendered catalogue as YAML or JSON (for review by the municipality);
+                `export MUNICIPALITY DIR` writes its live catalogue in the source format
+import-sdg      products from a Samenwerkende Catalogi / SDG export into a municipality's draft
+migrate         bring DATABASE_URL to the newest schema (Alembic; `load` does this first)
 eval-retrieval  top-1 / top-3 accuracy on tests/data/retrieval_questions.yml
 """
 from __future__ import annotations
@@ -69,6 +72,15 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.dir:
+        from .exchange import export_sources
+
+        written = export_sources(args.target or settings.municipality(args.municipality),
+                                 Path(args.dir))
+        print(f"geschreven: {len(written)} bestanden in {args.dir}")
+        return 0
+    if args.target:
+        args.municipality = args.target
     cat = _catalogue(args)
     data = {
         "municipality": asdict(cat.profile),
@@ -87,6 +99,25 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"geschreven: {args.out}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_import_sdg(args: argparse.Namespace) -> int:
+    from .exchange import import_sc
+
+    slug = settings.municipality(args.municipality_slug)
+    draft = import_sc(slug, Path(args.file), args.author)
+    if draft is None:
+        print("geen producten met een UPL gevonden")
+        return 1
+    print(f"in het concept van {slug} (door {args.author}); een andere beheerder keurt het goed")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from .migrate import upgrade
+
+    print(f"database op revisie {upgrade()}")
     return 0
 
 
@@ -131,9 +162,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("id")
     p.set_defaults(func=cmd_show)
     p = sub.add_parser("export", help="exporteer de catalogus")
+    p.add_argument("target", nargs="?", metavar="MUNICIPALITY", help="gemeente")
+    p.add_argument("dir", nargs="?", metavar="DIR", help="map: schrijf in het bronformaat")
     p.add_argument("--format", choices=["yaml", "json"], default="yaml")
     p.add_argument("--out")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("import-sdg", help="importeer producten (Samenwerkende Catalogi / SDG)")
+    p.add_argument("municipality_slug", metavar="MUNICIPALITY")
+    p.add_argument("file")
+    p.add_argument("--author", default="import", help="wie de import deed (kan niet goedkeuren)")
+    p.set_defaults(func=cmd_import_sdg)
+    sub.add_parser("migrate", help="database naar het nieuwste schema").set_defaults(
+        func=cmd_migrate)
     p = sub.add_parser("eval-retrieval", help="top-1/top-3 op de testvragen")
     p.add_argument("--questions", default=str(QUESTIONS))
     p.set_defaults(func=cmd_eval)

@@ -20,8 +20,10 @@ from pydantic import ValidationError
 
 from . import settings
 from .render import RenderError, partner_keys_used, render
-from .schema import TOPICS, EntryFile, HelplineFile, ProfileModel
-from .types import RUNGS
+from assistant.vocabulary import RUNGS, TOPICS
+
+from .schema import EntryFile, HelplineFile, ProfileModel
+
 
 SCHEMA_VERSION = "kb-1"
 
@@ -255,12 +257,13 @@ def store(src: Sources, url: Optional[str] = None, force: bool = False) -> LoadR
     catalogues); no-op when the stored hash is the same."""
     from sqlalchemy import create_engine, select
 
-    from .models import KB_TABLES, Base, KbEntry, KbHelpline, KbProfile, KbSourceState
+    from .migrate import upgrade
+    from .models import KB_TABLES, KbEntry, KbHelpline, KbProfile, KbSourceState
 
+    upgrade(url)  # the schema by migrations, so a reload never drops an edit (kb_layer_versions)
     engine = create_engine(settings.database_url(url), future=True)
     try:
         with engine.begin() as conn:
-            Base.metadata.create_all(conn, tables=KB_TABLES)
             state = conn.execute(select(KbSourceState.__table__)).first()
             if state is not None and state.content_hash == src.content_hash and not force:
                 return LoadResult(False, src.content_hash, state.entry_count,

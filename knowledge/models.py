@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -57,3 +57,30 @@ class KbHelpline(Base):
 
 
 KB_TABLES = [KbSourceState.__table__, KbEntry.__table__, KbProfile.__table__, KbHelpline.__table__]
+
+
+class KbLayerVersion(Base):
+    """One version of a municipality's local layer (see knowledge/layers.py).
+
+    Why whole snapshots: every published version is kept as it was, so history, diff and
+    rollback are reads of rows, and a reload of the national sources (which replaces the
+    ``KB_TABLES``) never touches an edit. ``status``: ``draft`` (at most one per municipality,
+    waiting for a second beheerder), ``published`` (``number`` 1, 2, ...; the newest is live),
+    ``withdrawn`` (a draft that was thrown away).
+    """
+
+    __tablename__ = "kb_layer_versions"
+    __table_args__ = (UniqueConstraint("municipality", "number", name="uq_kb_layer_number"),
+                      {"sqlite_autoincrement": True})
+    id = Column(Integer, primary_key=True)
+    municipality = Column(String(64), nullable=False, index=True)
+    status = Column(String(16), nullable=False)
+    number = Column(Integer, nullable=True)
+    base_number = Column(Integer, nullable=False, default=0)
+    data = Column(JSON, nullable=False)
+    authors = Column(JSON, nullable=False)
+    approved_by = Column(String(64), nullable=True)
+    note = Column(Text, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+    updated_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+    decided_at = Column(DateTime, nullable=True)

@@ -11,17 +11,9 @@ from typing import Dict, List, Optional
 
 from pydantic import BaseModel, Extra, HttpUrl, validator, root_validator
 
-from .types import DAY_KEYS, RUNGS
+from assistant.vocabulary import RUNGS, TOPICS
 
-TOPICS = (
-    "huishoudelijke_hulp", "begeleiding_dagbesteding", "hulpmiddelen_woningaanpassing", "vervoer",
-    "mantelzorg", "jeugdhulp_opvoeden", "bijstand_uitkering", "werk_reintegratie",
-    "schulden_geldzorgen", "minimaregelingen_toeslagen", "eenzaamheid_meedoen",
-    "wonen_beschermd_wonen_opvang", "huiselijk_geweld_veiligheid", "psychische_problemen_crisis",
-    "eigen_bijdrage_kosten", "pgb", "bezwaar_klacht", "clientondersteuning",
-    "sociaal_loket_contact", "out_of_scope_municipal", "out_of_scope_other",
-)
-"""Topic labels = intent names (shared contract)."""
+from .types import DAY_KEYS
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)(?::([a-z0-9_]+))?\}")

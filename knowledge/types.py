@@ -12,9 +12,6 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
-RUNGS: Tuple[str, ...] = ("zelf", "netwerk", "voorliggend_veld", "sociaal_loket")
-"""Ladder rungs, lowest first (shared contract)."""
-
 DAY_KEYS: Tuple[str, ...] = ("ma", "di", "wo", "do", "vr", "za", "zo")
 DAY_NAMES_NL: Dict[str, str] = {
     "ma": "maandag", "di": "dinsdag", "wo": "woensdag", "do": "donderdag",

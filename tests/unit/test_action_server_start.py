@@ -16,7 +16,7 @@ def test_warm_loads_and_caches_the_catalogue(tmp_path: Path, monkeypatch: pytest
     try:
         warm()
         assert len(knowledge._CACHE) == 1
-        (cat,) = knowledge._CACHE.values()
+        ((_, cat, _),) = knowledge._CACHE.values()
         assert cat._index is not None  # the search index is built, not only the entries read
     finally:
         knowledge.reset_cache()
