@@ -68,3 +68,19 @@ telegram-webhook: setup
 
 purge: setup
 	$(PY) -m bot.retention purge
+
+# Gated retraining (bot/retrain.py): candidate with the reviewed examples, evaluated against the
+# live model on the frozen sets; switched (PUT /model) only when not worse.
+.PHONY: retrain
+retrain: train knowledge
+	$(PY) -m bot.retrain
+
+# -- a region: one stack for many municipalities, scaled out (README "Running for a region") --
+.PHONY: cluster test-cluster
+cluster: train knowledge
+	@bash scripts/cluster.sh
+
+# The region, PostgreSQL and cluster tests alone (they also run in `make test`).
+test-cluster: train
+	$(PY) -m pytest tests/integration/test_region_stack.py tests/integration/test_postgres_stack.py \
+	  tests/integration/test_cluster_stack.py tests/unit/test_tenant.py tests/unit/test_tenant_console.py

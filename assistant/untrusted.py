@@ -27,6 +27,16 @@ BUTTON_INTENTS: Mapping[str, FrozenSet[str]] = {
     "choose_entry": frozenset({"entry_id"}),
     "choose_topic": frozenset({"topic"}),
     "contact_method": frozenset({"contact_method"}),
+    "feedback": frozenset({"rating", "entry_id"}),
+    "feedback_reason": frozenset({"reason"}),
+    "feedback_skip": frozenset(),
+    "satisfaction": frozenset({"score"}),
+}
+#: Entity keys whose buttons carry one of a few fixed values: anything else is not our button.
+BUTTON_VALUES: Mapping[str, FrozenSet[str]] = {
+    "rating": frozenset({"up", "down"}),
+    "reason": frozenset({"niet_mijn_vraag", "niet_duidelijk", "klopt_niet", "wil_mens"}),
+    "score": frozenset({"1", "2", "3", "4", "5"}),
 }
 _VALUE = re.compile(r"^[a-z0-9_\-]{1,80}$")
 _PAYLOAD = re.compile(r"^/([a-z_]{1,40})(\{.{0,400}\})?$", re.DOTALL)
@@ -50,6 +60,8 @@ def button_payload(text: str) -> Optional[str]:
     clean: Dict[str, str] = {}
     for key, value in entities.items():
         if key not in allowed or not isinstance(value, str) or not _VALUE.match(value):
+            return None
+        if key in BUTTON_VALUES and value not in BUTTON_VALUES[key]:
             return None
         clean[key] = value
     return f"/{intent}{json.dumps(clean, separators=(',', ':'))}"
