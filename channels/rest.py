@@ -13,10 +13,11 @@ REST is for integrations, tests and scripts, not for the public: every call need
 each sender has a rate limit, so nobody can write into a resident's conversation or flood it.
 The caller's ``metadata`` is never passed on (Rasa trusts some of its keys, such as
 ``is_external``), and Rasa's intent syntax is accepted only for the assistant's own buttons.
+The one exception is ``metadata.municipality``: in a region deployment it says which
+municipality the conversation belongs to, and it passes only as the slug of a known profile
+(``channels/tenant.py``; an unknown one is refused with 400).
 """
 from __future__ import annotations
-
-from assistant.settings import settings
 
 import json
 import logging
@@ -30,10 +31,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.settings import settings
 from assistant.rate_limit import RateLimiter
 from assistant.secret_files import bearer, read_secret, tokens_equal
 from assistant.untrusted import resident_text
 from bot.masking import mask
+from channels.tenant import UnknownMunicipality, municipality_from, tenant_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ REASONS: Dict[str, Tuple[int, str]] = {
     "bad_message": (400, "'message' ontbreekt of is geen tekst."),
     "empty": (400, "Het bericht is leeg. Typ eerst uw vraag."),
     "bad_metadata": (400, "'metadata' moet een JSON-object zijn."),
+    "bad_municipality": (400, "'metadata.municipality' is geen gemeente die deze assistent "
+                              "bedient."),
     "unauthorized": (401, "Geen toegang: dit kanaal vraagt een token (Authorization: Bearer ...)."),
     "rate_limited": (429, "Te veel berichten voor dit gesprek. Wacht een minuut en probeer het "
                           "opnieuw."),
@@ -110,6 +115,15 @@ def parse_body(content_type: str, body: bytes) -> Tuple[str, str, Optional[Dict[
     return sender, text, metadata
 
 
+def caller_metadata(caller: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """What of the caller's metadata reaches Rasa: only a known municipality (module docstring)."""
+    try:
+        slug = municipality_from((caller or {}).get("municipality"))
+    except UnknownMunicipality:
+        raise Refusal("bad_municipality") from None
+    return tenant_metadata(slug)
+
+
 class RestInput(RasaRestInput):
     """Rasa's REST connector with a token, a rate limit, request checks and Dutch refusals."""
 
@@ -143,12 +157,12 @@ class RestInput(RasaRestInput):
             if not tokens_equal(bearer(request.headers.get("authorization")), self.token):
                 return Refusal("unauthorized").response({"WWW-Authenticate": "Bearer"})
             try:
-                sender, text, _metadata = parse_body(request.headers.get("content-type", ""),
-                                                     request.body or b"")
+                sender, text, caller = parse_body(request.headers.get("content-type", ""),
+                                                  request.body or b"")
+                metadata = caller_metadata(caller)
                 self._limit(sender)
             except Refusal as refusal:
                 return refusal.response()
-            metadata = None  # never the caller's: see the module docstring
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.stream(
                     self.stream_response(on_new_message, text, sender, self.name(), metadata),

@@ -3,7 +3,8 @@
 Registered in credentials.yml as `channels.telegram.TelegramInput` with `token`, `secret` and
 `api_base`. Telegram POSTs updates to `/webhooks/telegram/webhook`; the webhook is registered
 separately with `python -m channels.telegram_webhook` (never at start-up, so the assistant starts
-without network and without touching the bot's settings).
+without network and without touching the bot's settings). In a region, each municipality may have
+its own bot (`TELEGRAM_BOTS`, see channels/telegram_bots.py) at `/webhooks/telegram/<slug>/webhook`.
 
 What this fixes compared with Rasa's connector: the secret-token header is checked, re-delivered
 updates are processed once, bad input never produces a 500, and starting makes no network call.
@@ -21,10 +22,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Update
 
+from assistant.settings import settings
+from channels.telegram_bots import (BotSettings, TelegramBot, conversation_id, make_bot,
+                                    parse_bots)
 from channels.telegram_format import CallbackPayloads
-from channels.telegram_guard import SECRET_HEADER, RecentUpdates, secret_matches
-from channels.telegram_send import TelegramOutput, TelegramSender
+from channels.telegram_guard import SECRET_HEADER, secret_matches
+from channels.telegram_send import TelegramOutput
 from channels.telegram_updates import Forward, Plan, Say, plan_update
+from channels.tenant import tenant_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -55,15 +60,22 @@ class TelegramInput(InputChannel):
             str(credentials.get("token") or ""),
             str(credentials.get("secret") or ""),
             str(credentials.get("api_base") or ""),
+            bots=parse_bots(settings().telegram_bots),
         )
 
-    def __init__(self, token: str, secret: str, api_base: str = "") -> None:
+    def __init__(self, token: str, secret: str, api_base: str = "",
+                 bots: Optional[Dict[str, BotSettings]] = None) -> None:
         self.token = token.strip()
         self.secret = secret.strip()
         self.payloads = CallbackPayloads()
-        self.recent = RecentUpdates()
-        sender = TelegramSender(self.token, api_base.strip()) if self.configured else None
-        self.output = TelegramOutput(sender, self.payloads)
+        default = make_bot(None, self.token, self.secret, api_base)
+        self.recent = default.recent
+        #: The default bot under None, each municipality's own bot under its slug.
+        self.bots: Dict[Optional[str], TelegramBot] = {None: default}
+        for slug, (bot_token, bot_secret, bot_api_base) in (bots or {}).items():
+            self.bots[slug] = make_bot(slug, bot_token, bot_secret, bot_api_base or api_base)
+        self.output = TelegramOutput(default.sender, self.payloads, senders={
+            slug: bot.sender for slug, bot in self.bots.items() if slug is not None})
         if not self.configured:
             logger.info(
                 "Telegram channel not configured (token and secret needed); webhook answers 503"
@@ -92,20 +104,33 @@ class TelegramInput(InputChannel):
             )
             return response.json({"ok": status == 200}, status=status)
 
+        @webhook.route("/<slug:str>/webhook", methods=["POST"])
+        async def receive_for(request: Request, slug: str) -> HTTPResponse:
+            status = await self.handle(
+                request.headers.get(SECRET_HEADER), request.body, on_new_message, slug=slug
+            )
+            return response.json({"ok": status == 200}, status=status)
+
         return webhook
 
-    async def handle(self, secret: Optional[str], body: bytes, on_new_message: OnNewMessage) -> int:
-        """Process one webhook call; returns the HTTP status for Telegram.
+    async def handle(self, secret: Optional[str], body: bytes, on_new_message: OnNewMessage,
+                     slug: Optional[str] = None) -> int:
+        """Process one webhook call (to the default bot, or to the bot of ``slug``); returns the
+        HTTP status for Telegram.
 
         Anything that is not a problem of authentication answers 200: Telegram re-delivers on
         any other status, and a malformed or unknown update will not get better by re-sending.
+        A slug without a bot answers 404, whether or not it is a municipality of ours.
         """
-        if not self.configured:
+        bot = self.bots.get(slug) if slug is not None else self.bots[None]
+        if bot is None:
+            return 404
+        if not bot.configured:
             return 503
-        if not secret_matches(self.secret, secret):
+        if not secret_matches(bot.secret, secret):
             logger.warning("Telegram webhook call with a wrong or missing secret token refused")
             return 403
-        update = self._parse(body)
+        update = self._parse(body, bot)
         if update is None:
             return 200
         try:
@@ -114,10 +139,10 @@ class TelegramInput(InputChannel):
             logger.warning("Telegram update %d has fields of an unexpected type; ignored",
                            update.update_id)
             return 200
-        await self._execute(plan, update.update_id, on_new_message)
+        await self._execute(plan, update.update_id, on_new_message, bot)
         return 200
 
-    def _parse(self, body: bytes) -> Optional[Update]:
+    def _parse(self, body: bytes, bot: TelegramBot) -> Optional[Update]:
         """The update, or None (logged) if it is malformed or a re-delivery."""
         try:
             data = json.loads(body or b"")
@@ -128,43 +153,47 @@ class TelegramInput(InputChannel):
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             logger.warning("Telegram webhook: no update_id; ignored")
             return None
-        if not self.recent.first_time(update_id):
+        if not bot.recent.first_time(update_id):
             logger.info("Telegram update %d delivered again; ignored", update_id)
             return None
         try:
-            return Update.de_json(data, self.output.sender.bot)
+            return Update.de_json(data, bot.sender.bot if bot.sender else None)
         except Exception:  # PTB raises various errors on unexpected shapes
             logger.warning("Telegram update %d has an unknown shape; ignored", update_id)
             return None
 
-    async def _execute(self, plan: Plan, update_id: int, on_new_message: OnNewMessage) -> None:
-        sender = self.output.sender
-        if plan.callback_query_id and sender is not None:
-            await sender.answer_callback(plan.callback_query_id)
+    async def _execute(self, plan: Plan, update_id: int, on_new_message: OnNewMessage,
+                       bot: TelegramBot) -> None:
+        if plan.callback_query_id and bot.sender is not None:
+            await bot.sender.answer_callback(plan.callback_query_id)
         if plan.chat_id is None:
             logger.info("Telegram update %d: nothing to do (%s)", update_id, plan.reason)
             return
+        recipient = conversation_id(bot.slug, plan.chat_id)
         for step in plan.steps:
             if isinstance(step, Say):
-                await self.output.send_text_message(plan.chat_id, step.text)
+                await self.output.send_text_message(recipient, step.text)
             elif isinstance(step, Forward):
                 if len(step.text) > MAX_TEXT_CHARS:
                     logger.info("Telegram update %d: text of %d characters refused (too long)",
                                 update_id, len(step.text))
-                    await self.output.send_text_message(plan.chat_id, TOO_LONG)
+                    await self.output.send_text_message(recipient, TOO_LONG)
                     continue
-                await self._forward(plan.chat_id, step.text, update_id, on_new_message)
+                await self._forward(recipient, step.text, update_id, on_new_message, bot.slug)
 
     async def _forward(
-        self, chat_id: str, text: str, update_id: int, on_new_message: OnNewMessage
+        self, sender_id: str, text: str, update_id: int, on_new_message: OnNewMessage,
+        slug: Optional[str] = None,
     ) -> None:
-        # No metadata on purpose: Telegram profile data (names, usernames) stays out of Rasa.
+        # Only the bot's municipality as metadata: Telegram profile data (names, usernames)
+        # stays out of Rasa.
         message = UserMessage(
             text,
             self.output,
-            chat_id,
+            sender_id,
             input_channel=self.name(),
-            message_id=f"telegram-{update_id}",
+            message_id=f"telegram-{slug}-{update_id}" if slug else f"telegram-{update_id}",
+            metadata=tenant_metadata(slug),
         )
         try:
             await on_new_message(message)

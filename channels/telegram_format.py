@@ -133,13 +133,29 @@ class CallbackPayloads:
 
 
 def build_keyboard(
-    buttons: Iterable[Dict[str, Any]], payloads: CallbackPayloads
+    buttons: Iterable[Dict[str, Any]], payloads: CallbackPayloads,
+    feedback: Optional[Dict[str, Any]] = None,
 ) -> Optional[InlineKeyboardMarkup]:
-    """An inline keyboard, one button per row (Dutch labels are long); None if no usable button."""
+    """An inline keyboard, one button per row (Dutch labels are long); None if no usable button.
+    A feedback offer (actions/feedback.py) adds one last row: "👍 Nuttig" and "👎 Niet nuttig"."""
     rows = []
     for button in buttons:
         title = str(button.get("title") or "").strip()
         payload = str(button.get("payload") or "").strip()
         if title and payload:
             rows.append([InlineKeyboardButton(title, callback_data=payloads.encode(payload))])
+    row = feedback_row(feedback, payloads)
+    if row:
+        rows.append(row)
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def feedback_row(feedback: Any, payloads: CallbackPayloads) -> List[InlineKeyboardButton]:
+    """👍/👎 side by side; only payloads of our feedback buttons (the guard checks them again)."""
+    row: List[InlineKeyboardButton] = []
+    for which, label in (("up", "👍 Nuttig"), ("down", "👎 Niet nuttig")):
+        button = feedback.get(which) if isinstance(feedback, dict) else None
+        payload = button.get("payload") if isinstance(button, dict) else None
+        if isinstance(payload, str) and payload.startswith("/feedback{"):
+            row.append(InlineKeyboardButton(label, callback_data=payloads.encode(payload)))
+    return row if len(row) == 2 else []

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import warnings
 from datetime import timedelta
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Union
 
 from rasa.core.channels.channel import OutputChannel
 from telegram import Bot, InlineKeyboardMarkup
@@ -109,12 +109,23 @@ class TelegramSender:
 class TelegramOutput(OutputChannel):
     """Pushes bot and staff messages to a chat at any time (also during a staff takeover).
 
-    `recipient_id` is the Rasa sender id, which for this channel is the Telegram chat id.
+    `recipient_id` is the Rasa sender id: the Telegram chat id for the default bot, and
+    ``<slug>:<chat id>`` for a municipality's own bot (channels/telegram_bots.py), which then
+    sends it.
     """
 
-    def __init__(self, sender: Optional[TelegramSender], payloads: CallbackPayloads) -> None:
+    def __init__(self, sender: Optional[TelegramSender], payloads: CallbackPayloads,
+                 senders: Optional[Dict[str, Optional[TelegramSender]]] = None) -> None:
         self.sender = sender
         self.payloads = payloads
+        self.senders: Dict[str, Optional[TelegramSender]] = dict(senders or {})
+
+    def _route(self, recipient_id: str) -> Tuple[Optional[TelegramSender], str]:
+        """The bot that serves this conversation, and the chat id to send to."""
+        slug, sep, chat_id = recipient_id.partition(":")
+        if sep and slug in self.senders:
+            return self.senders[slug], chat_id
+        return self.sender, recipient_id
 
     @classmethod
     def name(cls) -> str:
@@ -122,17 +133,19 @@ class TelegramOutput(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         """Text (with staff prefix and links), split to fit; buttons on the last part."""
-        if self.sender is None:
+        sender, chat_id = self._route(recipient_id)
+        if sender is None:
             logger.warning("Telegram is not configured; message to a chat dropped")
             return
         buttons: List[Dict[str, Any]] = message.get("buttons") or message.get("quick_replies") or []
-        keyboard = build_keyboard(buttons, self.payloads) if buttons else None
+        feedback = message.get("feedback")
+        keyboard = build_keyboard(buttons, self.payloads, feedback) if buttons or feedback else None
         chunks = split_text(compose_text(message))
         if not chunks and keyboard is not None:
             chunks = [BUTTONS_PROMPT]
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
-            await self.sender.send_text(recipient_id, chunk, keyboard if last else None)
+            await sender.send_text(chat_id, chunk, keyboard if last else None)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})

@@ -36,8 +36,9 @@ def municipality_name(slug: str, database_url: Optional[str] = None) -> Tuple[st
         return slug.replace("-", " ").title(), None
 
 
-def statement(config: ConsoleConfig) -> PrivacyStatement:
-    name, contact = municipality_name(config.municipality, config.database_url)
+def statement(config: ConsoleConfig, municipality: Optional[str] = None) -> PrivacyStatement:
+    """The statement of ``municipality`` (a region serves several), else the default's."""
+    name, contact = municipality_name(municipality or config.municipality, config.database_url)
     days_c, days_t = config.retention_conversation_days, config.retention_ticket_days
     return PrivacyStatement(
         municipality=name,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, Optional
+from typing import Any, Dict, FrozenSet, Optional, Set
 
 import sqlalchemy as sa
 
@@ -52,6 +52,35 @@ def stored_counts(conversation_id: str) -> Dict[str, int]:
             sa.select(sa.func.count()).select_from(Ticket).where(
                 Ticket.conversation_id == conversation_id)).scalar_one()
     return counts
+
+
+def municipalities_of(conversation_id: str, default: str) -> FrozenSet[str]:
+    """The municipalities a conversation belongs to: of its tickets and of its ``municipality``
+    slot (actions/common.py), else the deployment's default.
+
+    Why both: in a region one console serves several municipalities, and a staff member may
+    export or delete only a conversation of their own; a conversation without a ticket is known
+    by its slot, one stored before tenants existed by neither (so it is the default's).
+    """
+    found: Set[str] = set()
+    engine = retention.tracker_engine()
+    try:
+        if sa.inspect(engine).has_table("events"):
+            with engine.connect() as conn:
+                rows = conn.execute(sa.select(retention.EVENTS.c.data).where(
+                    retention.EVENTS.c.sender_id == conversation_id,
+                    retention.EVENTS.c.type_name == "slot",
+                    retention.EVENTS.c.data.like('%"municipality"%')))
+                for (data,) in rows:
+                    event = json.loads(data)
+                    if event.get("name") == "municipality" and isinstance(event.get("value"), str):
+                        found.add(event["value"])
+    finally:
+        engine.dispose()
+    with get_engine().connect() as conn:
+        found.update(conn.execute(sa.select(Ticket.municipality).where(
+            Ticket.conversation_id == conversation_id).distinct()).scalars())
+    return frozenset(found) or frozenset({default})
 
 
 def export_json(conversation_id: str, staff: str) -> bytes:

@@ -28,6 +28,9 @@ export TRUSTED_PROXIES="${TRUSTED_PROXIES:-}"
 umask 077
 mkdir -p var
 chmod 700 var
+# Servers of scripts/ensure-postgres.sh / ensure-redis.sh run as their own users when we are root
+# and must keep passing through var/ (enter only, never list; the files inside stay 0600/0700).
+if [ -f var/postgres.opened ] || [ -f var/redis.opened ]; then chmod 711 var; fi
 # Tokens: from the environment, else a random one kept in var/ (mode 0600), never on a command line.
 secret() {  # secret VAR file
   local name="$1" file="var/$2"

@@ -28,10 +28,12 @@ from sanic.response import json as json_response
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from assistant.rate_limit import RateLimiter, client_address
+from channels.tenant import tenant_metadata
 from channels.webchat import guards
 from channels.webchat.guards import Refusal
 from channels.webchat.history import load_history
 from channels.webchat.hub import PushHub
+from channels.webchat.redis_hub import make_hub
 from channels.webchat.messages import to_widget
 
 logger = logging.getLogger(__name__)
@@ -81,7 +83,8 @@ class WebchatInput(InputChannel):
                  address_limiter: Optional[RateLimiter] = None,
                  trusted_proxies: frozenset = frozenset()) -> None:
         self.allowed_origins = allowed_origins
-        self.hub = hub or PushHub()
+        # In a cluster (REDIS_URL) pushes cross Rasa processes (channels/webchat/redis_hub.py).
+        self.hub = hub or make_hub(settings().redis_url)
         # Per session: one resident typing fast. Per address: one machine making many sessions
         # (a whole library or office shares an address, so this limit is wider).
         self.limiter = limiter or RateLimiter(limit=20, window=60.0)
@@ -159,7 +162,7 @@ class WebchatInput(InputChannel):
             self._limit(request, incoming.session_id)
             replies: List[Dict[str, Any]] = []
             collector = WebchatOutput(lambda _sid, shown: replies.append(shown))
-            metadata = {"webchat_label": incoming.label} if incoming.label else None
+            metadata = tenant_metadata(incoming.municipality, webchat_label=incoming.label)
             await on_new_message(UserMessage(
                 incoming.text, collector, incoming.session_id,
                 input_channel=self.name(), metadata=metadata))

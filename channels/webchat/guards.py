@@ -16,6 +16,7 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
 from assistant.untrusted import resident_text
+from channels.tenant import UnknownMunicipality, municipality_from
 
 MAX_TEXT = 2000
 MAX_LABEL = 200
@@ -27,6 +28,8 @@ _SESSION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{
 REASONS: Dict[str, Tuple[int, str]] = {
     "bad_session": (400, "Dit gesprek is niet geldig. Laad de pagina opnieuw."),
     "bad_format": (400, "Uw bericht kon niet worden gelezen. Probeer het opnieuw."),
+    "bad_municipality": (400, "Deze chat is niet goed ingesteld voor uw gemeente. Neem contact "
+                              "op met de gemeente via haar website."),
     "empty": (400, "Uw bericht is leeg. Typ eerst uw vraag."),
     "too_long": (413, f"Uw bericht is te lang. Gebruik maximaal {MAX_TEXT} tekens."),
     "rate_limited": (429, "U stuurt veel berichten snel achter elkaar. Wacht een minuut en "
@@ -70,6 +73,8 @@ class IncomingMessage:
     session_id: str
     text: str
     label: Optional[str] = None
+    #: The widget's ``data-municipality``, checked against the profiles this deployment serves.
+    municipality: Optional[str] = None
 
 
 def parse_message(request: Request) -> IncomingMessage:
@@ -96,7 +101,11 @@ def parse_message(request: Request) -> IncomingMessage:
         raise Refusal("empty")
     label = body.get("label")
     label = label.strip()[:MAX_LABEL] if isinstance(label, str) and label.strip() else None
-    return IncomingMessage(session_id=sid, text=text, label=label)
+    try:
+        municipality = municipality_from(body.get("municipality"))
+    except UnknownMunicipality:
+        raise Refusal("bad_municipality") from None
+    return IncomingMessage(session_id=sid, text=text, label=label, municipality=municipality)
 
 
 def parse_origins(value: Any) -> Tuple[str, ...]:

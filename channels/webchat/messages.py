@@ -99,6 +99,25 @@ def _links(raw: Any) -> List[Dict[str, str]]:
     return links[:MAX_LINKS]
 
 
+def _feedback(raw: Any) -> Optional[Dict[str, Any]]:
+    """The "Was dit nuttig?" offer under a catalogue answer (actions/feedback.py): only the
+    question and two buttons whose payloads are our own feedback buttons pass."""
+    from assistant.untrusted import button_payload
+
+    if not isinstance(raw, dict):
+        return None
+    out: Dict[str, Any] = {"question": str(raw.get("question") or "Was dit nuttig?")[:80]}
+    for which in ("up", "down"):
+        button = raw.get(which)
+        payload = button.get("payload") if isinstance(button, dict) else None
+        if not isinstance(payload, str) or not payload.startswith("/feedback{") \
+                or button_payload(payload) != payload:
+            return None
+        out[which] = {"title": str(button.get("title") or "")[:8],
+                      "label": str(button.get("label") or "")[:80], "payload": payload}
+    return out
+
+
 def to_widget(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     """Reduce a Rasa bot message to {text, buttons?, links?, agent?, person?}; None if nothing
     to show."""
@@ -119,6 +138,9 @@ def to_widget(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     agent = message.get("agent")
     if isinstance(agent, str) and agent.strip():
         out["agent"] = agent.strip()
+    feedback = _feedback(message.get("feedback"))
+    if feedback is not None:
+        out["feedback"] = feedback
     person = message.get("person")  # a staff member took over ("Anna") or handed back ("")
     if isinstance(person, str):
         out["person"] = person.strip()[:80]

@@ -98,6 +98,11 @@ async def test_export_downloads_events_and_tickets_and_is_audited(console: Conso
 
 
 async def test_export_of_conversation_without_ticket(console: Console) -> None:
+    # It names no municipality, so it is the deployment's default one (tynaarlo in _start):
+    # only staff who work there may export it (tests/unit/test_tenant_console.py).
+    from kcc.auth import StaffAuth
+
+    StaffAuth(console.db_url).grant("anna", "tynaarlo", "kcc")
     await console.login()
     resp = await console.post("/console/conversations/export", {"conversation_id": OTHER})
     data = json.loads(await resp.read())

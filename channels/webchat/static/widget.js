@@ -70,6 +70,9 @@
     return {
       base: server + "/webhooks/webchat/",
       slug: slug,
+      // Sent with every message: one server serves a region; it checks the slug and answers
+      // with this municipality's catalogue, contact data and privacy statement.
+      municipality: tag.getAttribute("data-municipality") ? slug : null,
       name: "Gemeente " + name,
       privacyUrl: safeUrl(tag.getAttribute("data-privacy-url")),
       color: /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(tag.getAttribute("data-color") || "")
@@ -292,9 +295,29 @@
       });
       item.appendChild(group);
     }
+    if (sender === "bot" && message.feedback) { item.appendChild(feedbackBar(message.feedback, onChoice)); }
     ui.log.appendChild(item);
     ui.scroll.scrollTop = ui.scroll.scrollHeight;
     return item;
+  }
+
+  // "Was dit nuttig?" under a catalogue answer: two small buttons beside the question, out of
+  // the way of the answer's own choices; after a press it only says thanks (one vote per answer).
+  function feedbackBar(offer, onChoice) {
+    var bar = el("div", { "class": "gca-feedback", role: "group", "aria-label": offer.question });
+    bar.appendChild(el("span", { "class": "gca-feedback__question", "aria-hidden": "true" }, offer.question));
+    ["up", "down"].forEach(function (which) {
+      var b = offer[which];
+      if (!b || !b.payload) { return; }
+      var btn = el("button", { type: "button", "class": "gca-feedback__button", "aria-label": b.label }, b.title);
+      btn.addEventListener("click", function () {
+        bar.textContent = "";
+        bar.appendChild(el("span", { "class": "gca-feedback__question" }, "Uw reactie is verstuurd."));
+        onChoice(String(b.payload), b.title + " " + b.label);
+      });
+      bar.appendChild(btn);
+    });
+    return bar;
   }
 
   // Show a new answer from its first line: when the new messages (from `first` on) do not fit
@@ -367,6 +390,7 @@
       setTyping(1);
       var body = { session_id: sessionId, text: text };
       if (label) { body.label = label; }
+      if (cfg.municipality) { body.municipality = cfg.municipality; }
       store.touch();
       // One after the other, so the replies keep the order of the questions.
       queue = queue.then(function () {
