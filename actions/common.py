@@ -4,15 +4,18 @@ Why: actions stay thin when the shared phrasing and plumbing live in one place.
 """
 from __future__ import annotations
 
-from assistant.settings import settings
-
 import abc
 import re
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.settings import settings
+from assistant.vocabulary import PUSH_CHANNELS
 
 MAX_MESSAGE_CHARS = 600  # longer texts are split into readable messages
 
@@ -21,11 +24,46 @@ BUTTON_FAILS = {"title": "Dat lukt niet", "payload": "/ladder_fails"}
 BUTTON_HUMAN = {"title": "Spreek een medewerker", "payload": "/request_human"}
 
 
+#: The municipality of the conversation the running action serves (set by AssistantAction.run).
+#: A context variable, not a parameter: every action and helper that asks for ``catalogue()``
+#: then follows the conversation's municipality without threading it through each call, and
+#: concurrent actions of different municipalities on one action server never see each other's.
+_MUNICIPALITY: ContextVar[Optional[str]] = ContextVar("municipality", default=None)
+
+
 def catalogue() -> Any:
-    """The municipality's catalogue (cached per process by the knowledge package)."""
+    """The catalogue of the conversation's municipality (cached per process by the knowledge
+    package); outside an action the deployment's default municipality."""
     from knowledge import get_catalogue
 
-    return get_catalogue()
+    return get_catalogue(_MUNICIPALITY.get())
+
+
+def current_municipality() -> str:
+    """Slug of the conversation the running action serves (the default outside an action)."""
+    from knowledge.tenants import municipality_or_default
+
+    return municipality_or_default(_MUNICIPALITY.get())
+
+
+def announced_municipality(tracker: Tracker) -> Optional[str]:
+    """The municipality the channel put in the latest message's metadata, validated again here
+    (the action server trusts no input); None when it named none."""
+    from knowledge.tenants import valid_municipality
+
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            return valid_municipality((event.get("metadata") or {}).get("municipality"))
+    return None
+
+
+def conversation_municipality(tracker: Tracker) -> str:
+    """The municipality a conversation belongs to: the ``municipality`` slot once set, else the
+    one its channel announced, else the deployment's default (``MUNICIPALITY``)."""
+    from knowledge.tenants import municipality_or_default, valid_municipality
+
+    return (valid_municipality(tracker.get_slot("municipality"))
+            or municipality_or_default(announced_municipality(tracker)))
 
 
 def now() -> datetime:
@@ -101,7 +139,6 @@ def episode(tracker: Tracker) -> int:
 
 
 # Channels that can push a staff message to the resident; anything else is answered over REST.
-PUSH_CHANNELS = ("webchat", "telegram", "whatsapp")
 
 
 def latest_channel(tracker: Tracker) -> str:
@@ -128,7 +165,16 @@ class AssistantAction(Action, abc.ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        events = await self.act(dispatcher, tracker, domain)
+        slug = conversation_municipality(tracker)
+        token = _MUNICIPALITY.set(slug)
+        try:
+            events = await self.act(dispatcher, tracker, domain)
+        finally:
+            _MUNICIPALITY.reset(token)
+        if tracker.get_slot("municipality") is None and announced_municipality(tracker):
+            # Stored with the conversation the first time a channel names it; first in the
+            # list, so a Restarted or SessionStarted the action returns still clears it.
+            events = [SlotSet("municipality", slug)] + events
         return only_changes(tracker, events)
 
     @abc.abstractmethod

@@ -5,16 +5,15 @@ from the selected profile, and "ja"/"nee" mean different things depending on wha
 """
 from __future__ import annotations
 
-from assistant.settings import settings
-
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.settings import settings
 from actions import conversation, handoff, knowledge, triage
-from actions.common import AssistantAction, BUTTON_HUMAN, catalogue
+from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, current_municipality
 from actions.decisions import clarify_options, decide
 from bot.topics import TOPIC_NAMES, topic_ranking
 
@@ -24,7 +23,10 @@ CAPABILITIES = ("Ik help u met vragen over hulp thuis, zorg, vervoer, mantelzorg
 
 
 def privacy_url() -> str:
-    return settings().privacy_page
+    """The privacy statement of the conversation's own municipality."""
+    from knowledge.tenants import privacy_page_for
+
+    return privacy_page_for(current_municipality())
 
 
 class ActionGreet(AssistantAction):

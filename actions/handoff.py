@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, entity, episode, latest_channel, now, user_texts
+from actions.feedback import ask_satisfaction
 from actions.ladder_text import RUNG_LABEL
 from actions.safety_detector import SafetyResult
 from actions.triage_logic import ACUTE_NEEDS, Complexity
@@ -63,6 +64,8 @@ RESIDENT_WHY = {
     "dreigende maatregel bij schulden": "er een deurwaarder, beslag of afsluiting dreigt",
     "iemand zorgt niet meer voor zichzelf": "iemand niet meer goed voor zichzelf zorgt",
     "agressie in een gezin met kinderen": "er agressie is in een gezin met kinderen",
+    "problemen op meerdere levensgebieden": "er veel dingen tegelijk spelen",
+    "mogelijk acute materiële nood": "u misschien vandaag al hulp nodig heeft",
     "geen eten vandaag": "u vandaag geen eten heeft",
     "gas, stroom of water afgesloten": "uw gas, stroom of water wordt afgesloten",
     "geen slaapplek vannacht": "u vannacht geen slaapplek heeft",
@@ -379,6 +382,34 @@ class ActionHandoffWaiting(AssistantAction):
         return []
 
 
+class ActionWaitingCheck(AssistantAction):
+    """The console's call after CALLBACK_OFFER_MINUTES without a pick-up (kcc/waiting.py):
+    say how long the resident has waited and offer the callback, if they still wait."""
+
+    def name(self) -> Text:
+        return "action_waiting_check"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        if not tracker.get_slot("takeover") or tracker.get_slot("agent"):
+            return []  # picked up meanwhile, or no longer waiting: nothing to say
+        store = ticket_store()
+        ticket = store.open_for_conversation(tracker.sender_id)
+        if ticket is None or ticket.status != "open" or ticket.mode != "live":
+            return []
+        from kcc.models import utcnow
+
+        waited = max(1, round((utcnow() - ticket.created_at).total_seconds() / 60))
+        expect, _ = waiting(store, ticket.municipality, ticket.id)
+        if "gebeld" not in expect:  # staff available, all busy: say so and offer the callback
+            expect = (f"Er is nog geen medewerker vrij om met u te chatten. {expect} Wilt u "
+                      "liever gebeld worden? Dan hoeft u niet te blijven wachten.")
+        dispatcher.utter_message(
+            text=f"U wacht nu {waited} {'minuut' if waited == 1 else 'minuten'}. {expect} Wat u "
+                 "al schreef, blijft bewaard.", buttons=CALLBACK_INSTEAD)
+        return []
+
+
 class ActionTakeoverStart(AssistantAction):
     """A staff member claimed the conversation in the console."""
 
@@ -423,5 +454,6 @@ class ActionTakeoverEnd(AssistantAction):
         else:
             text = "U praat weer met de digitale assistent. Kan ik u nog ergens mee helpen?"
         dispatcher.utter_message(text=text, person="")
+        ask_satisfaction(dispatcher, tracker)
         return [SlotSet("takeover", False), SlotSet("agent", None), SlotSet("ticket_id", None),
                 SlotSet("awaiting", None)]

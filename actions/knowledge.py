@@ -22,9 +22,11 @@ from actions import handoff
 from actions.common import (AssistantAction, BUTTON_HUMAN, catalogue, details_button, entity,
                             user_texts, utter_long)
 from actions.decisions import Decision, decide
+from actions.feedback import offer_feedback
 from actions.ladder_text import rung_buttons, rung_message
 from actions.triage_logic import tried_rungs
 from assistant.acknowledge import acknowledgement
+from assistant.vocabulary import RUNGS
 from bot.topics import OUT_OF_SCOPE, TOPIC_NAMES, names
 
 
@@ -35,12 +37,14 @@ def answer_entry(dispatcher: CollectingDispatcher, entry: Any, rung: Optional[st
     if rung is None:
         buttons = [details_button(entry.id), BUTTON_HUMAN]
         utter_long(dispatcher, text, buttons=buttons, links=entry.links)
+        offer_feedback(dispatcher, entry)
         return [SlotSet("entry_id", entry.id), SlotSet("topic", entry.topic),
                 SlotSet("awaiting", None)]
     utter_long(dispatcher, text, links=entry.links)
     body = entry.ladder.get(rung) or ""
     utter_long(dispatcher, rung_message(rung, body),
                buttons=rung_buttons(rung) + [details_button(entry.id)])
+    offer_feedback(dispatcher, entry)
     return [SlotSet("entry_id", entry.id), SlotSet("topic", entry.topic),
             SlotSet("ladder_rung", rung), SlotSet("rungs_skipped", sorted(tried)),
             SlotSet("awaiting", "loket_offer" if rung == "sociaal_loket" else "ladder")]
@@ -80,7 +84,10 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
                  f"We beginnen met {TOPIC_NAMES.get(decision.topic or '', '')}. "
                  f"Daarna kijken we naar de rest.").strip()
     tried = sorted(tried_rungs(decision.text))
-    events = answer_entry(dispatcher, decision.entry, decision.ladder, tried, extra_intro=intro)
+    # "urgent" and "n/a" are no rung of the ladder: the help lines were given by the safety
+    # answer before this one, so the question is answered without a rung.
+    rung = decision.ladder if decision.ladder in RUNGS else None
+    events = answer_entry(dispatcher, decision.entry, rung, tried, extra_intro=intro)
     return events + [SlotSet("pending_topics", pending), SlotSet("fallback_count", 0.0)]
 
 
@@ -223,6 +230,7 @@ class ActionDetails(AssistantAction):
                    for r in related if r is not None][:3]
         utter_long(dispatcher, entry.details or entry.short_answer, buttons=buttons + [BUTTON_HUMAN],
                    links=entry.links)
+        offer_feedback(dispatcher, entry)
         return [SlotSet("entry_id", entry.id), SlotSet("topic", entry.topic)]
 
 

@@ -26,6 +26,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse, json as json_response
 
+from assistant.settings import settings
 from assistant.secret_files import bearer, read_secret, tokens_equal
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class TokenCheck:
 
 def secure(environ: Any = os.environ) -> str:
     """Loopback, a body limit and the token; returns the token (exits when there is none)."""
-    environ.setdefault("SANIC_HOST", environ.get("ACTIONS_HOST") or "127.0.0.1")
+    environ.setdefault("SANIC_HOST", settings().actions_host or "127.0.0.1")
     environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_BODY_BYTES))
     token = read_secret("ACTION_SERVER_TOKEN", "action_server_token")
     if not token:

@@ -11,12 +11,14 @@ import secrets
 from pathlib import Path
 from typing import Optional
 
+from assistant.settings import settings
+
 SECRETS_DIR = Path("var")
 
 
 def read_secret(env_name: str, file_name: str, directory: Optional[Path] = None) -> str:
     """The secret from ``$env_name``, else from ``var/<file_name>``; empty when neither is set."""
-    value = os.environ.get(env_name, "").strip()
+    value = str(getattr(settings(), env_name.lower(), "") or "").strip()
     if value:
         return value
     path = (directory or SECRETS_DIR) / file_name
@@ -52,7 +54,12 @@ def private_sqlite(url: str) -> None:
         return
     path = Path(url[len(prefix):].split("?", 1)[0])
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if not path.exists():
+        # Only when missing: closing any descriptor of the file drops every POSIX lock this
+        # process holds on it, so SQLite connections already open here would lose their locks
+        # and another process could think it is the last one and delete the -wal/-shm files
+        # under them ("disk I/O error").
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         if candidate.exists():
             os.chmod(candidate, 0o600)

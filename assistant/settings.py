@@ -36,11 +36,13 @@ class Settings(BaseSettings):
     municipality: str = DEFAULT_MUNICIPALITY
     database_url: str = DEFAULT_DATABASE_URL
     tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
-    tracker_mirror_size: int = 2000
+    tracker_mirror_size: int = 500
     ticket_backend: str = "sql"
 
     # -- addresses of the parts ---------------------------------------------------------------
     rasa_url: str = "http://127.0.0.1:5005"
+    rasa_host: str = "127.0.0.1"
+    actions_host: str = "127.0.0.1"
     actions_port: int = 5055
     console_url: str = "http://127.0.0.1:8080"
     console_host: str = "127.0.0.1"
@@ -63,6 +65,8 @@ class Settings(BaseSettings):
     sla_normal_minutes: int = 240
     #: Hours after the promised moment at which a callback not yet made counts as overdue.
     callback_grace_hours: float = 4.0
+    #: Minutes a resident waits for a live chat before the assistant offers a callback itself.
+    callback_offer_minutes: float = 5.0
 
     # -- privacy: how long things are kept ----------------------------------------------------
     retention_conversation_days: int = 30
@@ -70,16 +74,34 @@ class Settings(BaseSettings):
     retention_audit_days: int = 730
     retention_interval_hours: float = 24.0
 
-    # -- secrets (filled by scripts/env.sh from var/ when not given) --------------------------
+    # -- secrets (filled by scripts/env.sh from var/ when not given; see secret_files) ---------
     rasa_api_token: str = ""
+    rest_token: str = ""
+    action_server_token: str = ""
+
+    #: Telegram bots per municipality, JSON ``{"slug": {"token": ..., "secret": ...}}``
+    #: (channels/telegram_bots.py); the bot of TELEGRAM_TOKEN stays the default municipality's.
+    telegram_bots: str = ""
+
+    #: Redis for a cluster (``redis://:password@host:port/db``, scripts/ensure-redis.sh): Rasa's
+    #: conversation locks across replicas and web chat pushes between processes. Empty: both
+    #: stay in the process (one Rasa server).
+    redis_url: str = ""
 
     # -- external ticket system ---------------------------------------------------------------
     openklant_url: str = ""
     openklant_token: str = ""
     openklant_actor_uuid: str = ""
 
+    # -- improving the assistant (issue 19) ---------------------------------------------------
+    #: Where the review inbox writes labelled examples (default nlu/data/reviewed_examples.yml).
+    reviewed_examples_path: str = ""
+
     # -- operation ----------------------------------------------------------------------------
     log_level: str = "INFO"
+    #: Set only by ``scripts/test-stories.sh``: ``rasa test`` replays stories without running
+    #: the custom actions, so the policy must not take their silence for a failure.
+    story_replay: bool = False
     #: A fixed "now" (ISO 8601) for office hours in conversation tests and demos.
     assistant_now: str = ""
 

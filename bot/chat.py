@@ -7,13 +7,13 @@ server, with the token from ``var/rest_token``, exactly as an integration would.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import urllib.error
 import urllib.request
 import uuid
 from typing import Any, Dict, List
 
+from assistant.settings import settings
 from assistant.secret_files import read_secret
 
 
@@ -30,7 +30,7 @@ def send(url: str, token: str, sender: str, text: str) -> List[Dict[str, Any]]:
 
 
 def main() -> int:
-    url = os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/") + "/webhooks/rest/webhook"
+    url = settings().rasa_url.rstrip("/") + "/webhooks/rest/webhook"
     token = read_secret("REST_TOKEN", "rest_token")
     sender = f"chat-{uuid.uuid4().hex[:12]}"
     buttons: List[Dict[str, Any]] = []

@@ -25,9 +25,9 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
+from assistant.vocabulary import LADDER_VALUES
 from bot.topics import OUT_OF_SCOPE, TOPICS
 
-LADDER_VALUES = ("zelf", "netwerk", "voorliggend_veld", "sociaal_loket", "urgent", "n/a")
 
 
 class QuestionFileError(ValueError):

@@ -11,10 +11,7 @@ the tracker store instead, so it survives a server restart.
 """
 from __future__ import annotations
 
-from assistant.settings import settings
-
 import logging
-import os
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
@@ -29,6 +26,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.settings import settings
 from actions.safety_detector import detect
 from bot.rasa_patches import limit_action_timeout
 
@@ -38,6 +36,8 @@ EXTERNAL_ACTIONS: Dict[str, str] = {
     "EXTERNAL_takeover_start": "action_takeover_start",
     "EXTERNAL_staff_message": "action_staff_message",
     "EXTERNAL_takeover_end": "action_takeover_end",
+    # The console, after CALLBACK_OFFER_MINUTES without a pick-up (kcc/waiting.py).
+    "EXTERNAL_waiting_check": "action_waiting_check",
 }
 # Static responses Rasa renders itself, so they work when the action server is down or slow.
 SAFETY_FALLBACK = "utter_safety_fallback"
@@ -45,10 +45,11 @@ TECHNICAL_PROBLEM = "utter_technical_problem"
 # After these actions the bot waits for the resident.
 LISTEN_AFTER = frozenset({
     "action_safety", "action_collect_contact", "action_handoff_waiting", *EXTERNAL_ACTIONS.values(),
+    "action_feedback_remark",
     SAFETY_FALLBACK, TECHNICAL_PROBLEM,
 })
 # Actions that may legitimately say nothing.
-SILENT_ACTIONS = frozenset({"action_staff_message"})
+SILENT_ACTIONS = frozenset({"action_staff_message", "action_waiting_check"})
 
 
 @DefaultV1Recipe.register(
@@ -112,6 +113,9 @@ class ConversationGuardPolicy(Policy):
             return None if intent == "contact_method" else "action_handoff_waiting"
         if tracker.get_slot("awaiting") == "contact_value" and intent not in ("request_human", "deny"):
             return "action_collect_contact"
+        if (tracker.get_slot("awaiting") == "feedback_remark" and not text.startswith("/")
+                and intent != "request_human"):
+            return "action_feedback_remark"  # the optional remark after a 👎 or a score
         return None
 
 
@@ -136,7 +140,7 @@ def _from_trigger_api(message: UserUttered) -> bool:
 def _detect_failures() -> bool:
     """Off only while `rasa test` replays stories: it logs actions without running them, so every
     custom action would look as if it had failed."""
-    return os.environ.get("STORY_REPLAY") != "1"
+    return not settings().story_replay
 
 
 def _failed_silently(tracker: DialogueStateTracker, last: Optional[str]) -> bool:

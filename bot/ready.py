@@ -5,11 +5,11 @@ the person at the terminal when everything is really up, and which URLs to open.
 """
 from __future__ import annotations
 
-from assistant.settings import settings
-
 import sys
 import time
 import urllib.request
+
+from assistant.settings import settings
 
 
 def _up(url: str) -> bool:

@@ -10,8 +10,6 @@ so purging, exporting and deleting must cover both, in one place. Only counts ar
 """
 from __future__ import annotations
 
-from assistant.settings import settings
-
 import argparse
 import getpass
 import json
@@ -24,6 +22,7 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
+from assistant.settings import settings
 from assistant.secret_files import private_sqlite
 
 logger = logging.getLogger("retention")

@@ -13,6 +13,7 @@ import os
 import sys
 from typing import List, MutableMapping, Optional, Sequence
 
+from assistant.settings import settings
 from assistant.secret_files import read_secret
 
 MAX_BODY_BYTES = 64 * 1024
@@ -25,7 +26,7 @@ def rasa_arguments(argv: Sequence[str], environ: MutableMapping[str, str]) -> Li
         sys.exit("FOUT: RASA_API_TOKEN ontbreekt (of var/rasa_api_token); start via 'make run'.")
     args = list(argv) or ["run"]
     if "--interface" not in args and "-i" not in args:
-        args += ["--interface", environ.get("RASA_HOST") or "127.0.0.1"]
+        args += ["--interface", settings().rasa_host or "127.0.0.1"]
     environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_BODY_BYTES))
     return ["rasa", *args, "--auth-token", token]
 

@@ -8,41 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-TOPICS: Tuple[str, ...] = (
-    "huishoudelijke_hulp", "begeleiding_dagbesteding", "hulpmiddelen_woningaanpassing", "vervoer",
-    "mantelzorg", "jeugdhulp_opvoeden", "bijstand_uitkering", "werk_reintegratie",
-    "schulden_geldzorgen", "minimaregelingen_toeslagen", "eenzaamheid_meedoen",
-    "wonen_beschermd_wonen_opvang", "huiselijk_geweld_veiligheid", "psychische_problemen_crisis",
-    "eigen_bijdrage_kosten", "pgb", "bezwaar_klacht", "clientondersteuning", "sociaal_loket_contact",
-    "out_of_scope_municipal", "out_of_scope_other",
-)
-OUT_OF_SCOPE: Tuple[str, ...] = ("out_of_scope_municipal", "out_of_scope_other")
-IN_SCOPE: Tuple[str, ...] = tuple(t for t in TOPICS if t not in OUT_OF_SCOPE)
+from assistant.vocabulary import IN_SCOPE, OUT_OF_SCOPE, TOPIC_NAMES, TOPICS
 
-# Dutch names for buttons and messages ("Gaat uw vraag over ...?").
-TOPIC_NAMES: Mapping[str, str] = {
-    "huishoudelijke_hulp": "hulp in het huishouden",
-    "begeleiding_dagbesteding": "begeleiding of dagbesteding",
-    "hulpmiddelen_woningaanpassing": "hulpmiddelen of uw huis aanpassen",
-    "vervoer": "vervoer",
-    "mantelzorg": "mantelzorg",
-    "jeugdhulp_opvoeden": "opvoeden en hulp voor kinderen",
-    "bijstand_uitkering": "bijstand of een uitkering",
-    "werk_reintegratie": "werk zoeken",
-    "schulden_geldzorgen": "schulden en geldzorgen",
-    "minimaregelingen_toeslagen": "regelingen voor een laag inkomen",
-    "eenzaamheid_meedoen": "eenzaamheid en meedoen",
-    "wonen_beschermd_wonen_opvang": "wonen, opvang of dakloosheid",
-    "huiselijk_geweld_veiligheid": "huiselijk geweld en veiligheid",
-    "psychische_problemen_crisis": "psychische problemen",
-    "eigen_bijdrage_kosten": "de eigen bijdrage en kosten",
-    "pgb": "het persoonsgebonden budget (pgb)",
-    "bezwaar_klacht": "bezwaar maken of een klacht",
-    "clientondersteuning": "iemand die met u meedenkt (cliëntondersteuning)",
-    "sociaal_loket_contact": "contact met het Sociaal Loket",
-    "out_of_scope_municipal": "andere zaken van de gemeente",
-    "out_of_scope_other": "iets anders",
-}
+__all__ = ["TOPICS", "OUT_OF_SCOPE", "IN_SCOPE", "TOPIC_NAMES", "topic_ranking", "top_topic",
+           "is_topic", "names"]
 
 
 def topic_ranking(parse: Mapping[str, Any]) -> List[Tuple[str, float]]:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass
 from typing import Generic, Iterable, Optional, TypeVar
 
+from cachetools import LRUCache
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -28,19 +29,20 @@ V = TypeVar("V")
 
 class Recent(Generic[V]):
     """At most `size` values by conversation id; the least recently used go first (size 0 keeps
-    nothing). Shared by the tracker mirror and the rule policy's incremental states."""
+    nothing). Shared by the tracker mirror and the rule policy's incremental states.
+
+    cachetools' LRU cache does the bookkeeping; it is not thread-safe, and Rasa serves several
+    conversations at once, so every access holds a lock.
+    """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._values: "OrderedDict[str, V]" = OrderedDict()
+        self._values: LRUCache = LRUCache(maxsize=max(size, 1))
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Optional[V]:
         with self._lock:
-            value = self._values.get(key)
-            if value is not None:
-                self._values.move_to_end(key)
-            return value
+            return self._values.get(key)
 
     def pop(self, key: str) -> Optional[V]:
         with self._lock:
@@ -51,9 +53,6 @@ class Recent(Generic[V]):
             return
         with self._lock:
             self._values[key] = value
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
 
     def __contains__(self, key: object) -> bool:
         return key in self._values

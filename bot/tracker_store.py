@@ -8,8 +8,6 @@ PostgreSQL are a matter of configuration. Recently used conversations are mirror
 """
 from __future__ import annotations
 
-from assistant.settings import settings
-
 import itertools
 import json
 import logging
@@ -26,6 +24,7 @@ from sqlalchemy import func
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from assistant.settings import settings
 from bot import rasa_patches
 from assistant.secret_files import private_sqlite
 from bot.masking import install_log_masking, mask_event
@@ -33,7 +32,6 @@ from bot.tracker_cache import LAST_ID_ATTR, STORED_ATTR, TrackerMirror, mark, sn
 
 logger = logging.getLogger(__name__)
 DEFAULT_URL = "sqlite:///var/tracker.db"
-DEFAULT_MIRROR_SIZE = 500
 
 
 class TrackerStoreUnavailable(Exception):
@@ -66,7 +64,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         )
         if url.drivername.startswith("sqlite"):
             self._use_pooled_sqlite_engine()
-        self.mirror = TrackerMirror(settings().tracker_mirror_size or DEFAULT_MIRROR_SIZE)
+        self.mirror = TrackerMirror(settings().tracker_mirror_size)
 
     def _use_pooled_sqlite_engine(self) -> None:
         """Keep SQLite connections open between messages (speed; measured in bench/README.md).

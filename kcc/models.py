@@ -255,3 +255,13 @@ class Transfer(Base):
     status = Column(String(16), nullable=False, default="pending")
     created_at = Column(DateTime, nullable=False, default=utcnow)
     decided_at = Column(DateTime, nullable=True)
+
+
+class WaitOffer(Base):
+    """The assistant offered the waiting resident a callback (once per ticket, kcc/waiting.py)."""
+
+    __tablename__ = "kcc_wait_offers"
+
+    ticket_id = Column(Integer, ForeignKey("kcc_tickets.id", ondelete="CASCADE"),
+                       primary_key=True)
+    offered_at = Column(DateTime, nullable=False, default=utcnow)

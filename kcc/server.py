@@ -26,6 +26,8 @@ from kcc.privacy import municipality_name
 from kcc.services import SERVICES_KEY, Services
 from kcc.tickets import TicketStore
 from kcc.views import add_routes
+from kcc.catalogue_views import add_routes as add_catalogue_routes
+from kcc.review import add_routes as add_review_routes
 
 log = logging.getLogger("kcc.server")
 HERE = Path(__file__).resolve().parent
@@ -127,6 +129,8 @@ def create_app(config: Optional[ConsoleConfig] = None, store: Optional[TicketSto
     env.globals["max_conversation_id"] = rights.MAX_ID_LENGTH  # the form fields' maxlength
     app.router.add_static("/static", HERE / "static", name="static")
     add_routes(app)
+    add_catalogue_routes(app)
+    add_review_routes(app)  # review inbox, retraining, dashboard (issue 19)
     app.on_response_prepare.append(_security_headers)
     app.on_startup.append(_start_background)
     app.on_shutdown.append(_stop_background)

@@ -8,6 +8,7 @@ double clicks, retries and concurrent calls.
 from __future__ import annotations
 
 from assistant.settings import settings
+from assistant.vocabulary import CHANNELS
 
 import re
 from datetime import timedelta
@@ -22,7 +23,6 @@ from kcc.db import get_engine, session_factory
 from kcc.models import MODES, REASONS, URGENCIES, OutboxItem, Presence, Ticket, utcnow
 from kcc.outcomes import DEFAULT_OUTCOMES
 
-CHANNELS = ("webchat", "telegram", "whatsapp", "rest")
 CONTACT_PREFERENCES = ("chat", "telefoon", "email")
 ACTIVE_STATUSES = ("open", "claimed", "answered")
 HANDED_BACK = "teruggegeven"

@@ -110,6 +110,18 @@ async def privacy(request: web.Request) -> Dict[str, Any]:
     return {"privacy": statement(_services(request).config), "login": current_login(request)}
 
 
+@aiohttp_jinja2.template("privacy.html")
+async def privacy_of(request: web.Request) -> Dict[str, Any]:
+    """The statement of one municipality of the region (residents are linked here by slug)."""
+    from knowledge.tenants import valid_municipality
+
+    slug = valid_municipality(request.match_info["municipality"])
+    if slug is None:
+        raise web.HTTPNotFound()
+    shown = statement(_services(request).config, slug)
+    return {"privacy": shown, "login": current_login(request), "municipality": shown.municipality}
+
+
 # -- login --------------------------------------------------------------------------------
 def _render_login(request: web.Request, error: Optional[str] = None, status: int = 200,
                   username: str = "") -> web.Response:
@@ -618,6 +630,11 @@ async def _stored_conversation(request: web.Request) -> Union[_Stored, web.Respo
     counts = await _in_thread(rights.stored_counts, conversation_id)
     if not any(counts.values()):
         return _unknown(request, login, conversation_id)
+    # Another municipality's conversation answers as if it did not exist (issue 21).
+    owners = await _in_thread(rights.municipalities_of, conversation_id,
+                              _services(request).config.municipality)
+    if not owners <= login.municipalities:
+        return _unknown(request, login, conversation_id)
     return _Stored(login, form, conversation_id, counts)
 
 
@@ -667,6 +684,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/", root)
     r.add_get("/healthz", healthz)
     r.add_get("/privacy", privacy)
+    r.add_get("/privacy/{municipality}", privacy_of)
     r.add_get("/console/login", login_page)
     r.add_post("/console/login", login_submit)
     r.add_post("/console/logout", logout)
@@ -685,6 +703,28 @@ def add_routes(app: web.Application) -> None:
     from kcc.console_tools import add_tool_routes  # the tools use this module's helpers
 
     add_tool_routes(app)
+    app.on_startup.append(_start_wait_watcher)
+    app.on_shutdown.append(_stop_wait_watcher)  # before the server closes the Rasa client
     r.add_get(RIGHTS_PAGE, rights_form)
     r.add_post(RIGHTS_PAGE + "/export", conversation_export)
     r.add_post(RIGHTS_PAGE + "/delete", conversation_delete)
+
+
+WAIT_TASK_KEY = web.AppKey("kcc_wait_task", asyncio.Task)
+
+
+async def _start_wait_watcher(app: web.Application) -> None:
+    """After CALLBACK_OFFER_MINUTES without a pick-up the assistant offers a callback."""
+    from kcc.waiting import WaitWatcher
+
+    services = app[SERVICES_KEY]
+    watcher = WaitWatcher(services.config.database_url, services.rasa,
+                          max(1.0, services.config.poll_seconds * 5))
+    app[WAIT_TASK_KEY] = asyncio.create_task(watcher.run())
+
+
+async def _stop_wait_watcher(app: web.Application) -> None:
+    task = app.get(WAIT_TASK_KEY)
+    if task is not None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

@@ -257,7 +257,9 @@
     };
     var known = urgentIds();
     var audio = null;
+    var gestured = false;
     var gesture = function () {
+      gestured = true;
       if (!audio && (window.AudioContext || window.webkitAudioContext)) {
         audio = new (window.AudioContext || window.webkitAudioContext)();
       }
@@ -301,9 +303,9 @@
       var fresh = now.filter(function (id) { return known.indexOf(id) < 0; });
       known = now;
       if (!fresh.length) { return; }
-      var played = beep();
+      var played = gestured && beep();
       var notified = false;
-      if (window.Notification && Notification.permission === "granted") {
+      if (gestured && window.Notification && Notification.permission === "granted") {
         var note = new Notification("Nieuw spoedticket", {
           body: fresh.length === 1 ? "Ticket #" + fresh[0] + " wacht op een medewerker." : fresh.length + " nieuwe spoedtickets wachten.",
           tag: "kcc-urgent-" + fresh.join("-")

@@ -169,3 +169,36 @@ def test_a_transfer_reaches_the_colleague(console, browser) -> None:
     assert rasa.intents("EXTERNAL_takeover_start")[-1]["body"]["entities"] == {"agent": "Bert"}
     anna.reload()
     expect(anna.locator("aside")).to_contain_text("Opgepakt door Bert")
+
+
+def test_a_new_urgent_ticket_rings_and_notifies_only_after_a_gesture(console, browser) -> None:
+    from playwright.sync_api import expect
+
+    url, store = console["url"], console["store"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    context.grant_permissions(["notifications"], origin=url)
+    page = context.new_page()
+    page.add_init_script("""
+        window.__shown = [];
+        const Real = window.Notification;
+        window.Notification = function (title, options) { window.__shown.push(title); return new Real(title, options); };
+        window.Notification.permission = Real.permission;
+        window.Notification.requestPermission = () => Real.requestPermission();
+    """)
+    page.goto(f"{url}/console")
+    page.get_by_label("Gebruikersnaam").fill("anna")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_label("Wachtwoord").press("Enter")
+    queue = page.locator("#queue")
+    expect(page.get_by_role("heading", name="Wachtrij")).to_be_visible()
+    first = store.create(draft("urgent-1", urgency="urgent", summary="Inwoner: 'ik ben bang.'"))[0].id
+    expect(queue).to_have_attribute("data-alerted", str(first), timeout=15000)
+    assert queue.get_attribute("data-alert-sound") == "0"  # no gesture yet: no sound,
+    assert queue.get_attribute("data-alert-notification") == "0"  # and no notification
+    page.get_by_role("button", name="Geluid en melding bij spoed aanzetten").click()
+    expect(page.locator("#alerts-state")).to_contain_text("meldingen aan")
+    second = store.create(draft("urgent-2", urgency="urgent", summary="Inwoner: 'help.'"))[0].id
+    expect(queue).to_have_attribute("data-alerted", f"{first},{second}", timeout=15000)
+    assert queue.get_attribute("data-alert-notification") == "1"
+    assert page.evaluate("window.__shown") == ["Nieuw spoedticket"]
+    context.close()

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from assistant.untrusted import resident_text
 from bot.serve import MAX_BODY_BYTES as RASA_MAX_BODY
 from tests.integration.stack import MODEL, REST_HEADERS, ROOT, Stack
+from tests.support.presence import make_available
 
 pytestmark = [
     pytest.mark.integration,
@@ -141,6 +142,7 @@ def known(stack: Stack) -> Iterator[Dict[str, object]]:
     sender, ticket_sender = f"fuzz-known-{uuid.uuid4().hex[:8]}", f"fuzz-ticket-{uuid.uuid4().hex[:8]}"
     stack.rest(sender, "Ik kan mijn huis niet meer zelf schoonmaken")
     stack.rest(sender, "dat lukt niet")
+    make_available(stack.database_url)  # a live chat is offered only when someone is there
     stack.rest(ticket_sender, "Ik wil een medewerker spreken")
     before = {"texts": stored_user_texts(stack, sender), "tickets": ticket_ids(stack, ticket_sender),
               "slots": stack.tracker(sender)["slots"]}

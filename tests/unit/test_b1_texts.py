@@ -25,7 +25,7 @@ import yaml
 from knowledge import settings
 from knowledge.catalogue import build_catalogue
 from knowledge.loader import read_sources
-from knowledge.types import RUNGS
+from assistant.vocabulary import RUNGS
 
 MAX_AVG_WORDS = 20
 MAX_SENTENCE_WORDS = 25

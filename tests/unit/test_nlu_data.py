@@ -12,19 +12,13 @@ from typing import Dict, List, Set
 import pytest
 import yaml
 
+from assistant.vocabulary import LADDER_VALUES, OUT_OF_SCOPE, TOPICS
+
 ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = ROOT / "nlu" / "data"
 QUESTIONS = ROOT / "tests" / "data" / "questions.yml"
 DEV_QUESTIONS = ROOT.parent / "shared" / "data" / "dev_questions.yml"
 
-TOPICS = [
-    "huishoudelijke_hulp", "begeleiding_dagbesteding", "hulpmiddelen_woningaanpassing", "vervoer",
-    "mantelzorg", "jeugdhulp_opvoeden", "bijstand_uitkering", "werk_reintegratie", "schulden_geldzorgen",
-    "minimaregelingen_toeslagen", "eenzaamheid_meedoen", "wonen_beschermd_wonen_opvang",
-    "huiselijk_geweld_veiligheid", "psychische_problemen_crisis", "eigen_bijdrage_kosten", "pgb",
-    "bezwaar_klacht", "clientondersteuning", "sociaal_loket_contact", "out_of_scope_municipal",
-    "out_of_scope_other",
-]
 # Minimum examples per core intent (what the dialogue relies on).
 CORE_MINIMUM = {
     "greet": 40, "goodbye": 30, "thanks": 30, "bot_challenge": 30, "ask_capabilities": 25,
@@ -34,8 +28,6 @@ CORE_MINIMUM = {
 # Intents that are only ever sent as button payloads or by the console: no NLU examples.
 PAYLOAD_ONLY = {"details", "choose_entry", "choose_topic", "contact_method",
                 "EXTERNAL_takeover_start", "EXTERNAL_staff_message", "EXTERNAL_takeover_end"}
-LADDER_VALUES = {"zelf", "netwerk", "voorliggend_veld", "sociaal_loket", "urgent", "n/a"}
-OUT_OF_SCOPE = {"out_of_scope_municipal", "out_of_scope_other"}
 
 
 def normalise(text: str) -> str:

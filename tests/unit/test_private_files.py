@@ -38,9 +38,11 @@ def test_the_stores_create_private_databases(tmp_path: Path) -> None:
 def test_secrets_are_read_from_env_first(tmp_path: Path, monkeypatch) -> None:
     token = "a-token-the-setup-wrote"
     (tmp_path / "rest_token").write_text(token + "\n")
-    assert read_secret("NO_SUCH_VAR_FOR_TEST", "rest_token", tmp_path) == token
-    monkeypatch.setenv("NO_SUCH_VAR_FOR_TEST", "from-env")
-    assert read_secret("NO_SUCH_VAR_FOR_TEST", "rest_token", tmp_path) == "from-env"
+    monkeypatch.delenv("REST_TOKEN", raising=False)
+    assert read_secret("REST_TOKEN", "rest_token", tmp_path) == token
+    monkeypatch.setenv("REST_TOKEN", "from-env")
+    assert read_secret("REST_TOKEN", "rest_token", tmp_path) == "from-env"
+    assert read_secret("NOT_A_SETTING", "no_such_file", tmp_path) == ""
 
 
 def test_setup_script_makes_private_tokens(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from actions.ladder_text import rung_message
 from knowledge import settings
 from knowledge.catalogue import build_catalogue
 from knowledge.loader import read_sources
-from knowledge.types import RUNGS
+from assistant.vocabulary import RUNGS
 
 TEL_RE = re.compile(r"^tel:[0-9 +-]+$")
 PLACEHOLDER = re.compile(r"\{(sociaal_loket|kcc|welzijn)\}|\{partner:([a-z0-9_]+)\}")

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import Path
 
-from assistant.settings import settings
+from assistant.settings import Settings, settings
 
 
 def test_defaults_without_environment(monkeypatch) -> None:
@@ -35,3 +37,41 @@ def test_a_bad_value_falls_back_to_its_default_and_warns(monkeypatch, caplog) ->
         current = settings()
     assert current.rest_rate_limit == 30 and current.retention_conversation_days == 14
     assert "REST_RATE_LIMIT" in caplog.text
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCT = ("actions", "assistant", "bot", "channels", "kcc", "knowledge", "nlu")
+#: Read by Rasa itself from credentials.yml / endpoints.yml, or by the shell scripts only.
+NOT_PYTHON_SETTINGS = {
+    "RASA_PORT", "ALLOWED_ORIGINS", "TELEGRAM_TOKEN", "TELEGRAM_SECRET", "TELEGRAM_PUBLIC_URL",
+    "WHATSAPP_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_PHONE_NUMBER_ID",
+    "CONSOLE_HOST", "ACTION_SERVER_URL",
+}
+
+
+def _readme_variables() -> set:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"`([A-Z][A-Z0-9_]+)`", section))
+
+
+def test_the_readme_table_and_the_settings_object_agree() -> None:
+    fields = {name.upper() for name in Settings.__fields__}
+    documented = _readme_variables()
+    undocumented = fields - documented - {"ASSISTANT_NOW"}
+    assert not undocumented, f"settings missing from the README table: {sorted(undocumented)}"
+    unknown = documented - fields - NOT_PYTHON_SETTINGS
+    assert not unknown, f"README variables that no code reads: {sorted(unknown)}"
+
+
+def test_no_product_module_reads_the_environment_itself() -> None:
+    reading = re.compile(r"os\.environ\.get\(|os\.environ\[|os\.getenv\(|environ\.get\(")
+    offenders = []
+    for package in PRODUCT:
+        for path in (ROOT / package).rglob("*.py"):
+            if path.name == "settings.py" and path.parent.name == "assistant":
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if reading.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not offenders, "read settings through assistant.settings: " + ", ".join(offenders)
