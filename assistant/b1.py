@@ -51,9 +51,12 @@ class B1Report:
         """One line for next to the field, or None when the text reads as B1."""
         if not self.words:
             return None
-        if self.score < SCORE_MIN or self.findings:
+        if self.score < SCORE_MIN:
             return (f"Let op: deze tekst is misschien niet makkelijk genoeg (score {self.score}, "
                     f"streef naar {SCORE_MIN} of meer). U kunt hem wel opslaan.")
+        if self.findings:
+            return ("Let op: deze tekst is misschien niet makkelijk genoeg. Kijk naar de punten "
+                    "hieronder. U kunt hem wel opslaan.")
         return None
 
     def as_dict(self) -> Dict[str, Any]:

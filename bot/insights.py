@@ -29,6 +29,9 @@ DUTCH = ZoneInfo("Europe/Amsterdam")
 ANSWER_ACTIONS = frozenset({"action_answer_topic", "action_details", "action_choose_entry"})
 #: A social topic this likely, behind an out-of-scope answer, makes that answer suspect.
 SOCIAL_HINT = 0.15
+#: Below this confidence an out-of-scope answer was a guess (gibberish, a subject nobody trained):
+#: a beheerder should see it, as the assistant's own answer threshold (LOW_CONFIDENCE) says.
+UNSURE_OUT_OF_SCOPE = 0.4
 EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"),
                   sa.column("type_name"), sa.column("data"))
 #: Why a message is in the review inbox (key → Dutch label for the console).
@@ -36,6 +39,7 @@ WHY = {
     "clarify": "Vraag terug gesteld",
     "fallback": "Niet begrepen",
     "out_of_scope_social": "Buiten de taak, maar lijkt sociaal",
+    "out_of_scope_unsure": "Buiten de taak, maar de assistent was onzeker",
     "thumbs_down": "Inwoner gaf 👎",
     "handoff_fallback": "Doorgezet omdat de assistent het niet begreep",
 }
@@ -136,9 +140,11 @@ def why_unhandled(message: Message) -> Optional[str]:
         return "fallback"
     if "action_clarify" in message.actions:
         return "clarify"
-    if "action_out_of_scope" in message.actions and any(
-            name in IN_SCOPE and conf >= SOCIAL_HINT for name, conf in message.ranking):
-        return "out_of_scope_social"
+    if "action_out_of_scope" in message.actions:
+        if any(name in IN_SCOPE and conf >= SOCIAL_HINT for name, conf in message.ranking):
+            return "out_of_scope_social"
+        if max((conf for _, conf in message.ranking), default=0.0) < UNSURE_OUT_OF_SCOPE:
+            return "out_of_scope_unsure"
     return None
 
 

@@ -152,7 +152,7 @@ def changes_from(form: Mapping[str, Any], specs: Tuple[FieldSpec, ...],
         except ValueError as exc:
             errors[spec.path] = [str(exc)]
             continue
-        if value != layers.get_path(current, spec.path):
+        if value != layers.get_path(current, spec.path) and (value or layers.get_path(current, spec.path)):
             changes[spec.path] = value
     return changes, errors
 

@@ -7,6 +7,7 @@ is kept in ``var/retrain/`` (no personal data: figures per topic only).
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 from typing import Any, Dict, Optional
@@ -59,9 +60,12 @@ async def start_retrain(request: web.Request) -> web.StreamResponse:
         config.runs_dir.mkdir(parents=True, exist_ok=True)
         path = config.runs_dir / f"retrain-{time.strftime('%Y%m%d-%H%M%S')}.log"
         with path.open("wb") as out:
+            # Errors stay in the report (the beheerder must see why a run failed); the library
+            # deprecation warnings of TensorFlow and SQLAlchemy would only bury the gate's table.
             process = await asyncio.create_subprocess_exec(
                 *config.retrain_command, stdout=out, stderr=asyncio.subprocess.STDOUT,
-                stdin=asyncio.subprocess.DEVNULL)
+                stdin=asyncio.subprocess.DEVNULL,
+                env=dict(os.environ, PYTHONWARNINGS="ignore", TF_CPP_MIN_LOG_LEVEL="3"))
         config.running["process"] = process
         request.app[SERVICES_KEY].audit.record(login.username, "hertraining_gestart",
                                                detail=path.name)

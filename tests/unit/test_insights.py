@@ -127,3 +127,14 @@ def test_one_working_day_skips_the_weekend_and_public_holidays() -> None:
     assert insights.working_day_after(friday).date() == date(2026, 11, 30)
     christmas_eve = datetime(2026, 12, 24, 9, 0)
     assert insights.working_day_after(christmas_eve).date() == date(2026, 12, 28)
+
+
+def test_an_unsure_out_of_scope_answer_goes_to_the_inbox_and_a_sure_one_does_not() -> None:
+    def message(confidence: float) -> insights.Message:
+        return insights.Message(DAY, "blorp fnargel wibbelt", "out_of_scope_other",
+                                [("out_of_scope_other", confidence)], "webchat",
+                                ["action_out_of_scope"])
+
+    assert insights.why_unhandled(message(0.2)) == "out_of_scope_unsure"
+    assert insights.why_unhandled(message(0.9)) is None
+    assert "out_of_scope_unsure" in insights.WHY
