@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import OrderedDict
 from typing import Any, Dict, Iterable, List, Optional
+
+from cachetools import LRUCache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -109,8 +110,7 @@ class CallbackPayloads:
     """
 
     def __init__(self, capacity: int = 5000) -> None:
-        self._capacity = capacity
-        self._by_key: "OrderedDict[str, str]" = OrderedDict()
+        self._by_key: LRUCache = LRUCache(maxsize=max(capacity, 1))
 
     def encode(self, payload: str) -> str:
         """callback_data for `payload`: the payload itself when it fits, else a short key."""
@@ -120,9 +120,6 @@ class CallbackPayloads:
             return payload
         key = CALLBACK_KEY_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:24]
         self._by_key[key] = payload
-        self._by_key.move_to_end(key)
-        while len(self._by_key) > self._capacity:
-            self._by_key.popitem(last=False)
         return key
 
     def decode(self, data: str) -> Optional[str]:

@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 import hmac
-from collections import OrderedDict
 from typing import Optional
+
+from cachetools import LRUCache
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -30,15 +31,12 @@ class RecentUpdates:
     """
 
     def __init__(self, capacity: int = 2048) -> None:
-        self._capacity = capacity
-        self._seen: "OrderedDict[int, None]" = OrderedDict()
+        self._seen: LRUCache = LRUCache(maxsize=max(capacity, 1))
 
     def first_time(self, update_id: int) -> bool:
         """True the first time an id is seen (and remembers it), False for a repeat."""
         if update_id in self._seen:
-            self._seen.move_to_end(update_id)
+            self._seen[update_id] = None  # seen again: keep it longest
             return False
         self._seen[update_id] = None
-        while len(self._seen) > self._capacity:
-            self._seen.popitem(last=False)
         return True
