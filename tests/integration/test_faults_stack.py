@@ -256,7 +256,10 @@ def test_burst_of_ten_messages_from_one_resident(own: Stack) -> None:
     sender = "fault-burst"
 
     def send(i: int) -> Tuple[int, str]:
-        time.sleep(i * 0.05)  # leave in this order, all while the first ones are still in flight
+        # Leave in this order, all while the first ones are still in flight (a message takes
+        # about a second here); 0.2 s apart, so a loaded machine does not swap two on their way
+        # to the lock, which is not what this test is about.
+        time.sleep(i * 0.2)
         return post_raw(own, sender, BURST[i])
 
     with ThreadPoolExecutor(max_workers=10) as pool:
