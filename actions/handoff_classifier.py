@@ -40,7 +40,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
-import yaml
 
 from actions import text_classifier as tc
 
@@ -130,26 +129,8 @@ def ordinary_examples() -> List[str]:
 def load_examples(path: Path = DATA_FILE, ordinary: bool = True) -> Tuple[List[str], List[str]]:
     """Texts and labels (a reason or ``"none"``) from the data file, in file order, then the
     ordinary NLU questions (see :func:`ordinary_examples`) not already in the file."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    texts: List[str] = []
-    labels: List[str] = []
-    for reason, examples in (data.get("handoff") or {}).items():
-        if reason not in REASONS:
-            raise ValueError(f"{path}: unknown handoff reason {reason!r}")
-        for text in examples or ():
-            texts.append(str(text))
-            labels.append(str(reason))
-    for text in data.get("plain") or ():
-        texts.append(str(text))
-        labels.append(PLAIN_LABEL)
-    if ordinary:
-        known = set(texts)
-        for text in ordinary_examples():
-            if text not in known:
-                known.add(text)
-                texts.append(text)
-                labels.append(PLAIN_LABEL)
-    return texts, labels
+    return tc.labelled_examples(path, "handoff", "plain", PLAIN_LABEL,
+                                ordinary_examples if ordinary else (lambda: ()), known=REASONS)
 
 
 def _prepare(text: str) -> str:

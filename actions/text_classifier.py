@@ -31,7 +31,7 @@ import argparse
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Collection, Dict, List, Optional, Sequence, Tuple, Type
+from typing import Any, Callable, Collection, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
 import numpy as np
 import yaml
@@ -70,6 +70,35 @@ def nlu_examples(exclude: Collection[str] = (), folder: Path = NLU_DATA) -> List
                 if line.startswith("- ") and len(line) > 3:
                     out.append(line[2:].strip())
     return out
+
+
+def labelled_examples(path: Path, positives: str, negatives: str, negative_label: str,
+                      extra_negatives: Callable[[], Iterable[str]] = lambda: (),
+                      known: Optional[Collection[str]] = None) -> Tuple[List[str], List[str]]:
+    """Texts and labels of a data file: each kind under ``positives`` with its examples, then
+    the close calls under ``negatives``, then ``extra_negatives()`` not already in the file.
+
+    ``known`` (when given) are the kinds the file may use; another kind is a typo in review.
+    """
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    texts: List[str] = []
+    labels: List[str] = []
+    for kind, examples in (data.get(positives) or {}).items():
+        if known is not None and kind not in known:
+            raise ValueError(f"{path}: unknown {positives} kind {kind!r}")
+        for text in examples or ():
+            texts.append(str(text))
+            labels.append(str(kind))
+    for text in data.get(negatives) or ():
+        texts.append(str(text))
+        labels.append(negative_label)
+    seen = set(texts)
+    for text in extra_negatives():
+        if text not in seen:
+            seen.add(text)
+            texts.append(text)
+            labels.append(negative_label)
+    return texts, labels
 
 
 @dataclass(frozen=True)

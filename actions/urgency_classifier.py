@@ -27,7 +27,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, cast
 
-import yaml
 
 from actions import text_classifier as tc
 
@@ -96,24 +95,8 @@ def ordinary_examples(folder: Path = NLU_DATA) -> List[str]:
 def load_examples(path: Path = DATA_FILE, ordinary: bool = True) -> Tuple[List[str], List[str]]:
     """Texts and labels (an urgent kind or ``"none"``) from the data file, in file order, then
     the ordinary questions (see :func:`ordinary_examples`)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    texts: List[str] = []
-    labels: List[str] = []
-    for kind, examples in (data.get("urgent") or {}).items():
-        for text in examples or ():
-            texts.append(str(text))
-            labels.append(str(kind))
-    for text in data.get("not_urgent") or ():
-        texts.append(str(text))
-        labels.append(NOT_URGENT_LABEL)
-    if ordinary:
-        known = set(texts)
-        for text in ordinary_examples():
-            if text not in known:
-                known.add(text)
-                texts.append(text)
-                labels.append(NOT_URGENT_LABEL)
-    return texts, labels
+    return tc.labelled_examples(path, "urgent", "not_urgent", NOT_URGENT_LABEL,
+                                ordinary_examples if ordinary else (lambda: ()))
 
 
 def _prepare(text: str) -> str:
