@@ -11,6 +11,7 @@ from typing import List, Optional
 
 from sqlalchemy import select
 
+from bot.masking import mask
 from kcc.db import get_engine, session_factory
 from kcc.models import TicketNote
 
@@ -33,6 +34,10 @@ class NoteBook:
                              f"{MAX_NOTE} tekens.")
         if kind not in KINDS:
             raise ValueError(f"kind {kind!r} not in {tuple(KINDS)}")
+        # Notes are kept as long as the ticket: a BSN, IBAN, phone number, e-mail address or
+        # birth date typed into one is masked like everything else that is stored (the contact
+        # data a resident consented to has its own field on the ticket).
+        text = mask(text)
         with self._session() as s, s.begin():
             note = TicketNote(ticket_id=ticket_id, staff=staff, staff_name=staff_name, text=text,
                               kind=kind)

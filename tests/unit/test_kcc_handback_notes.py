@@ -120,3 +120,16 @@ async def test_after_closing_the_next_ticket_is_offered(console: Console) -> Non
     await console.post(f"{page}/close", {"outcome": "beantwoord"}, csrf_from=page)
     html = await (await console.client.get(page)).text()
     assert f'href="/console/tickets/{waiting}"' in html and "Volgende ticket" in html
+
+
+def test_a_note_is_stored_masked(tmp_path) -> None:
+    from kcc.notes import NoteBook
+    from kcc.tickets import TicketDraft, TicketStore
+
+    url = f"sqlite:///{tmp_path / 'notes.db'}"
+    ticket = TicketStore(url).create(TicketDraft(
+        conversation_id="conv-masked", episode=1, channel="webchat", municipality="het-hogeland",
+        topic="huishoudelijke_hulp", ladder_rung=None, summary="Inwoner: vraag.", mode="live"))[0]
+    note = NoteBook(url).add(ticket.id, "anna", "Anna",
+                             "Belt terug op 0612345678, mail jan@example.nl")
+    assert "0612345678" not in note.text and "jan@example.nl" not in note.text
