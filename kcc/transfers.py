@@ -11,6 +11,7 @@ from typing import List, Optional, Tuple
 
 from sqlalchemy import select, update
 
+from bot.masking import mask
 from kcc.db import get_engine, session_factory
 from kcc.models import Ticket, Transfer, utcnow
 from kcc.tickets import NotAllowed
@@ -30,6 +31,7 @@ class TransferDesk:
             raise ValueError("Schrijf in een notitie wat uw collega moet weten.")
         if len(note) > MAX_NOTE:
             raise ValueError(f"De notitie is te lang (maximaal {MAX_NOTE} tekens).")
+        note = mask(note)  # stored as long as the ticket, like every other stored text
         now = utcnow()
         with self._session() as s, s.begin():
             s.execute(update(Transfer).where(Transfer.ticket_id == ticket.id,
