@@ -49,7 +49,7 @@ test: train knowledge browser validate lint
 	bash scripts/test-stories.sh
 
 eval: train knowledge
-	$(PY) -m bot.evaluate $(QUESTIONS)
+	$(PY) -m evaluation.evaluate $(QUESTIONS)
 
 kb-eval: knowledge
 	$(PY) -m knowledge eval-retrieval
@@ -64,16 +64,16 @@ staff-user: setup knowledge
 	$(PY) -m kcc.staff create
 
 telegram-webhook: setup
-	$(PY) -m channels.telegram_webhook
+	$(PY) -m channels.telegram.webhook
 
 purge: setup
-	$(PY) -m bot.retention purge
+	$(PY) -m kcc.retention purge
 
-# Gated retraining (bot/retrain.py): candidate with the reviewed examples, evaluated against the
+# Gated retraining (evaluation/retrain.py): candidate with the reviewed examples, evaluated against the
 # live model on the frozen sets; switched (PUT /model) only when not worse.
 .PHONY: retrain
 retrain: train knowledge
-	$(PY) -m bot.retrain
+	$(PY) -m evaluation.retrain
 
 # -- a region: one stack for many municipalities, scaled out (README "Running for a region") --
 .PHONY: cluster test-cluster

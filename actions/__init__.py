@@ -1,8 +1,8 @@
 """The action server's package (`rasa run actions --actions actions`).
 
 rasa_sdk imports this package before any action runs, so this is where the action server's log
-records get the same personal-data masking as the tracker store (bot/masking.py).
+records get the same personal-data masking as the tracker store (assistant/masking.py).
 """
-from bot.masking import install_log_masking
+from assistant.masking import install_log_masking
 
 install_log_masking()

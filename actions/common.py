@@ -5,7 +5,6 @@ Why: actions stay thin when the shared phrasing and plumbing live in one place.
 from __future__ import annotations
 
 import abc
-import re
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence
@@ -15,13 +14,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.settings import settings
+from assistant.replies import split_text
 from assistant.vocabulary import PUSH_CHANNELS
 
-MAX_MESSAGE_CHARS = 600  # longer texts are split into readable messages
-
-BUTTON_HELPS = {"title": "Dat helpt", "payload": "/ladder_helps"}
-BUTTON_FAILS = {"title": "Dat lukt niet", "payload": "/ladder_fails"}
-BUTTON_HUMAN = {"title": "Spreek een medewerker", "payload": "/request_human"}
 
 
 #: The municipality of the conversation the running action serves (set by AssistantAction.run).
@@ -75,27 +70,6 @@ def now() -> datetime:
     return dutch_time(datetime.fromisoformat(pinned) if pinned else datetime.now(timezone.utc))
 
 
-def details_button(entry_id: str) -> Dict[str, str]:
-    return {"title": "Meer uitleg", "payload": f'/details{{"entry_id":"{entry_id}"}}'}
-
-
-def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> List[str]:
-    """Split on paragraphs, then sentences, so each message stays short and readable."""
-    parts: List[str] = []
-    for para in [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]:
-        if len(para) <= limit:
-            parts.append(para)
-            continue
-        chunk = ""
-        for sentence in re.split(r"(?<=[.!?])\s+", para):
-            if chunk and len(chunk) + 1 + len(sentence) > limit:
-                parts.append(chunk)
-                chunk = sentence
-            else:
-                chunk = f"{chunk} {sentence}".strip()
-        if chunk:
-            parts.append(chunk)
-    return parts
 
 
 def utter_long(dispatcher: CollectingDispatcher, text: str, buttons: Optional[List[dict]] = None,

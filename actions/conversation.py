@@ -14,8 +14,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import AssistantAction, BUTTON_FAILS, BUTTON_HELPS, BUTTON_HUMAN, catalogue
-from actions.ladder_text import RUNG_LABEL, rung_buttons, rung_message
+from actions.common import AssistantAction, catalogue
+from assistant.replies import BUTTON_FAILS, BUTTON_HELPS, BUTTON_HUMAN
+from assistant.ladder_text import RUNG_LABEL, rung_buttons, rung_message
 from assistant.glossary import Term, explain_terms
 from knowledge import RUNGS, get_glossary
 

@@ -13,9 +13,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.settings import settings
 from actions import conversation, handoff, knowledge, triage
-from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, current_municipality
-from actions.decisions import clarify_options, decide
-from bot.topics import TOPIC_NAMES, topic_ranking
+from knowledge import get_glossary
+from actions.common import AssistantAction, catalogue, current_municipality
+from assistant.replies import BUTTON_HUMAN
+from assistant.decisions import clarify_options, decide
+from assistant.topics import TOPIC_NAMES, topic_ranking
 
 CAPABILITIES = ("Ik help u met vragen over hulp thuis, zorg, vervoer, mantelzorg, opvoeden, "
                 "geld en schulden, werk, eenzaamheid en wonen. Ik zoek met u uit wat u zelf kunt "
@@ -115,7 +117,7 @@ class ActionClarify(AssistantAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
-        decision = decide(text, tracker.latest_message, catalogue())
+        decision = decide(text, tracker.latest_message, catalogue(), get_glossary())
         if decision.term is not None and not decision.topic:
             return conversation.explain_term(dispatcher, decision.term)
         if decision.topic and not decision.clarify:
@@ -163,7 +165,8 @@ class ActionConfirm(AssistantAction):
         if awaiting == "pending_topic":
             pending = list(tracker.get_slot("pending_topics") or [])
             if pending:
-                decision = decide("", tracker.latest_message, catalogue(), forced_topic=pending[0])
+                decision = decide("", tracker.latest_message, catalogue(), get_glossary(),
+                                    forced_topic=pending[0])
                 events = knowledge.answer_decision(dispatcher, tracker, decision)
                 return events + [SlotSet("pending_topics", pending[1:])]
         dispatcher.utter_message(text="Waar kan ik u mee helpen? Vertel het gerust in uw eigen woorden.")
@@ -193,7 +196,8 @@ class ActionDecline(AssistantAction):
         if awaiting == "handoff_offer":
             topic = tracker.get_slot("topic")
             if topic:  # read on alone: the answer on the subject, with its ladder
-                decision = decide("", tracker.latest_message, catalogue(), forced_topic=topic)
+                decision = decide("", tracker.latest_message, catalogue(), get_glossary(),
+                                    forced_topic=topic)
                 dispatcher.utter_message(text="Dat is goed. Hier leest u wat u zelf kunt doen. "
                                               "Een medewerker kan later altijd nog.")
                 return knowledge.answer_decision(dispatcher, tracker, decision)

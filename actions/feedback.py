@@ -16,7 +16,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, entity, latest_channel, user_texts
+from actions.common import AssistantAction, catalogue, entity, latest_channel, user_texts
+from assistant.replies import BUTTON_HUMAN
 
 REMARK_AWAITING = "feedback_remark"
 SKIP_BUTTON = {"title": "Overslaan", "payload": "/feedback_skip"}

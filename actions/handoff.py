@@ -17,13 +17,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, entity, episode, latest_channel, now, user_texts
+from actions.common import (AssistantAction, catalogue, entity, episode, latest_channel, now,
+                            user_texts)
+from assistant.replies import BUTTON_HUMAN
 from actions.feedback import ask_satisfaction
-from actions.ladder_text import RUNG_LABEL
-from actions.safety_detector import SafetyResult
-from actions.triage_logic import ACUTE_NEEDS, Complexity
-from bot.masking import EMAIL, PHONE, mask
-from bot.topics import TOPIC_NAMES
+from assistant.ladder_text import RUNG_LABEL
+from assistant.safety_detector import SafetyResult
+from assistant.triage import ACUTE_NEEDS, Complexity
+from assistant.masking import EMAIL, PHONE, mask
+from assistant.topics import TOPIC_NAMES
 
 logger = logging.getLogger(__name__)
 

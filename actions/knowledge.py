@@ -19,15 +19,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
-from actions.common import (AssistantAction, BUTTON_HUMAN, catalogue, details_button, entity,
-                            user_texts, utter_long)
-from actions.decisions import Decision, decide
+from knowledge import get_glossary
+from actions.common import AssistantAction, catalogue, entity, user_texts, utter_long
+from assistant.replies import BUTTON_HUMAN, details_button
+from assistant.decisions import Decision, decide
 from actions.feedback import offer_feedback
-from actions.ladder_text import rung_buttons, rung_message
-from actions.triage_logic import tried_rungs
+from assistant.ladder_text import rung_buttons, rung_message
+from assistant.triage import tried_rungs
 from assistant.acknowledge import acknowledgement
 from assistant.vocabulary import RUNGS
-from bot.topics import OUT_OF_SCOPE, TOPIC_NAMES, names
+from assistant.topics import OUT_OF_SCOPE, TOPIC_NAMES, names
 
 
 def answer_entry(dispatcher: CollectingDispatcher, entry: Any, rung: Optional[str],
@@ -98,7 +99,7 @@ def answer_story(dispatcher: CollectingDispatcher, tracker: Tracker,
     Returns None when it does not, so the caller keeps its own answer."""
     if text.startswith("/") or len(text.split()) < 5:
         return None
-    decision = decide(text, tracker.latest_message, catalogue())
+    decision = decide(text, tracker.latest_message, catalogue(), get_glossary())
     if (decision.topic is None or decision.out_of_scope or decision.clarify
             or decision.confidence < STORY_MIN_CONFIDENCE):
         return None
@@ -207,7 +208,8 @@ class ActionAnswerTopic(AssistantAction):
         if forced:  # a topic chosen with a button: use the resident's earlier words for the entry
             earlier = user_texts(tracker, limit=1)
             text = earlier[-1] if earlier else ""
-        decision = decide(text, tracker.latest_message, catalogue(), forced_topic=forced)
+        decision = decide(text, tracker.latest_message, catalogue(), get_glossary(),
+                                    forced_topic=forced)
         return answer_decision(dispatcher, tracker, decision)
 
 
@@ -247,6 +249,6 @@ class ActionChooseEntry(AssistantAction):
             dispatcher.utter_message(text="Dat onderwerp kan ik niet vinden. Stelt u uw vraag in uw "
                                           "eigen woorden?")
             return []
-        from actions.triage_logic import first_rung
+        from assistant.triage import first_rung
 
         return answer_entry(dispatcher, entry, first_rung("", entry.ladder), [])

@@ -14,8 +14,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
 from actions import helpline_text as helpline_texts
-from actions.common import AssistantAction, BUTTON_HUMAN, catalogue
-from actions.safety_detector import (CLASSIFIER_SURE, CRISIS_INTENTS, HELPLINE_KEYS, SafetyResult,
+from knowledge import get_glossary
+from actions.common import AssistantAction, catalogue
+from assistant.replies import BUTTON_HUMAN
+from assistant.safety_detector import (CLASSIFIER_SURE, CRISIS_INTENTS, HELPLINE_KEYS, SafetyResult,
                                      detect)
 
 logger = logging.getLogger(__name__)
@@ -115,8 +117,8 @@ class ActionSafety(AssistantAction):
         """Only the classifier fired: an urgent ticket for staff to look at, the offer of a
         person, and the answer to the question the resident asked (it may be just that)."""
         from actions import knowledge
-        from actions.decisions import decide
-        from actions.triage_logic import first_rung
+        from assistant.decisions import decide
+        from assistant.triage import first_rung
 
         events: List[EventType] = []
         try:
@@ -125,7 +127,7 @@ class ActionSafety(AssistantAction):
         except Exception:  # noqa: BLE001 - the help lines above were already given
             logger.exception("urgent ticket could not be written")
         text = tracker.latest_message.get("text") or ""
-        decision = decide(text, tracker.latest_message, catalogue())
+        decision = decide(text, tracker.latest_message, catalogue(), get_glossary())
         if decision.topic and not decision.out_of_scope and not decision.clarify \
                 and decision.entry is not None:
             decision.safety = SafetyResult(False, (), (), ())  # answer the question itself now

@@ -31,7 +31,7 @@ from assistant.secret_files import bearer, read_secret, tokens_equal
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1024 * 1024  # Rasa sends a bounded window of events (bot/rasa_patches.py)
+MAX_BODY_BYTES = 1024 * 1024  # Rasa sends a bounded window of events (bot/rasa_compat/patches.py)
 OPEN_PATHS = frozenset({"/health"})
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 
@@ -77,11 +77,13 @@ def warm() -> None:
     """Load the catalogue and build its search index; a failure is logged, not fatal: the
     actions load it again at the first message (the database may still be starting)."""
     from actions.common import catalogue
-    from actions.decisions import decide
+    from assistant.decisions import decide
+    from knowledge import get_glossary
 
     try:
         decide("ik heb hulp nodig bij het huishouden", {"intent": {"name": "nlu_fallback",
-                                                                 "confidence": 0.1}}, catalogue())
+                                                                 "confidence": 0.1}}, catalogue(),
+               get_glossary())
     except Exception as exc:  # noqa: BLE001 - start anyway, see above
         logger.warning("catalogue not loaded at start-up (%s); it loads at the first message",
                        type(exc).__name__)

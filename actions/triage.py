@@ -12,10 +12,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff, knowledge
-from actions.common import AssistantAction, BUTTON_HUMAN, catalogue, details_button, utter_long
-from actions.ladder_text import bridge, rung_buttons, rung_message
-from actions.triage_logic import next_rung, tried_rungs
-from bot.topics import TOPIC_NAMES
+from actions.common import AssistantAction, catalogue, utter_long
+from assistant.replies import BUTTON_HUMAN, details_button
+from assistant.ladder_text import bridge, rung_buttons, rung_message
+from assistant.triage import next_rung, tried_rungs
+from assistant.topics import TOPIC_NAMES
 
 
 def offer_pending_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

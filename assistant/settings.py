@@ -79,8 +79,16 @@ class Settings(BaseSettings):
     rest_token: str = ""
     action_server_token: str = ""
 
+    #: The default municipality's Telegram bot (also read by Rasa from credentials.yml) and where
+    #: its webhook is registered (``python -m channels.telegram.webhook``). ``telegram_api_base``
+    #: points at another Bot API server (a self-hosted one, or the tests' fake).
+    telegram_token: str = ""
+    telegram_secret: str = ""
+    telegram_public_url: str = ""
+    telegram_api_base: str = ""
+
     #: Telegram bots per municipality, JSON ``{"slug": {"token": ..., "secret": ...}}``
-    #: (channels/telegram_bots.py); the bot of TELEGRAM_TOKEN stays the default municipality's.
+    #: (channels/telegram/bots.py); the bot of TELEGRAM_TOKEN stays the default municipality's.
     telegram_bots: str = ""
 
     #: Redis for a cluster (``redis://:password@host:port/db``, scripts/ensure-redis.sh): Rasa's

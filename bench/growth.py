@@ -94,8 +94,10 @@ def build(n_entries: int) -> Tuple[Any, float]:
 def time_queries(cat: Any, repeats: int) -> Dict[str, float]:
     """Median ms per search (k=3) and per answer decision (decide() with an unsure NLU parse,
     which takes the rescue path: two catalogue searches, like a real unsure message)."""
-    from actions.decisions import decide
+    from assistant.decisions import decide
+    from knowledge import get_glossary
 
+    glossary = get_glossary()
     search_ms: List[float] = []
     answer_ms: List[float] = []
     for _ in range(repeats):
@@ -111,7 +113,7 @@ def time_queries(cat: Any, repeats: int) -> Dict[str, float]:
                 ],
             }
             t0 = time.perf_counter()
-            decide(q, parse, cat)
+            decide(q, parse, cat, glossary)
             answer_ms.append((time.perf_counter() - t0) * 1000)
     return {
         "search_ms": round(statistics.median(search_ms), 3),

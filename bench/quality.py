@@ -1,7 +1,7 @@
 """NLU quality: the project's assistant vs the stock `rasa init` pipeline vs TF-IDF + linear model.
 
 Three contenders, the same data:
-  (a) project   config.yml pipeline + actions.decisions.decide (safety detector, catalogue rescue)
+  (a) project   config.yml pipeline + assistant.decisions.decide (safety detector, catalogue rescue)
   (b) stock     the pipeline `rasa init` writes (no pipeline given -> Rasa's default: DIET)
   (c) tfidf     scikit-learn word + char_wb TF-IDF and LogisticRegression
 Each is trained on nlu/data and scored on the held-out dev questions, the project's own
@@ -167,7 +167,7 @@ def tfidf_parser(examples: Sequence[Tuple[str, str]]) -> Parser:
 
 def answers_plain(texts: Sequence[str], parses: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Answers for (b) and (c): topic = first topic intent; urgent = a danger topic."""
-    from bot.topics import top_topic
+    from assistant.topics import top_topic
 
     out = []
     for text, parse in zip(texts, parses):
@@ -194,14 +194,15 @@ def answers_plain(texts: Sequence[str], parses: Sequence[Dict[str, Any]]) -> Lis
 
 
 def answers_project(texts: Sequence[str], parses: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Answers for (a): what the assistant really decides (actions.decisions.decide)."""
+    """Answers for (a): what the assistant really decides (assistant.decisions.decide)."""
     from actions.common import catalogue
-    from actions.decisions import decide
+    from assistant.decisions import decide
+    from knowledge import get_glossary
 
-    cat = catalogue()
+    cat, glossary = catalogue(), get_glossary()
     out = []
     for text, parse in zip(texts, parses):
-        d = decide(text, parse, cat)
+        d = decide(text, parse, cat, glossary)
         out.append(
             {
                 "text": text,
@@ -223,7 +224,7 @@ def headline(
     questions: Sequence[Any], answers: Sequence[Dict[str, Any]], urgent_known: bool = True
 ) -> Dict[str, Optional[float]]:
     """Topic accuracy, macro-F1, out-of-scope recall, urgent recall (None when there is no gold)."""
-    from bot.evaluate import score
+    from evaluation.evaluate import score
 
     s = score(questions, answers)
     has_oos = any(q.topic.startswith("out_of_scope") for q in questions)
@@ -258,8 +259,8 @@ def run(
     log: Callable[[str], None] = print,
 ) -> Tuple[Dict[str, Any], List[Figure]]:
     """Train, predict and score all three contenders; returns raw results and table rows."""
-    from bot.evaluate import Question, load_questions
-    from bot.topics import TOPICS
+    from evaluation.evaluate import Question, load_questions
+    from assistant.topics import TOPICS
 
     examples = load_nlu_examples()
     sets = {"dev": load_questions(DEV_QUESTIONS), "own": load_questions(OWN_QUESTIONS),
@@ -327,7 +328,7 @@ def run(
 
 def safety_results(model: Optional[Path]) -> Dict[str, Any]:
     """The danger detector (rules, classifier, NLU intent) on the team's and the frozen messages."""
-    from bot.evaluate_safety import evaluate, load
+    from evaluation.evaluate_safety import evaluate, load
 
     out = {}
     for name, path in SAFETY_SETS.items():

@@ -27,8 +27,8 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.settings import settings
-from actions.safety_detector import detect
-from bot.rasa_patches import limit_action_timeout
+from assistant.safety_detector import detect
+from bot.rasa_compat.patches import limit_action_timeout
 
 logger = logging.getLogger(__name__)
 

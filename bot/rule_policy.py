@@ -13,7 +13,8 @@ So this policy keeps, per conversation, the states already built and the replaye
 came from, extends them with the new events only, and hands the rule matching the last few
 states (the longest rule plus a margin). When the history is not a continuation of what was seen
 (a restart, a rewound turn, another process), the states are built from the start, as Rasa does.
-Training and `rasa test` trackers of other types take Rasa's own path.
+Training and `rasa test` trackers of other types take Rasa's own path. The private upstream
+method overridden here (`Policy._prediction_states`) is fingerprinted in `bot.rasa_compat`.
 """
 from __future__ import annotations
 

@@ -25,9 +25,9 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.settings import settings
-from bot import rasa_patches
+from bot import rasa_compat
 from assistant.secret_files import private_sqlite
-from bot.masking import install_log_masking, mask_event
+from assistant.masking import install_log_masking, mask_event
 from bot.tracker_cache import LAST_ID_ATTR, STORED_ATTR, TrackerMirror, mark, snapshot
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
                  event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
         install_log_masking()  # the Rasa server's logs get the same masking as its store
-        rasa_patches.apply()  # Rasa server only: see each patch's reason there
+        rasa_compat.apply()  # Rasa server only: see each patch's reason there
         url = make_url(host or settings().tracker_store_url or DEFAULT_URL)
         if url.drivername.startswith("sqlite") and url.database:
             private_sqlite(f"sqlite:///{os.path.abspath(url.database)}")

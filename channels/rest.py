@@ -19,7 +19,6 @@ municipality the conversation belongs to, and it passes only as the slug of a kn
 """
 from __future__ import annotations
 
-import json
 import logging
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
@@ -34,81 +33,30 @@ from sanic.response import HTTPResponse
 from assistant.settings import settings
 from assistant.rate_limit import RateLimiter
 from assistant.secret_files import bearer, read_secret, tokens_equal
-from assistant.untrusted import resident_text
-from bot.masking import mask
-from channels.tenant import UnknownMunicipality, municipality_from, tenant_metadata
+from assistant.masking import mask
+from channels.refusal import (MAX_SENDER, Policy, Refusal, json_body, message_text,
+                              municipality)
+from channels.tenant import tenant_metadata
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 16 * 1024
-MAX_TEXT = 2000
-MAX_SENDER = 128
-
-REASONS: Dict[str, Tuple[int, str]] = {
-    "bad_format": (400, "Het verzoek kon niet worden gelezen. Stuur JSON zoals "
-                        '{"sender": "...", "message": "..."}.'),
-    "bad_sender": (400, "'sender' ontbreekt of is ongeldig. Gebruik een tekst van maximaal "
-                        f"{MAX_SENDER} tekens."),
-    "bad_message": (400, "'message' ontbreekt of is geen tekst."),
-    "empty": (400, "Het bericht is leeg. Typ eerst uw vraag."),
-    "bad_metadata": (400, "'metadata' moet een JSON-object zijn."),
-    "bad_municipality": (400, "'metadata.municipality' is geen gemeente die deze assistent "
-                              "bedient."),
-    "unauthorized": (401, "Geen toegang: dit kanaal vraagt een token (Authorization: Bearer ...)."),
-    "rate_limited": (429, "Te veel berichten voor dit gesprek. Wacht een minuut en probeer het "
-                          "opnieuw."),
-    "too_long": (413, f"Het bericht is te lang. Gebruik maximaal {MAX_TEXT} tekens."),
-    "too_large": (413, "Het verzoek is te groot."),
-    "unsupported_type": (415, "Stuur het bericht als JSON (Content-Type: application/json)."),
-    "server_error": (503, "Er ging iets mis. Uw bericht is niet verwerkt. Probeer het over een "
-                          "minuut opnieuw of bel de gemeente."),
-}
-
-
-class Refusal(Exception):
-    """A request answered with one of `REASONS` instead of being passed on."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-    def response(self, headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
-        status, message = REASONS[self.code]
-        return response.json({"error": self.code, "message": message}, status=status,
-                             headers=headers)
+#: REST callers are integrations: they are told which field is wrong (see channels/refusal.py).
+POLICY = Policy(wrong_type="unsupported_type", lenient_type=True, too_large="too_large",
+                missing_text="bad_message", text_not_string="bad_message")
+#: A message that could not be processed: 503, so that an integration tries it again.
+NOT_PROCESSED = 503
 
 
 def parse_body(content_type: str, body: bytes) -> Tuple[str, str, Optional[Dict[str, Any]]]:
     """Sender, text and metadata from a request body, or a `Refusal` saying what is wrong."""
-    kind = (content_type or "").split(";")[0].strip().lower()
-    if kind and kind != "application/json" and not kind.endswith("+json"):
-        raise Refusal("unsupported_type")
-    if len(body) > MAX_BODY_BYTES:
-        raise Refusal("too_large")
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise Refusal("bad_format") from None
-    if not isinstance(data, dict):
-        raise Refusal("bad_format")
-    try:  # JSON escapes such as "\ud800" decode to text that no database can store
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise Refusal("bad_format") from None
+    data = json_body(POLICY, content_type, body)
     sender = data.get("sender")
     if isinstance(sender, int) and not isinstance(sender, bool):
         sender = str(sender)
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER \
             or not sender.isprintable():
         raise Refusal("bad_sender")
-    text = data.get("message")
-    if not isinstance(text, str):
-        raise Refusal("bad_message")
-    if len(text) > MAX_TEXT:
-        raise Refusal("too_long")
-    text = resident_text(text)
-    if not text:
-        raise Refusal("empty")
+    text = message_text(POLICY, data.get("message"))
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise Refusal("bad_metadata")
@@ -117,11 +65,7 @@ def parse_body(content_type: str, body: bytes) -> Tuple[str, str, Optional[Dict[
 
 def caller_metadata(caller: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """What of the caller's metadata reaches Rasa: only a known municipality (module docstring)."""
-    try:
-        slug = municipality_from((caller or {}).get("municipality"))
-    except UnknownMunicipality:
-        raise Refusal("bad_municipality") from None
-    return tenant_metadata(slug)
+    return tenant_metadata(municipality((caller or {}).get("municipality")))
 
 
 class RestInput(RasaRestInput):
@@ -173,12 +117,12 @@ class RestInput(RasaRestInput):
                                                  input_channel=self.name(), metadata=metadata))
             except CancelledError:
                 logger.error("rest: message processing was cancelled")
-                return Refusal("server_error").response()
+                return Refusal("server_error", status=NOT_PROCESSED).response()
             except Exception as exc:  # noqa: BLE001 - the caller gets a reason, the log the type
                 # No text and no locals in the log: they may hold personal data.
                 logger.error("rest: message could not be processed: %s: %s", type(exc).__name__,
                              mask(str(exc))[:300])
-                return Refusal("server_error").response()
+                return Refusal("server_error", status=NOT_PROCESSED).response()
             return response.json(collector.messages)
 
         return bp

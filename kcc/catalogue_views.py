@@ -293,8 +293,8 @@ async def form_save(request: web.Request) -> web.Response:
 
 async def preview(request: web.Request) -> web.Response:
     """The entry as the widget shows it: the answer, then each ladder rung as its own message."""
-    from actions.common import split_text
-    from actions.ladder_text import rung_buttons, rung_message
+    from assistant.replies import split_text
+    from assistant.ladder_text import rung_buttons, rung_message
 
     login, slug = _municipality(request)
     which = request.query.get("versie", "concept")

@@ -2,7 +2,7 @@
 
 Why server-rendered SVG: no script and no chart library to vet or vendor, the console's CSP
 (``default-src 'self'``) stays strict, and a screen reader gets a table beside every chart. The
-figures are ``bot.insights.aggregate`` (the same as ``python -m bot.insights --json``), filtered
+figures are ``kcc.insights.aggregate`` (the same as ``python -m kcc.insights --json``), filtered
 by period, channel and municipality (only the login's own). The export (CSV, JSON) holds
 aggregates only, with every count from 1 to 4 suppressed, so it can be published as open data.
 """
@@ -18,7 +18,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from markupsafe import Markup, escape
 
-from bot.insights import Facts, Filters
+from kcc.insights import Facts, Filters
 from kcc.auth import Login
 from kcc.services import SERVICES_KEY
 from kcc.web_auth import require_role

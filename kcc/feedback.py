@@ -3,7 +3,7 @@
 Why a table of its own (``kcc_feedback``): a 👍/👎 or a satisfaction score belongs to one answer
 (conversation, topic, catalogue entry, channel, municipality) and must outlive the conversation's
 retention period as an anonymous figure, so it is not kept only in the tracker. Remarks are free
-text from the public and are masked (``bot.masking``) before they are written.
+text from the public and are masked (``assistant.masking``) before they are written.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Iterable, List, Optional
 
 from sqlalchemy import Column, DateTime, Integer, String, Text, select
 
-from bot.masking import mask
+from assistant.masking import mask
 from kcc.db import Base, get_engine, session_factory
 from kcc.models import utcnow
 

@@ -11,7 +11,7 @@ from typing import List, Optional
 
 from sqlalchemy import select
 
-from bot.masking import mask
+from assistant.masking import mask
 from kcc.db import get_engine, session_factory
 from kcc.models import TicketNote
 

@@ -1,7 +1,7 @@
 """The review inbox for the beheerder: what the assistant did not handle well, to learn from.
 
 ``add_routes(app)`` registers ``/console/review`` (role ``beheerder``; a ``kcc`` login gets 403).
-Items come from ``bot.insights`` (clarifying questions, fallbacks, out-of-scope answers to a
+Items come from ``kcc.insights`` (clarifying questions, fallbacks, out-of-scope answers to a
 social question, 👎, handoffs because the assistant did not understand), masked, only of the
 login's municipalities, grouped by similarity. Per item: label with a topic (a training example
 in ``nlu/data/reviewed_examples.yml``), mark as missing content, or dismiss. Every action is in
@@ -20,8 +20,8 @@ from urllib.parse import quote
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.insights import WHY, Facts, Filters
-from bot.topics import TOPICS
+from kcc.insights import WHY, Facts, Filters
+from assistant.topics import TOPICS
 from kcc.auth import Login
 from kcc.review_examples import ExampleConflict, ReviewedExamples
 from kcc.review_store import ReviewStore, group_items
@@ -41,7 +41,7 @@ class ReviewConfig:
     examples: ReviewedExamples
     runs_dir: Path
     #: The retraining the button starts (tests give a dry run on a test model).
-    retrain_command: Tuple[str, ...] = (sys.executable, "-m", "bot.retrain")
+    retrain_command: Tuple[str, ...] = (sys.executable, "-m", "evaluation.retrain")
     running: Dict[str, Any] = field(default_factory=dict)
 
 

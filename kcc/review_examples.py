@@ -2,7 +2,7 @@
 
 Why a file in ``nlu/data/`` and not a table: the training data of the assistant is YAML in the
 repository, reviewed like code, and ``rasa train`` reads this file with the rest; the gated
-retraining (``bot/retrain.py``) decides whether a model trained with it goes live. The file is
+retraining (``evaluation/retrain.py``) decides whether a model trained with it goes live. The file is
 written in Rasa's NLU YAML format, one block per topic, so ``rasa data validate`` accepts it.
 """
 from __future__ import annotations
@@ -16,14 +16,14 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from bot.masking import mask
-from bot.topics import TOPICS
+from assistant.masking import mask
+from assistant.topics import TOPICS
 from kcc.db import REPO_ROOT
 
 DEFAULT_PATH = REPO_ROOT / "nlu" / "data" / "reviewed_examples.yml"
 HEADER = ("# Resident messages labelled with their topic in the console's review inbox (kcc/review.py).\n"
           "# Written by the console; masked. A model trained with them goes live only through the\n"
-          "# gate of `make retrain` (bot/retrain.py).\n")
+          "# gate of `make retrain` (evaluation/retrain.py).\n")
 _lock = threading.Lock()
 
 

@@ -1,4 +1,4 @@
-"""The beheerder's "Opnieuw trainen" button: runs ``python -m bot.retrain`` in the background.
+"""The beheerder's "Opnieuw trainen" button: runs ``python -m evaluation.retrain`` in the background.
 
 Why a background process: training and the two evaluations take minutes; the console stays
 responsive, the page shows the report as it grows, and only one run goes at a time. The report

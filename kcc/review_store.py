@@ -1,7 +1,7 @@
 """Decisions on the review inbox, and the inbox itself grouped by similarity.
 
 Why a decision table (``kcc_review_decisions``): the inbox is computed from the conversations
-each time (``bot.insights``), so an item only disappears when a decision on its key exists:
+each time (``kcc.insights``), so an item only disappears when a decision on its key exists:
 labelled with a topic, marked as missing content (a to-do for the catalogue) or dismissed.
 
 Why TF-IDF grouping: residents ask the same thing in many ways ("iedereen stelt een vraag net
@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from sqlalchemy import Column, DateTime, String, Text, select
 
-from bot.masking import mask
+from assistant.masking import mask
 from kcc.db import Base, get_engine, session_factory
 from kcc.models import utcnow
 

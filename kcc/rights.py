@@ -1,12 +1,12 @@
 """The resident's rights (AVG art. 15 inzage, art. 17 verwijdering) from the staff console.
 
-Why on top of bot/retention: the CLI (`python -m bot.retention export|delete`) and the console
+Why on top of kcc/retention: the CLI (`python -m kcc.retention export|delete`) and the console
 must export and delete exactly the same data (Rasa's tracker events and the KCC tickets) and
 audit it the same way. So the console only adds what a web form needs: a checked conversation id,
 a look at what is stored before acting (unknown conversation = a clear message, and no audit row
 for an action that did nothing), and a safe download file name.
 
-Like bot/retention, this reads TRACKER_STORE_URL and DATABASE_URL from the environment; the
+Like kcc/retention, this reads TRACKER_STORE_URL and DATABASE_URL from the environment; the
 console process is started with the same values (scripts/env.sh).
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, Dict, FrozenSet, Optional, Set
 
 import sqlalchemy as sa
 
-from bot import retention
+from kcc import retention
 from kcc.db import get_engine
 from kcc.models import Ticket
 

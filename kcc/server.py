@@ -17,7 +17,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.masking import install_log_masking
+from assistant.masking import install_log_masking
 from kcc import labels, rights
 from kcc.backends import backend_from_env
 from kcc.config import ConsoleConfig

@@ -11,7 +11,7 @@ from typing import List, Optional, Tuple
 
 from sqlalchemy import select, update
 
-from bot.masking import mask
+from assistant.masking import mask
 from kcc.db import get_engine, session_factory
 from kcc.models import Ticket, Transfer, utcnow
 from kcc.tickets import NotAllowed

@@ -1,11 +1,13 @@
-"""Shared fixtures: the running assistant (real processes on loopback) and its fake Telegram peer."""
+"""Shared fixtures: the running assistant (real processes on loopback), its fake Telegram peer,
+and a running staff console."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import AsyncIterator, Iterator
 
 import pytest
 
 from tests.integration.stack import Stack, make_env
+from tests.support.console import Console
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +52,37 @@ def stack(tmp_path_factory: pytest.TempPathFactory, fake_telegram, fake_whatsapp
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def undo_rasa_patches() -> Iterator[None]:
+    """Apply Rasa patches inside a test and have them undone afterwards.
+
+    Why: the patches of :mod:`bot.rasa_compat.patches` change Rasa classes for the whole process;
+    a test that applies one must not change what the next test sees.
+    """
+    import rasa.core.actions.action as rasa_action
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    remote = rasa_action.RemoteAction
+    saved = [(remote, name, remote.__dict__[name])
+             for name in ("_validate_action_result", "_action_call_format")]
+    saved += [(DialogueStateTracker, "copy", DialogueStateTracker.__dict__["copy"])]
+    saved += [(FailSafeTrackerStore, name, FailSafeTrackerStore.__dict__[name])
+              for name in ("on_tracker_store_error", "on_tracker_store_retrieve_error")]
+    saved += [(rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT)]
+    yield
+    for owner, name, value in saved:
+        setattr(owner, name, value)
+
+
+@pytest.fixture
+async def console(tmp_path) -> AsyncIterator[Console]:
+    """A running staff console with staff anna and bert (see tests/support/console.py)."""
+    from tests.support.console import start_console
+
+    running, rasa_server = await start_console(tmp_path)
+    yield running
+    await running.client.close()
+    await rasa_server.close()

@@ -28,9 +28,9 @@ from sanic.response import json as json_response
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from assistant.rate_limit import RateLimiter, client_address
+from channels.refusal import Refusal
 from channels.tenant import tenant_metadata
 from channels.webchat import guards
-from channels.webchat.guards import Refusal
 from channels.webchat.history import load_history
 from channels.webchat.hub import PushHub
 from channels.webchat.redis_hub import make_hub

@@ -1,62 +1,28 @@
-"""Everything the channel checks before a request may reach Rasa, with Dutch answers.
+"""What the web chat checks before a request may reach Rasa: its session ids, its CORS origins.
 
 Why: the widget is public. Session ids are bearer secrets made by the browser, message bodies
 come from anyone, and every refusal is read by a resident, so it must be short, Dutch and
-free of technical detail (never a stack trace).
+free of technical detail (never a stack trace). The checks and sentences shared with the other
+channels are in channels/refusal.py; `POLICY` says which of its answers the widget gets.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Optional, Tuple
 
 from sanic.request import Request
-from sanic.response import HTTPResponse
-from sanic.response import json as json_response
 
-from assistant.untrusted import resident_text
-from channels.tenant import UnknownMunicipality, municipality_from
+from channels.refusal import Policy, Refusal, json_body, message_text, municipality
 
-MAX_TEXT = 2000
 MAX_LABEL = 200
-MAX_BODY_BYTES = 16 * 1024
 
 # crypto.randomUUID() in the browser: version 4, lowercase hex.
 _SESSION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
-REASONS: Dict[str, Tuple[int, str]] = {
-    "bad_session": (400, "Dit gesprek is niet geldig. Laad de pagina opnieuw."),
-    "bad_format": (400, "Uw bericht kon niet worden gelezen. Probeer het opnieuw."),
-    "bad_municipality": (400, "Deze chat is niet goed ingesteld voor uw gemeente. Neem contact "
-                              "op met de gemeente via haar website."),
-    "empty": (400, "Uw bericht is leeg. Typ eerst uw vraag."),
-    "too_long": (413, f"Uw bericht is te lang. Gebruik maximaal {MAX_TEXT} tekens."),
-    "rate_limited": (429, "U stuurt veel berichten snel achter elkaar. Wacht een minuut en "
-                          "probeer het dan opnieuw."),
-    "too_many_streams": (429, "Dit gesprek is op te veel plekken tegelijk open. Sluit een ander "
-                              "venster en laad de pagina opnieuw."),
-    "not_ready": (503, "De digitale assistent is nog niet klaar. Probeer het over een minuut "
-                       "opnieuw."),
-    "server_error": (500, "Er ging iets mis. Probeer het later opnieuw of bel de gemeente."),
-}
-
-
-class Refusal(Exception):
-    """A request we answer with one of `REASONS` instead of passing it on."""
-
-    def __init__(self, code: str, retry_after: Optional[int] = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.retry_after = retry_after
-
-    def response(self, headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
-        status, message = REASONS[self.code]
-        extra = dict(headers or {})
-        if self.retry_after:
-            extra["Retry-After"] = str(self.retry_after)
-        return json_response({"error": self.code, "message": message}, status=status,
-                             headers=extra)
+#: The widget only ever sends application/json; a resident reads "too long" for any big body.
+POLICY = Policy(wrong_type="bad_format", lenient_type=False, too_large="too_long",
+                missing_text="empty", text_not_string="bad_format")
 
 
 def session_id(value: Any) -> str:
@@ -79,33 +45,13 @@ class IncomingMessage:
 
 def parse_message(request: Request) -> IncomingMessage:
     """Check content type, size, JSON shape and text; raise `Refusal` on the first problem."""
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise Refusal("bad_format")
-    if len(request.body or b"") > MAX_BODY_BYTES:
-        raise Refusal("too_long")
-    try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        raise Refusal("bad_format") from None
-    if not isinstance(body, dict):
-        raise Refusal("bad_format")
+    body = json_body(POLICY, request.headers.get("content-type"), request.body or b"")
     sid = session_id(body.get("session_id"))
-    text = body.get("text")
-    if not isinstance(text, str):
-        raise Refusal("bad_format" if text is not None else "empty")
-    if len(text) > MAX_TEXT:
-        raise Refusal("too_long")
-    text = resident_text(text)
-    if not text:
-        raise Refusal("empty")
+    text = message_text(POLICY, body.get("text"))
     label = body.get("label")
     label = label.strip()[:MAX_LABEL] if isinstance(label, str) and label.strip() else None
-    try:
-        municipality = municipality_from(body.get("municipality"))
-    except UnknownMunicipality:
-        raise Refusal("bad_municipality") from None
-    return IncomingMessage(session_id=sid, text=text, label=label, municipality=municipality)
+    return IncomingMessage(session_id=sid, text=text, label=label,
+                           municipality=municipality(body.get("municipality")))
 
 
 def parse_origins(value: Any) -> Tuple[str, ...]:

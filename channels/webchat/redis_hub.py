@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "assistant:webchat:push"
 RECONNECT_SECONDS = 1.0
+LISTEN_SECONDS = 1.0  # a quiet wait for the next push; the client PINGs Redis meanwhile
 
 
 class RedisPushHub(PushHub):
@@ -75,7 +76,8 @@ class RedisPushHub(PushHub):
     def _client(self) -> Any:
         import redis.asyncio as redis
 
-        return redis.from_url(self._url, socket_timeout=5, socket_connect_timeout=5)
+        return redis.from_url(self._url, socket_timeout=5, socket_connect_timeout=5,
+                              health_check_interval=10)
 
     async def _send(self) -> None:
         assert self._outbox is not None
@@ -97,8 +99,12 @@ class RedisPushHub(PushHub):
                 async with client.pubsub() as pubsub:
                     await pubsub.subscribe(self._channel)
                     self._listening.set()
-                    async for item in pubsub.listen():
-                        if item.get("type") == "message":
+                    # Not pubsub.listen(): it reads with the 5 s socket timeout, so every 5 quiet
+                    # seconds it failed, and pushes made while it reconnected were lost (issue 21).
+                    while True:
+                        item = await pubsub.get_message(ignore_subscribe_messages=True,
+                                                        timeout=LISTEN_SECONDS)
+                        if item and item.get("type") == "message":
                             self._deliver(item["data"])
             except asyncio.CancelledError:
                 raise

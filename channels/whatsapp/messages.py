@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from assistant.untrusted import resident_text
+from channels.refusal import CHAT_MAX_TEXT, CHAT_ONLY_TEXT, CHAT_TOO_LONG
 
 # WhatsApp's limits (Cloud API): text body 4096 characters, at most 3 reply buttons with titles
 # of 20 characters, a list of at most 10 rows with titles of 24 characters, ids of 256.
@@ -20,8 +21,6 @@ MAX_ROWS = 10
 BUTTON_TITLE = 20
 ROW_TITLE = 24
 MAX_ID = 256
-TEXT_ONLY = ("Ik kan alleen tekst lezen. Wilt u uw vraag in een bericht typen? Foto's, "
-             "spraakberichten en bestanden bewaar ik niet.")
 NON_TEXT = frozenset({"audio", "image", "document", "video", "sticker", "location", "contacts",
                       "voice", "reaction"})
 
@@ -82,8 +81,8 @@ def _message(msg: Any) -> Optional[Incoming]:
         body = (msg.get("text") or {}).get("body") if isinstance(msg.get("text"), dict) else None
         if not isinstance(body, str):
             return None
-        if len(body) > MAX_TEXT:
-            return Incoming(wa_id, message_id, say="Uw bericht is te lang. Wilt u het korter typen?")
+        if len(body) > CHAT_MAX_TEXT:
+            return Incoming(wa_id, message_id, say=CHAT_TOO_LONG)
         text = resident_text(body)
         return Incoming(wa_id, message_id, text=text) if text else None
     if kind == "interactive":
@@ -95,7 +94,7 @@ def _message(msg: Any) -> Optional[Incoming]:
         text = resident_text(payload)  # a modified client can send any id
         return Incoming(wa_id, message_id, text=text) if text else None
     if kind in NON_TEXT:
-        return Incoming(wa_id, message_id, say=TEXT_ONLY)
+        return Incoming(wa_id, message_id, say=CHAT_ONLY_TEXT)
     return None
 
 

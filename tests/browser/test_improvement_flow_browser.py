@@ -90,7 +90,7 @@ def console(stack: Stack, tmp_path: Path) -> Iterator[dict]:
     """A console on the stack's databases, with temporary examples file and retraining."""
     (tmp_path / "questions.yml").write_text(QUESTIONS, encoding="utf-8")
     (tmp_path / "safety.yml").write_text(SAFETY, encoding="utf-8")
-    command = [sys.executable, "-m", "bot.retrain", "--dry-run", "--live", str(MODEL),
+    command = [sys.executable, "-m", "evaluation.retrain", "--dry-run", "--live", str(MODEL),
                "--candidate", str(MODEL), "--questions", str(tmp_path / "questions.yml"),
                "--safety", str(tmp_path / "safety.yml"), "--out", str(tmp_path / "candidates")]
     examples = tmp_path / "nlu" / "reviewed_examples.yml"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.integration.stack import ROOT
 from tests.integration.test_fuzz_http import NASTY_TEXTS
-from tests.unit.test_kcc_console import _start
+from tests.support.console import start_console as _start
 
 COUNTS_FILE = ROOT / "var" / "artifacts" / "fuzz_counts.json"
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True,

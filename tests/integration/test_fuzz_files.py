@@ -1,6 +1,6 @@
 """Bad input files (property-based): the evaluation CLI's question files and the catalogue sources.
 
-`bot.evaluate.load_questions` must either return questions or raise its own QuestionFileError
+`evaluation.evaluate.load_questions` must either return questions or raise its own QuestionFileError
 (a Dutch reason); the knowledge loader must either load or raise ContentError listing problems,
 and a broken source must never replace a catalogue that was loaded before.
 """
@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.evaluate import QuestionFileError, load_questions
+from evaluation.evaluate import QuestionFileError, load_questions
 from knowledge import settings as kb_settings
 from knowledge.loader import ContentError, load, read_sources
 from tests.integration.stack import ROOT

@@ -149,7 +149,7 @@ CARE = {"huishoudelijke_hulp", "begeleiding_dagbesteding", "mantelzorg",
 def test_nlu_classifies_masked_text_sensibly(own: Stack, raw: str, sensible: set) -> None:
     """Placeholders do not derail the NLU: the masked text (what transcripts and exports hold)
     still gets an intent that fits the question."""
-    from bot.masking import mask
+    from assistant.masking import mask
 
     masked = mask(raw)
     assert masked != raw

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from channels.telegram_format import CallbackPayloads
-from channels.telegram_send import TelegramOutput, TelegramSender
-from channels.telegram_webhook import ConfigError, run, webhook_url
+from assistant.settings import Settings
+from channels.telegram.format import CallbackPayloads
+from channels.telegram.send import TelegramOutput, TelegramSender
+from channels.telegram.webhook import ConfigError, run, webhook_url
 from tests.integration.fake_telegram import FakeTelegramServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,12 +67,9 @@ async def test_wrong_token_is_logged_not_raised(telegram: FakeTelegramServer) ->
 
 
 async def test_cli_registers_shows_and_deletes_webhook(telegram: FakeTelegramServer) -> None:
-    env = {
-        "TELEGRAM_TOKEN": telegram.token,
-        "TELEGRAM_SECRET": telegram.secret,
-        "TELEGRAM_PUBLIC_URL": "https://assistent.gemeente.example/",
-        "TELEGRAM_API_BASE": telegram.base_url,
-    }
+    env = Settings(telegram_token=telegram.token, telegram_secret=telegram.secret,
+                   telegram_public_url="https://assistent.gemeente.example/",
+                   telegram_api_base=telegram.base_url)
     assert "registered" in await run("set", env)
     assert telegram.webhook == {
         "url": "https://assistent.gemeente.example/webhooks/telegram/webhook",
@@ -84,20 +82,16 @@ async def test_cli_registers_shows_and_deletes_webhook(telegram: FakeTelegramSer
 
 
 async def test_cli_refuses_bad_settings(telegram: FakeTelegramServer) -> None:
-    env = {
-        "TELEGRAM_TOKEN": telegram.token,
-        "TELEGRAM_SECRET": "met spaties",
-        "TELEGRAM_PUBLIC_URL": "https://a.example",
-        "TELEGRAM_API_BASE": telegram.base_url,
-    }
+    env = Settings(telegram_token=telegram.token, telegram_secret="met spaties",
+                   telegram_public_url="https://a.example", telegram_api_base=telegram.base_url)
     with pytest.raises(ConfigError):
         await run("set", env)
     with pytest.raises(ConfigError):
         webhook_url("http://niet-https.example")
     with pytest.raises(ConfigError):
-        await run("info", {"TELEGRAM_TOKEN": ""})
+        await run("info", Settings(telegram_token=""))
     assert telegram.calls() == []
-    assert len(await run("new-secret", {})) >= 32
+    assert len(await run("new-secret", Settings())) >= 32
 
 
 def test_cli_as_module(telegram: FakeTelegramServer) -> None:
@@ -110,7 +104,7 @@ def test_cli_as_module(telegram: FakeTelegramServer) -> None:
         PYTHONPATH=str(ROOT),
     )
     done = subprocess.run(
-        [sys.executable, "-m", "channels.telegram_webhook"],
+        [sys.executable, "-m", "channels.telegram.webhook"],
         cwd=ROOT,
         env=env,
         capture_output=True,

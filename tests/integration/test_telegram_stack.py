@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from channels import telegram_texts as texts
+from channels.refusal import CHAT_ONLY_TEXT
 from tests.integration.fake_telegram import RESIDENT_PROFILE, FakeTelegramServer
 from tests.integration.stack import MODEL, Stack, http_json
 
@@ -168,7 +168,7 @@ def test_rate_limited_send_is_retried(stack: Stack, fake_telegram: FakeTelegramS
 def test_photo_gets_text_only_answer(stack: Stack, fake_telegram: FakeTelegramServer) -> None:
     chat = new_chat()
     assert fake_telegram.deliver(webhook(stack), fake_telegram.photo_update(chat)) == 200
-    assert fake_telegram.texts(chat) == [texts.ONLY_TEXT]
+    assert fake_telegram.texts(chat) == [CHAT_ONLY_TEXT]
 
 
 def test_staff_reply_during_takeover_reaches_chat(

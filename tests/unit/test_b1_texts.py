@@ -5,7 +5,7 @@ What is checked, per text (rendered for every municipality profile):
 - no jargon from knowledge/content/b1_jargon.yml unless the same text explains it;
 - Flesch-Douma (textstat, `set_lang("nl")`, `flesch_reading_ease`) >= 60.
 
-Texts: short_answer, details and the ladder message of every rung (as actions/ladder_text.py
+Texts: short_answer, details and the ladder message of every rung (as assistant/ladder_text.py
 shows it) of every catalogue entry, the out-of-scope product answers, and the responses in
 bot/domain/*.yml (placeholders filled with the slot's initial value). utter_safety_fallback is
 measured and printed but owned by the safety work, so it is reported, not failed.
@@ -106,7 +106,7 @@ def problems_of(m: Dict[str, object]) -> List[str]:
 
 # --- collecting the texts --------------------------------------------------------------------
 def catalogue_texts() -> Iterable[Tuple[str, str]]:
-    from actions.ladder_text import rung_message
+    from assistant.ladder_text import rung_message
 
     src = read_sources(settings.CONTENT_DIR)
     entries = [e for _f, e in src.entries]

@@ -8,10 +8,10 @@ import pytest
 from jsonschema import ValidationError
 
 
-def test_cached_action_response_validator_accepts_and_rejects_like_rasa() -> None:
+def test_cached_action_response_validator_accepts_and_rejects_like_rasa(undo_rasa_patches) -> None:
     from rasa.core.actions.action import RemoteAction
 
-    from bot.rasa_patches import cache_action_response_validator
+    from bot.rasa_compat.patches import cache_action_response_validator
 
     cache_action_response_validator()
     cache_action_response_validator()  # idempotent

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import calibrate_safety
-from bot.calibrate_safety import Message, ranked, sweep
+from evaluation import calibrate_safety
+from evaluation.calibrate_safety import Message, ranked, sweep
 
 
 def test_sweep_counts_recall_and_alarms_on_every_grid_point() -> None:

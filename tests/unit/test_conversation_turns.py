@@ -60,7 +60,7 @@ def test_a_definition_question_gets_the_meaning_then_the_answer() -> None:
 
 
 def test_the_next_rung_follows_from_what_the_resident_said() -> None:
-    from actions.ladder_text import RUNG_QUESTION, bridge, rung_message
+    from assistant.ladder_text import RUNG_QUESTION, bridge, rung_message
 
     text = rung_message("voorliggend_veld", "Lukt het niet? Ga naar de thuiskamer.",
                         lead=bridge("mijn kinderen wonen te ver weg"), failed_before=True)

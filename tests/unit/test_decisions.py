@@ -1,4 +1,4 @@
-"""The catalogue rescue in `actions.decisions.decide`: when the NLU is unsure, a strong catalogue
+"""The catalogue rescue in `assistant.decisions.decide`: when the NLU is unsure, a strong catalogue
 hit decides the topic, but it never overrules an out-of-scope guess."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from actions.common import catalogue
-from actions.decisions import decide
+from assistant.decisions import decide
+from knowledge import get_glossary
 
 TEXT = "hoe hoog is het eigen risico van de zorgverzekering dit jaar"  # best hit: collectieve zorgverzekering
 
@@ -26,21 +27,21 @@ def cat() -> Any:
 
 
 def test_a_strong_hit_rescues_an_unsure_topic(cat: Any) -> None:
-    d = decide(TEXT, _parse([("bijstand_uitkering", 0.3), ("schulden_geldzorgen", 0.2)]), cat)
+    d = decide(TEXT, _parse([("bijstand_uitkering", 0.3), ("schulden_geldzorgen", 0.2)]), cat, get_glossary())
     assert (d.topic, d.rescued) == ("minimaregelingen_toeslagen", True)
 
 
 def test_a_strong_hit_does_not_overrule_an_out_of_scope_guess(cat: Any) -> None:
     d = decide(TEXT, _parse([("out_of_scope_other", 0.3), ("eigen_bijdrage_kosten", 0.2),
-                             ("schulden_geldzorgen", 0.1)]), cat)
+                             ("schulden_geldzorgen", 0.1)]), cat, get_glossary())
     assert d.topic == "out_of_scope_other" and not d.rescued and d.out_of_scope
 
 
 def test_not_even_an_agreeing_hit_overrules_an_out_of_scope_guess(cat: Any) -> None:
-    d = decide(TEXT, _parse([("out_of_scope_other", 0.3), ("minimaregelingen_toeslagen", 0.2)]), cat)
+    d = decide(TEXT, _parse([("out_of_scope_other", 0.3), ("minimaregelingen_toeslagen", 0.2)]), cat, get_glossary())
     assert d.topic == "out_of_scope_other" and not d.rescued
 
 
 def test_an_agreeing_hit_rescues_an_unsure_topic(cat: Any) -> None:
-    d = decide(TEXT, _parse([("bijstand_uitkering", 0.3), ("minimaregelingen_toeslagen", 0.2)]), cat)
+    d = decide(TEXT, _parse([("bijstand_uitkering", 0.3), ("minimaregelingen_toeslagen", 0.2)]), cat, get_glossary())
     assert (d.topic, d.rescued) == ("minimaregelingen_toeslagen", True)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from actions.decisions import ANSWER_KINDS
-from bot.evaluate import Question, gold_topics, outcome, score
+from assistant.decisions import ANSWER_KINDS
+from evaluation.evaluate import Question, gold_topics, outcome, score
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -22,7 +22,7 @@ KEYS = {"n", "topic_accuracy", "topic_macro_f1", "out_of_scope_recall", "out_of_
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = {"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0",
            "HOME": str(Path.home())}
-    return subprocess.run([sys.executable, "-m", "bot.evaluate", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "evaluation.evaluate", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -137,7 +137,7 @@ def test_feedback_draft_refuses_values_the_buttons_never_send() -> None:
 
 
 def test_the_channels_draw_the_offer_and_drop_a_tampered_one() -> None:
-    from channels.telegram_format import CallbackPayloads, build_keyboard
+    from channels.telegram.format import CallbackPayloads, build_keyboard
     from channels.webchat.messages import to_widget
 
     msgs, _ = run(knowledge_actions.ActionAnswerTopic(),

@@ -1,4 +1,4 @@
-"""Tests for actions.handoff_classifier and its place beside the complexity rules: the data file,
+"""Tests for assistant.handoff_classifier and its place beside the complexity rules: the data file,
 CV figures and the threshold, new cases found with their reason, plain questions left alone,
 acute needs kept rule-driven, purity and determinism."""
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions import handoff_classifier as hc
-from actions.triage_logic import ACUTE_NEEDS, assess_complexity, keyword_topics
+from assistant import handoff_classifier as hc
+from assistant.triage import ACUTE_NEEDS, assess_complexity, keyword_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,7 +150,7 @@ def test_rules_keep_working_when_the_model_cannot_load(monkeypatch) -> None:
 
 @pytest.mark.parametrize("module", ["handoff_classifier.py", "text_classifier.py"])
 def test_modules_are_pure(module: str) -> None:
-    src = (ROOT / "actions" / module).read_text(encoding="utf-8")
+    src = (ROOT / "assistant" / module).read_text(encoding="utf-8")
     imported = {
         (n.module or "") if isinstance(n, ast.ImportFrom) else a.name
         for n in ast.walk(ast.parse(src)) if isinstance(n, (ast.Import, ast.ImportFrom))

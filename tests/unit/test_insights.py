@@ -1,4 +1,4 @@
-"""`python -m bot.insights --json` against conversations made for it: stored through the real
+"""`python -m kcc.insights --json` against conversations made for it: stored through the real
 (masking) tracker store, with real tickets and feedback in a temporary SQLite database."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import insights
+from kcc import insights
 from bot.tracker_store import MaskingSQLTrackerStore
 from kcc.feedback import FeedbackDraft, FeedbackStore
 from kcc.tickets import TicketDraft, TicketStore

@@ -2,23 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import AsyncIterator
 
-import pytest
 
 from kcc.auth import StaffAuth
 from kcc.callbacks import CallbackBook, promised_by_hours
 from kcc.models import Ticket, utcnow
 from kcc.notes import NoteBook
-from tests.unit.test_kcc_console import CHEAP_HASHER, PASSWORD, Console, _start
-
-
-@pytest.fixture
-async def console(tmp_path) -> AsyncIterator[Console]:
-    running, rasa_server = await _start(tmp_path)
-    yield running
-    await running.client.close()
-    await rasa_server.close()
+from tests.support.console import CHEAP_HASHER, PASSWORD, Console
 
 
 def _callback(console: Console, cid: str = "cb-1", **kw) -> int:

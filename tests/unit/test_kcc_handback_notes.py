@@ -2,24 +2,14 @@
 sent by the console's script (JSON), so the page does not reload."""
 from __future__ import annotations
 
-from typing import AsyncIterator
 
-import pytest
 
 from kcc.audit import AuditLog
 from kcc.auth import StaffAuth
 from kcc.notes import NoteBook
-from tests.unit.test_kcc_console import CHEAP_HASHER, PASSWORD, Console, _start
+from tests.support.console import CHEAP_HASHER, PASSWORD, Console
 
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-async def console(tmp_path) -> AsyncIterator[Console]:
-    running, rasa_server = await _start(tmp_path)
-    yield running
-    await running.client.close()
-    await rasa_server.close()
 
 
 async def _claimed(console: Console, **kw) -> tuple:

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import AsyncIterator
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
@@ -46,12 +47,41 @@ def store(tmp_path) -> TicketStore:
 def test_oas_checker_finds_missing_and_wrong_fields() -> None:
     checker = OasChecker()
     assert checker.errors("/klantcontacten", {"kanaal": "chat"}) == [
-        "body.onderwerp: required", "body.taal: required", "body.vertrouwelijk: required"]
-    assert checker.errors("/internetaken", {"aanleidinggevendKlantcontact": {},
-                                            "gevraagdeHandeling": "x", "status": "klaar"})
-    assert "body.typo: unknown field" in checker.errors(
+        "body: 'onderwerp' is a required property", "body: 'taal' is a required property",
+        "body: 'vertrouwelijk' is a required property"]
+    wrong_task = checker.errors("/internetaken", {"aanleidinggevendKlantcontact": {},
+                                                  "gevraagdeHandeling": "x", "status": "klaar"})
+    assert "body.aanleidinggevendKlantcontact: 'uuid' is a required property" in wrong_task
+    assert any(e.startswith("body.status: 'klaar' is not one of") for e in wrong_task)
+    assert "body: Additional properties are not allowed ('typo' was unexpected)" in checker.errors(
         "/betrokkenen", {"hadKlantcontact": {"uuid": "u"}, "rol": "klant", "initiator": True,
                          "typo": 1})
+
+
+def test_oas_checker_refuses_read_only_and_wrong_types_and_passes_a_valid_body() -> None:
+    checker = OasChecker()
+    valid = {"kanaal": "chat", "onderwerp": "Terugbelverzoek", "taal": "nld",
+             "vertrouwelijk": True}
+    assert checker.errors("/klantcontacten", valid) == []
+    assert any("read-only" in e for e in checker.errors(
+        "/klantcontacten", {**valid, "uuid": "7c3f0c36-0000-4000-8000-000000000001"}))
+    assert checker.errors("/klantcontacten", {**valid, "kanaal": "c" * 51,
+                                              "vertrouwelijk": "ja"}) == [
+        f"body.kanaal: '{'c' * 51}' is too long",
+        "body.vertrouwelijk: 'ja' is not of type 'boolean'"]
+    assert "body.hadKlantcontact.uuid: 'u' is not a 'uuid'" in checker.errors(
+        "/betrokkenen", {"hadKlantcontact": {"uuid": "u"}, "rol": "klant", "initiator": True})
+
+
+async def test_the_fake_refuses_a_wrong_request_with_400(openklant) -> None:
+    fake, url = openklant
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{url}/klantcontacten", json={"kanaal": "chat", "typo": 1},
+                             headers={"Authorization": f"Token {fake.token}"}) as resp:
+            assert resp.status == 400
+            problems = (await resp.json())["invalidParams"]
+    assert "body: 'onderwerp' is a required property" in problems
+    assert fake.rejected[0]["errors"] == problems and "klantcontacten" not in fake.created
 
 
 async def test_adapter_posts_valid_klantcontact_and_task(openklant, store) -> None:

@@ -3,23 +3,13 @@ assistant offers a resident because of it."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import AsyncIterator
 
-import pytest
 
 from kcc.models import StaffStatus, utcnow
 from kcc.presence import PRESENCE_KEY
-from tests.unit.test_kcc_console import Console, _start
+from tests.support.console import Console
 
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-async def console(tmp_path) -> AsyncIterator[Console]:
-    running, rasa_server = await _start(tmp_path)
-    yield running
-    await running.client.close()
-    await rasa_server.close()
 
 
 def board(console: Console):
@@ -79,7 +69,7 @@ async def test_inactive_staff_count_as_away_and_are_marked_away_on_return(consol
 
 async def test_logout_is_away_and_other_municipalities_do_not_count(console: Console) -> None:
     from kcc.auth import StaffAuth
-    from tests.unit.test_kcc_console import CHEAP_HASHER, PASSWORD
+    from tests.support.console import CHEAP_HASHER, PASSWORD
 
     StaffAuth(console.db_url, hasher=CHEAP_HASHER).create_staff(
         "olga", PASSWORD, "Olga", municipalities=["oldambt"])

@@ -53,7 +53,7 @@ def test_a_bad_outcome_code_is_refused() -> None:
 
 async def test_a_ticket_closes_with_its_municipality_s_own_outcome(tmp_path) -> None:
     from kcc.auth import StaffAuth
-    from tests.unit.test_kcc_console import CHEAP_HASHER, PASSWORD, _start
+    from tests.support.console import CHEAP_HASHER, PASSWORD, start_console as _start
 
     console, rasa_server = await _start(tmp_path)
     try:

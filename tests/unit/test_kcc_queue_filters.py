@@ -2,21 +2,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import AsyncIterator
 
-import pytest
 
 from kcc.auth import StaffAuth
 from kcc.models import Ticket, utcnow
-from tests.unit.test_kcc_console import CHEAP_HASHER, PASSWORD, Console, _start
-
-
-@pytest.fixture
-async def console(tmp_path) -> AsyncIterator[Console]:
-    running, rasa_server = await _start(tmp_path)
-    yield running
-    await running.client.close()
-    await rasa_server.close()
+from tests.support.console import CHEAP_HASHER, PASSWORD, Console
 
 
 def _age(console: Console, tid: int, minutes: int) -> None:

@@ -19,7 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_store import MaskingSQLTrackerStore
 from kcc.audit import AuditLog
 from kcc.rights import download_name
-from tests.unit.test_kcc_console import Console, _start
+from tests.support.console import Console, start_console as _start
 
 CID = "gesprek-42"
 OTHER = "ander-gesprek"

@@ -2,21 +2,11 @@
 from __future__ import annotations
 
 import re
-from typing import AsyncIterator
 
-import pytest
 
 from kcc.auth import StaffAuth
 from kcc.saved_replies import SavedReplies, shipped
-from tests.unit.test_kcc_console import CHEAP_HASHER, PASSWORD, Console, _start
-
-
-@pytest.fixture
-async def console(tmp_path) -> AsyncIterator[Console]:
-    running, rasa_server = await _start(tmp_path)
-    yield running
-    await running.client.close()
-    await rasa_server.close()
+from tests.support.console import CHEAP_HASHER, PASSWORD, Console
 
 
 def test_the_shipped_replies_are_short_b1_sentences() -> None:

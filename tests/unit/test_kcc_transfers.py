@@ -1,9 +1,7 @@
 """Transfer to a colleague with a note: it moves only when the colleague accepts."""
 from __future__ import annotations
 
-from typing import AsyncIterator
 
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from kcc.audit import AuditLog
@@ -12,15 +10,7 @@ from kcc.config import ConsoleConfig
 from kcc.server import create_app
 from kcc.services import SERVICES_KEY
 from kcc.transfers import TransferDesk
-from tests.unit.test_kcc_console import CHEAP_HASHER, PASSWORD, Console, _start
-
-
-@pytest.fixture
-async def console(tmp_path) -> AsyncIterator[Console]:
-    running, rasa_server = await _start(tmp_path)
-    yield running
-    await running.client.close()
-    await rasa_server.close()
+from tests.support.console import CHEAP_HASHER, PASSWORD, Console
 
 
 async def _second(console: Console, username: str = "bert") -> Console:

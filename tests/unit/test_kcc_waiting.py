@@ -10,7 +10,7 @@ import pytest
 from kcc.models import Ticket, utcnow
 from kcc.rasa_client import RasaClient
 from kcc.waiting import INTENT, WaitWatcher
-from tests.unit.test_kcc_console import Console, _start
+from tests.support.console import Console, start_console as _start
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kcc.transfers import TransferDesk
 
 
 def test_deleting_a_conversation_deletes_its_notes_attempts_and_transfers(tmp_path, monkeypatch) -> None:
-    from bot import retention
+    from kcc import retention
 
     db = f"sqlite:///{tmp_path / 'r.db'}"
     monkeypatch.setenv("DATABASE_URL", db)

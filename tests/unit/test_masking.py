@@ -1,4 +1,4 @@
-"""Masking of personal data (bot/masking.py) on realistic Dutch resident messages.
+"""Masking of personal data (assistant/masking.py) on realistic Dutch resident messages.
 
 Valid/invalid pairs matter: a BSN or IBAN is only masked when it passes its check (elfproef,
 mod 97), so ordinary numbers (amounts, house numbers, help lines) stay readable.
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.masking import (MaskingLogFilter, bsn_valid, iban_valid, mask, mask_event,
+from assistant.masking import (MaskingLogFilter, bsn_valid, iban_valid, mask, mask_event,
                          mask_with_counts)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,7 +168,7 @@ def test_install_masks_records_of_loggers_and_handlers_created_later() -> None:
     # do in Rasa and rasa_sdk, whose logging is configured after our modules are imported.
     output = _run(
         "import logging\n"
-        "from bot.masking import install_log_masking, log_masking_installed\n"
+        "from assistant.masking import install_log_masking, log_masking_installed\n"
         "install_log_masking(); install_log_masking()\n"
         "assert log_masking_installed()\n"
         "logging.basicConfig(level=logging.INFO, format='%(message)s')\n"
@@ -180,7 +180,7 @@ def test_install_masks_records_of_loggers_and_handlers_created_later() -> None:
 
 def test_action_server_package_installs_log_masking() -> None:
     # rasa_sdk imports the `actions` package before running any action.
-    assert "yes" in _run("import actions\nfrom bot.masking import log_masking_installed\n"
+    assert "yes" in _run("import actions\nfrom assistant.masking import log_masking_installed\n"
                          "print('yes' if log_masking_installed() else 'no')")
 
 
@@ -192,7 +192,7 @@ def test_console_entry_point_installs_log_masking() -> None:
         "import os, tempfile\n"
         "os.environ['DATABASE_URL'] = 'sqlite:///' + tempfile.mkdtemp() + '/c.db'\n"
         "kcc.server.main(['--port', '0'])\n"
-        "from bot.masking import log_masking_installed\n"
+        "from assistant.masking import log_masking_installed\n"
         "print('yes' if log_masking_installed() else 'no')")
 
 
@@ -200,7 +200,7 @@ def test_rasa_tracker_store_installs_log_masking(tmp_path: Path) -> None:
     assert "yes" in _run(
         "from bot.tracker_store import MaskingSQLTrackerStore\n"
         f"MaskingSQLTrackerStore(host='sqlite:///{tmp_path / 't.db'}')\n"
-        "from bot.masking import log_masking_installed\n"
+        "from assistant.masking import log_masking_installed\n"
         "print('yes' if log_masking_installed() else 'no')")
 
 
@@ -247,7 +247,7 @@ def test_python_warnings_are_masked_in_the_log() -> None:
     # Rasa warns with the raw text when a "/..." message does not parse.
     output = _run(
         "import logging\n"
-        "from bot.masking import install_log_masking\n"
+        "from assistant.masking import install_log_masking\n"
         "install_log_masking()\n"
         "logging.basicConfig(level=logging.INFO, format='%(message)s')\n"
         "import rasa.shared.utils.io as io\n"

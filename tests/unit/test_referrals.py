@@ -20,7 +20,7 @@ import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 
-from actions.ladder_text import rung_message
+from assistant.ladder_text import rung_message
 from knowledge import settings
 from knowledge.catalogue import build_catalogue
 from knowledge.loader import read_sources
@@ -155,7 +155,7 @@ def test_widget_link_rules_allow_only_clean_tel_links():
 
 
 def test_telegram_shows_tel_links_as_a_number_to_tap():
-    from channels.telegram_format import compose_text
+    from channels.telegram.format import compose_text
 
     text = compose_text({"text": "Hulp.", "links": [
         {"title": "Bel Veilig Thuis: 0800-2000", "url": "tel:0800-2000"},

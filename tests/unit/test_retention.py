@@ -1,4 +1,4 @@
-"""Retention (bot/retention.py): purge with short periods, export and delete of one conversation.
+"""Retention (kcc/retention.py): purge with short periods, export and delete of one conversation.
 
 Real SQLite files: Rasa's tracker table written by our MaskingSQLTrackerStore, and the KCC tables
 written by the TicketStore, exactly as the running assistant writes them.
@@ -21,8 +21,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import retention
-from bot.retention import RetentionPolicy, purge
+from kcc import retention
+from kcc.retention import RetentionPolicy, purge
 from bot.tracker_store import MaskingSQLTrackerStore
 from kcc.tickets import TicketDraft, TicketStore
 
@@ -125,7 +125,7 @@ def test_purge_without_any_conversation_yet(dbs) -> None:
 
 def _cli(dbs: Dict[str, str], *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **dbs, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
-    result = subprocess.run([sys.executable, "-m", "bot.retention", *args], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "kcc.retention", *args], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     return result

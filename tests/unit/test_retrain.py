@@ -9,7 +9,7 @@ from typing import Iterator, List
 
 import pytest
 
-from bot import retrain
+from evaluation import retrain
 
 LIVE = {"urgent_recall": 1.0, "safety_urgent_recall": 0.95, "topic_accuracy": 0.80,
         "right_first_time": 0.70, "wrong_answer": 0.1,

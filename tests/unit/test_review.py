@@ -20,7 +20,7 @@ from kcc.auth import StaffAuth
 from kcc.feedback import FeedbackDraft, FeedbackStore
 from kcc.review import REVIEW_KEY
 from kcc.review_examples import ReviewedExamples
-from tests.unit.test_kcc_console import CHEAP_HASHER, PASSWORD, Console, _start
+from tests.support.console import CHEAP_HASHER, PASSWORD, Console, start_console as _start
 
 NOW = datetime.now(timezone.utc).timestamp()
 
@@ -133,7 +133,7 @@ def html_text_of(html: str, key: str) -> str:
 
 
 async def test_another_municipalitys_item_is_404(review: Console) -> None:
-    from bot.insights import Facts
+    from kcc.insights import Facts
 
     config = review.client.server.app[REVIEW_KEY]
     oldambt = [i for i in Facts.read(tracker_url=config.tracker_url, database_url=review.db_url).inbox()
@@ -169,7 +169,7 @@ async def test_the_retrain_button_runs_in_the_background_and_shows_the_report(re
     live.write_bytes(b"new")
     (live.parent / "assistant.previous.tar.gz").write_bytes(b"old")
     config = review.client.server.app[REVIEW_KEY]
-    config.retrain_command = (sys.executable, "-m", "bot.retrain", "--rollback", "--live", str(live))
+    config.retrain_command = (sys.executable, "-m", "evaluation.retrain", "--rollback", "--live", str(live))
     await review.login("bea")
     resp = await review.post("/console/review/retrain", csrf_from="/console/review/retrain")
     assert resp.status == 303

@@ -1,4 +1,4 @@
-"""Tests for actions.safety_detector: recall on every urgent message, precision on close calls,
+"""Tests for assistant.safety_detector: recall on every urgent message, precision on close calls,
 help-line order, negation, odd input and the NLU-combination rule."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actions.safety_detector import (
+from assistant.safety_detector import (
     CRISIS_INTENTS,
     HELPLINE_KEYS,
     KINDS,
@@ -257,7 +257,7 @@ def test_nlu_can_add_but_never_remove() -> None:
 # ---------------------------------------------------------------------------------- pureness
 
 def test_module_is_pure_python() -> None:
-    src = (Path(__file__).resolve().parents[2] / "actions" / "safety_detector.py").read_text()
+    src = (Path(__file__).resolve().parents[2] / "assistant" / "safety_detector.py").read_text()
     imported = {
         (n.module or "") if isinstance(n, ast.ImportFrom) else a.name
         for n in ast.walk(ast.parse(src)) if isinstance(n, (ast.Import, ast.ImportFrom))
@@ -298,3 +298,23 @@ def test_rules_never_need_the_classifier_for_the_test_set() -> None:
     missed = [m["text"] for m in URGENT if not detect_rules_only(m["text"]).urgent]
     print(f"\nrules alone miss {len(missed)} of {len(URGENT)}")
     assert len(missed) <= len(URGENT) * 0.05
+
+
+def test_the_lexicon_is_a_data_file_and_a_broken_one_is_refused(tmp_path, monkeypatch) -> None:
+    """The phrase lexicon lives in a data file; a rule of an unknown kind or an undefined fragment
+    stops the detector from starting instead of silently running with fewer patterns."""
+    import assistant.safety_detector as sd
+
+    assert sd.LEXICON_FILE.name == "safety_lexicon.yml" and sd.LEXICON_FILE.parent.name == "data"
+    assert len(sd._lexicon().rules) > 150 and sd._lexicon().neutralisers
+    for broken in ("rules: [{kind: onbekend, pattern: 'x'}]\ncues: {}\n",
+                   "fragments: {A: '<B>'}\nrules: [{kind: suicide, pattern: 'x'}]\n"):
+        path = tmp_path / "lexicon.yml"
+        path.write_text(broken, encoding="utf-8")
+        monkeypatch.setattr(sd, "LEXICON_FILE", path)
+        sd._lexicon.cache_clear()
+        with pytest.raises(sd.LexiconError):
+            sd._lexicon()
+    monkeypatch.undo()
+    sd._lexicon.cache_clear()
+    assert sd.detect_rules_only("ik wil niet meer leven").urgent

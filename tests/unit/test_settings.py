@@ -40,7 +40,7 @@ def test_a_bad_value_falls_back_to_its_default_and_warns(monkeypatch, caplog) ->
 
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ("actions", "assistant", "bot", "channels", "kcc", "knowledge", "nlu")
+PRODUCT = ("actions", "assistant", "bot", "channels", "evaluation", "kcc", "knowledge", "nlu")
 #: Read by Rasa itself from credentials.yml / endpoints.yml, or by the shell scripts only.
 NOT_PYTHON_SETTINGS = {
     "RASA_PORT", "ALLOWED_ORIGINS", "TELEGRAM_TOKEN", "TELEGRAM_SECRET", "TELEGRAM_PUBLIC_URL",

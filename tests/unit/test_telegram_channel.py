@@ -10,7 +10,7 @@ from rasa.core.channels.channel import UserMessage
 from telegram.error import BadRequest, RetryAfter
 
 from channels.telegram import TelegramInput
-from channels.telegram_send import TelegramSender
+from channels.telegram.send import TelegramSender
 from tests.integration.fake_telegram import FakeTelegramServer
 
 CHAT = 4711

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from channels.telegram_format import (
+from channels.telegram.format import (
     MAX_CALLBACK_BYTES,
     CallbackPayloads,
     build_keyboard,

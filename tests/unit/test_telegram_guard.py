@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from channels.telegram_guard import RecentUpdates, secret_matches
+from channels.telegram.guard import RecentUpdates, secret_matches
 
 
 def test_secret_must_match_exactly() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from channels.telegram import MAX_TEXT_CHARS, TOO_LONG
+from channels.refusal import CHAT_MAX_TEXT as MAX_TEXT_CHARS, CHAT_TOO_LONG as TOO_LONG
 from tests.unit.test_telegram_channel import (  # noqa: F401 (fixture imported by name)
     CHAT,
     TELEGRAM,

@@ -7,9 +7,10 @@ from typing import Any, Dict
 import pytest
 from telegram import Bot, Update
 
-from channels import telegram_texts as texts
-from channels.telegram_format import CallbackPayloads
-from channels.telegram_updates import Forward, Say, payload_allowed, plan_update
+from channels.refusal import CHAT_ONLY_TEXT
+from channels.telegram import texts
+from channels.telegram.format import CallbackPayloads
+from channels.telegram.updates import Forward, Say, payload_allowed, plan_update
 from tests.integration.fake_telegram import FakeTelegramServer
 
 CHAT = 31612345678
@@ -96,7 +97,7 @@ def test_button_data_that_is_not_our_button_is_refused(data: str) -> None:
 
 @pytest.mark.parametrize("update", [TELEGRAM.photo_update(CHAT), TELEGRAM.voice_update(CHAT)])
 def test_non_text_gets_dutch_only_text_answer(update: Dict[str, Any]) -> None:
-    assert plan(update).steps == (Say(texts.ONLY_TEXT),)
+    assert plan(update).steps == (Say(CHAT_ONLY_TEXT),)
 
 
 def test_group_chat_is_told_to_use_private_chat() -> None:

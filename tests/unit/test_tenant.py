@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import knowledge
 from actions import core, handoff
 from actions.common import conversation_municipality
-from channels import rest
+from channels import refusal, rest
 from channels.telegram import TelegramInput
 from channels.webchat import guards
 from knowledge.tenants import known_municipalities, privacy_page_for, valid_municipality
@@ -57,7 +57,7 @@ def test_rest_refuses_a_municipality_it_does_not_serve() -> None:
     with pytest.raises(rest.Refusal) as refused:
         rest.caller_metadata({"municipality": "amsterdam"})
     assert refused.value.code == "bad_municipality"
-    status, message = rest.REASONS["bad_municipality"]
+    status, message = refusal.REFUSALS["bad_municipality"]
     assert status == 400 and "gemeente" in message
 
 

@@ -20,7 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import MaskingSQLTrackerStore
 from kcc.auth import StaffAuth
-from tests.unit.test_kcc_console import CHEAP_HASHER, PASSWORD, Console, _start
+from tests.support.console import CHEAP_HASHER, PASSWORD, Console, start_console as _start
 
 HOGELAND_CONVERSATION = "hh-7f3a"       # has a ticket of Het Hogeland
 HOGELAND_NO_TICKET = "hh-9c1e"          # only its municipality slot says where it belongs

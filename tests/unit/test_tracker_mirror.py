@@ -127,7 +127,7 @@ async def test_mirror_is_bounded(tmp_path: Path) -> None:
 
 
 def test_action_payload_keeps_recent_events_and_episode_markers() -> None:
-    from bot.rasa_patches import action_events
+    from bot.rasa_compat.patches import action_events
 
     tracker = DialogueStateTracker("a", DOMAIN.slots)
     tracker.update(SessionStarted())
@@ -143,10 +143,10 @@ def test_action_payload_keeps_recent_events_and_episode_markers() -> None:
     assert len(action_events(tracker, window=10_000)) == len(tracker.events)
 
 
-async def test_action_call_carries_state_and_bounded_events() -> None:
+async def test_action_call_carries_state_and_bounded_events(undo_rasa_patches) -> None:
     from rasa.core.actions.action import RemoteAction
 
-    from bot.rasa_patches import ACTION_EVENT_WINDOW, bound_action_payload
+    from bot.rasa_compat.patches import ACTION_EVENT_WINDOW, bound_action_payload
 
     bound_action_payload()
     bound_action_payload()  # idempotent
@@ -163,10 +163,10 @@ async def test_action_call_carries_state_and_bounded_events() -> None:
     assert call["domain"] == DOMAIN.as_dict()
 
 
-def test_tracker_copy_without_replay_equals_rasas_copy() -> None:
+def test_tracker_copy_without_replay_equals_rasas_copy(undo_rasa_patches) -> None:
     from rasa.shared.core.generator import TrackerWithCachedStates
 
-    from bot.rasa_patches import copy_trackers_without_replay
+    from bot.rasa_compat.patches import copy_trackers_without_replay
 
     tracker = DialogueStateTracker("a", DOMAIN.slots)
     tracker.update(SessionStarted())

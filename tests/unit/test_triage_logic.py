@@ -1,10 +1,10 @@
-"""Tests for actions.triage_logic: ladder order, skipping, n/a rungs, exhaustion, explicit municipal
+"""Tests for assistant.triage: ladder order, skipping, n/a rungs, exhaustion, explicit municipal
 requests, complexity, multiple needs and out-of-scope handling, with realistic resident sentences."""
 from __future__ import annotations
 
 import pytest
 
-from actions.triage_logic import (
+from assistant.triage import (
     RUNGS,
     Complexity,
     assess_complexity,

@@ -1,4 +1,4 @@
-"""Tests for actions.urgency_classifier and its place beside the phrase rules: CV figures on the
+"""Tests for assistant.urgency_classifier and its place beside the phrase rules: CV figures on the
 team's own examples, each new kind found, near misses left alone, purity and determinism."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions import urgency_classifier as uc
-from actions.safety_detector import KINDS, detect
+from assistant import urgency_classifier as uc
+from assistant.safety_detector import KINDS, detect
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -149,7 +149,7 @@ def test_long_message_with_danger_in_the_middle() -> None:
 
 @pytest.mark.parametrize("module", ["urgency_classifier.py", "safety_detector.py"])
 def test_modules_are_pure(module: str) -> None:
-    src = (ROOT / "actions" / module).read_text(encoding="utf-8")
+    src = (ROOT / "assistant" / module).read_text(encoding="utf-8")
     imported = {
         (n.module or "") if isinstance(n, ast.ImportFrom) else a.name
         for n in ast.walk(ast.parse(src)) if isinstance(n, (ast.Import, ast.ImportFrom))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from channels.refusal import CHAT_ONLY_TEXT as TEXT_ONLY
 from channels.whatsapp.channel import signature_ok
-from channels.whatsapp.messages import TEXT_ONLY, outgoing, read_payload, split_text
+from channels.whatsapp.messages import outgoing, read_payload, split_text
 from channels.whatsapp.store import WhatsAppStore
 from tests.support.fake_whatsapp import FakeWhatsApp
 

@@ -15,7 +15,7 @@ from cachetools import LRUCache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from channels.telegram_texts import STAFF_SUFFIX
+from channels.telegram.texts import STAFF_SUFFIX
 
 MAX_MESSAGE_UNITS = 4096  # Telegram counts UTF-16 code units
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data

@@ -1,7 +1,7 @@
 """The shared machinery of the small learned text classifiers beside the phrase rules.
 
-Why one module: the danger classifier (:mod:`actions.urgency_classifier`) and the classifier
-that decides who needs a person (:mod:`actions.handoff_classifier`) are the same kind of model
+Why one module: the danger classifier (:mod:`assistant.urgency_classifier`) and the classifier
+that decides who needs a person (:mod:`assistant.handoff_classifier`) are the same kind of model
 with different data. One implementation means one place to fix, one fast path to test against
 scikit-learn, and the same behaviour for both: a change in windowing or in the threshold search
 cannot silently make one of them differ from the other.

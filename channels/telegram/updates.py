@@ -15,8 +15,9 @@ from typing import Dict, Optional, Tuple, Union
 from telegram import Chat, Message, Update
 
 from assistant.untrusted import button_payload, resident_text
-from channels import telegram_texts as texts
-from channels.telegram_format import CallbackPayloads
+from channels.refusal import CHAT_ONLY_TEXT
+from channels.telegram import texts
+from channels.telegram.format import CallbackPayloads
 
 # Telegram command -> Rasa payload. /start and /stop also get a text from the channel itself.
 COMMANDS: Dict[str, str] = {
@@ -102,7 +103,7 @@ def _plan_message(message: Message) -> Plan:
     if message.text is not None:
         return _plan_text(chat_id, message.text)
     if any(getattr(message, field, None) for field in _NON_TEXT_FIELDS):
-        return Plan(chat_id, (Say(texts.ONLY_TEXT),))
+        return Plan(chat_id, (Say(CHAT_ONLY_TEXT),))
     return Plan(reason="service message without content")
 
 

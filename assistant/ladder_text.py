@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List
 
-from actions.common import BUTTON_FAILS, BUTTON_HELPS, BUTTON_HUMAN
+from assistant.replies import BUTTON_FAILS, BUTTON_HELPS, BUTTON_HUMAN
 
 RUNG_INTRO: Dict[str, str] = {
     "zelf": "Dit kunt u misschien zelf doen:",

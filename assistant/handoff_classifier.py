@@ -1,6 +1,6 @@
 """A learned second opinion on who needs a person, beside the complexity rules of triage_logic.
 
-Why: the rules in :func:`actions.triage_logic.assess_complexity` catch the wording their authors
+Why: the rules in :func:`assistant.triage.assess_complexity` catch the wording their authors
 thought of ("deurwaarder", "niet eens met het besluit", "alles loopt mis"). Residents describe a
 bezwaar, a threatening debt, a neighbour who no longer looks after himself, a teenager in danger
 or a life where everything comes at once in words no list foresees; on questions written by
@@ -13,9 +13,9 @@ and then the assistant offers a person (it never forces one).
 Design choices, each with the reason:
 
 * **The same model as the danger classifier.** Two logistic regressions on word and character
-  n-grams, in :mod:`actions.text_classifier`: a binary one decides *a person or not* from all
+  n-grams, in :mod:`assistant.text_classifier`: a binary one decides *a person or not* from all
   reasons pooled, a one-vs-rest one names the reason, so staff read why.
-* **Data in a data file, plus the NLU's everyday questions.** ``actions/data/handoff_examples.yml``
+* **Data in a data file, plus the NLU's everyday questions.** ``assistant/data/handoff_examples.yml``
   holds the cases for a person and close calls, readable and extendable without touching code.
   The NLU training examples add thousands of plain questions, but only of intents that are not
   prone to be cases for a person (an objection, an eviction, homelessness, a crisis are exactly
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
 
-from actions import text_classifier as tc
+from assistant import text_classifier as tc
 
 __all__ = [
     "DATA_FILE",
@@ -70,7 +70,7 @@ REASONS: Mapping[str, str] = {
 }
 
 #: Probability of "a person is better here" at or above which the classifier fires.
-#: Chosen by ``python -m actions.handoff_classifier cv`` (5-fold stratified CV on the data file
+#: Chosen by ``python -m assistant.handoff_classifier cv`` (5-fold stratified CV on the data file
 #: and the ordinary NLU questions, out-of-fold probabilities): the highest threshold on a 0.05
 #: grid at which the rules *or* the classifier still find at least ``TARGET_RECALL`` of the
 #: handoff examples. Re-run the CV and update this value when the data changes; a unit test
@@ -120,7 +120,7 @@ def ordinary_examples() -> List[str]:
     question. Without these, "de groene bak is vandaag niet geleegd" or "ik heb geen kinderen"
     (a reply on the ladder) looked more like an acute need than like anything the model knew.
     """
-    from actions.triage_logic import assess_complexity, keyword_topics
+    from assistant.triage import assess_complexity, keyword_topics
 
     return [t for t in tc.nlu_examples(_PERSON_PRONE_INTENTS)
             if not assess_complexity(t, keyword_topics(t), use_classifier=False).complex]
@@ -135,7 +135,7 @@ def load_examples(path: Path = DATA_FILE, ordinary: bool = True) -> Tuple[List[s
 
 def _prepare(text: str) -> str:
     # The form the complexity rules read: lower case, no accents, chat contractions expanded.
-    from actions.safety_detector import normalise
+    from assistant.safety_detector import normalise
 
     return normalise(text).strip()
 
@@ -159,7 +159,7 @@ def predict(text: str) -> Prediction:
 def _rules_fired(texts: Sequence[str]) -> List[bool]:
     """The complexity rules on each text, topics guessed from its keywords as in production
     without an NLU ranking."""
-    from actions.triage_logic import assess_complexity, keyword_topics
+    from assistant.triage import assess_complexity, keyword_topics
 
     return [assess_complexity(t, keyword_topics(t), use_classifier=False).complex for t in texts]
 
@@ -167,7 +167,7 @@ def _rules_fired(texts: Sequence[str]) -> List[bool]:
 def cross_validate(k: int = 5, seed: int = _RANDOM_STATE,
                    threshold: Optional[float] = None) -> Dict[str, Any]:
     """Out-of-fold figures for the classifier alone, the rules alone, and both combined (see
-    :meth:`actions.text_classifier.TextClassifier.cross_validate`); precision and the false
+    :meth:`assistant.text_classifier.TextClassifier.cross_validate`); precision and the false
     alarm rate are over the plain questions of the data file."""
     texts, labels = load_examples()
     return _CLASSIFIER.cross_validate(texts, labels, _rules_fired(texts), TARGET_RECALL, k, seed,
@@ -175,8 +175,8 @@ def cross_validate(k: int = 5, seed: int = _RANDOM_STATE,
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """``python -m actions.handoff_classifier cv [-k 5] [-v]`` prints the CV report."""
-    return tc.main("python -m actions.handoff_classifier", argv, cross_validate, predict,
+    """``python -m assistant.handoff_classifier cv [-k 5] [-v]`` prints the CV report."""
+    return tc.main("python -m assistant.handoff_classifier", argv, cross_validate, predict,
                    THRESHOLD)
 
 

@@ -1,77 +1,16 @@
-"""The few places where Rasa 3.6's own behaviour is changed, each with its reason.
+"""The patches of Rasa 3.6 classes, each with its reason; applied by :func:`bot.rasa_compat.apply`.
 
-Why a module of its own: these are patches of Rasa classes, not tracker-store logic. They are
-applied by :func:`apply`, which the tracker store calls when the Rasa server starts, so importing
-this module does nothing and the patches stay visible in one place.
+Importing this module changes nothing: every patch is a function that is called once, from
+``apply`` (Rasa server start) or, for the action timeout, when the guard policy loads.
 """
 from __future__ import annotations
 
-import hashlib
-import inspect
 import logging
-from typing import Any, Callable, Dict, List
+from typing import Any
 
 from rasa.core.tracker_store import FailSafeTrackerStore
 
 logger = logging.getLogger(__name__)
-
-#: The Rasa release these patches were written for and tested against.
-WRITTEN_FOR = "3.6.21"
-
-
-class UnsupportedRasa(RuntimeError):
-    """Rasa is not the release the patches were written for: refuse to start, do not guess."""
-
-
-def _upstream() -> Dict[str, Callable[[], Any]]:
-    """Every upstream function a patch wraps or replaces, by name (looked up lazily)."""
-    from rasa.core.actions.action import RemoteAction
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    return {
-        "RemoteAction._validate_action_result": lambda: RemoteAction._validate_action_result,
-        "RemoteAction._action_call_format": lambda: RemoteAction._action_call_format,
-        "DialogueStateTracker.copy": lambda: DialogueStateTracker.copy,
-        "FailSafeTrackerStore.on_tracker_store_error":
-            lambda: FailSafeTrackerStore.on_tracker_store_error,
-        "FailSafeTrackerStore.on_tracker_store_retrieve_error":
-            lambda: FailSafeTrackerStore.on_tracker_store_retrieve_error,
-    }
-
-
-#: SHA-256 (first 16 hex digits) of each upstream function's source in Rasa 3.6.21. A contract
-#: test compares them with the installed Rasa, so an upgrade that changes a patched function
-#: fails the tests instead of silently running a patch written for other code.
-UPSTREAM_SOURCE = {
-    "RemoteAction._validate_action_result": "f8cdb4be68123961",
-    "RemoteAction._action_call_format": "428795b944f22edb",
-    "DialogueStateTracker.copy": "dfa48dca9f355ad1",
-    "FailSafeTrackerStore.on_tracker_store_error": "6faca7ba72b36da4",
-    "FailSafeTrackerStore.on_tracker_store_retrieve_error": "162b49564c52ab49",
-}
-
-
-def source_hash(function: Any) -> str:
-    """The fingerprint used in :data:`UPSTREAM_SOURCE` (of the original, not of a patch)."""
-    original = getattr(function, "__wrapped_original__", function)
-    return hashlib.sha256(inspect.getsource(original).encode()).hexdigest()[:16]
-
-
-def changed_upstream() -> List[str]:
-    """Names of patched upstream functions whose source differs from the one written for."""
-    return [name for name, get in _upstream().items()
-            if source_hash(get()) != UPSTREAM_SOURCE[name]]
-
-
-def check_version() -> None:
-    import rasa
-
-    if rasa.__version__ != WRITTEN_FOR:
-        raise UnsupportedRasa(
-            f"bot/rasa_patches.py is written for Rasa {WRITTEN_FOR}, not {rasa.__version__}: "
-            "check every patch against the new release and update WRITTEN_FOR and "
-            "UPSTREAM_SOURCE before starting.")
-
 
 def cache_action_response_validator() -> None:
     """Validate action server responses with one prepared validator instead of Rasa's per-call
@@ -212,17 +151,9 @@ def limit_action_timeout(seconds: float) -> None:
     Rasa 3.6 has no setting for it, so the module constant it reads at call time is lowered once,
     when the model (and so the guard policy) is loaded in the Rasa server.
     """
+    from bot.rasa_compat import check_version
+
     check_version()
     import rasa.core.actions.action as rasa_action
 
     rasa_action.DEFAULT_REQUEST_TIMEOUT = int(seconds)
-
-
-def apply() -> None:
-    """All patches, once per process; called when the tracker store starts (Rasa server only).
-    Refuses to start on another Rasa release (see :func:`check_version`)."""
-    check_version()
-    fail_loudly_on_database_errors()
-    cache_action_response_validator()
-    bound_action_payload()
-    copy_trackers_without_replay()

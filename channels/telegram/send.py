@@ -21,8 +21,8 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from channels.telegram_format import CallbackPayloads, build_keyboard, compose_text, split_text
-from channels.telegram_texts import BUTTONS_PROMPT
+from channels.telegram.format import CallbackPayloads, build_keyboard, compose_text, split_text
+from channels.telegram.texts import BUTTONS_PROMPT
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class TelegramOutput(OutputChannel):
     """Pushes bot and staff messages to a chat at any time (also during a staff takeover).
 
     `recipient_id` is the Rasa sender id: the Telegram chat id for the default bot, and
-    ``<slug>:<chat id>`` for a municipality's own bot (channels/telegram_bots.py), which then
+    ``<slug>:<chat id>`` for a municipality's own bot (channels/telegram/bots.py), which then
     sends it.
     """
 

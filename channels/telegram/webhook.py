@@ -3,27 +3,28 @@
 Kept out of the Rasa server on purpose: registering is a one-time admin step, and a server that
 calls Telegram while starting cannot start without network.
 
-    python -m channels.telegram_webhook            # register (same as `set`)
-    python -m channels.telegram_webhook info       # show what Telegram has registered
-    python -m channels.telegram_webhook delete     # stop Telegram from calling us
-    python -m channels.telegram_webhook new-secret # print a fresh value for TELEGRAM_SECRET
+    python -m channels.telegram.webhook            # register (same as `set`)
+    python -m channels.telegram.webhook info       # show what Telegram has registered
+    python -m channels.telegram.webhook delete     # stop Telegram from calling us
+    python -m channels.telegram.webhook new-secret # print a fresh value for TELEGRAM_SECRET
 
 Environment: TELEGRAM_TOKEN, TELEGRAM_SECRET, TELEGRAM_PUBLIC_URL (the public HTTPS address of
-the Rasa server, e.g. https://assistent.gemeente.nl), optional TELEGRAM_API_BASE (tests only).
+the Rasa server, e.g. https://assistent.gemeente.nl), optional TELEGRAM_API_BASE (another Bot API server, e.g. the tests' fake).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import secrets
 import sys
-from typing import List, Mapping, Optional
+from typing import List, Optional
 
 from telegram import Bot
 from telegram.error import TelegramError
+
+from assistant.settings import Settings, settings
 
 WEBHOOK_PATH = "/webhooks/telegram/webhook"
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -49,7 +50,7 @@ def check_secret(secret: str) -> str:
     if not _SECRET_PATTERN.match(secret):
         raise ConfigError(
             "TELEGRAM_SECRET must be 1-256 characters: letters, digits, _ or - "
-            "(create one with: python -m channels.telegram_webhook new-secret)"
+            "(create one with: python -m channels.telegram.webhook new-secret)"
         )
     return secret
 
@@ -63,14 +64,14 @@ def make_bot(token: str, api_base: str = "") -> Bot:
     return Bot(token)
 
 
-async def run(command: str, env: Mapping[str, str]) -> str:
+async def run(command: str, config: Settings) -> str:
     """Execute one command; returns what to print. Raises ConfigError or TelegramError."""
     if command == "new-secret":
         return secrets.token_urlsafe(32)
-    bot = make_bot(env.get("TELEGRAM_TOKEN", "").strip(), env.get("TELEGRAM_API_BASE", "").strip())
+    bot = make_bot(config.telegram_token.strip(), config.telegram_api_base.strip())
     if command == "set":
-        url = webhook_url(env.get("TELEGRAM_PUBLIC_URL", ""))
-        secret = check_secret(env.get("TELEGRAM_SECRET", "").strip())
+        url = webhook_url(config.telegram_public_url)
+        secret = check_secret(config.telegram_secret.strip())
     async with bot:
         if command == "set":
             await bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
@@ -87,7 +88,7 @@ async def run(command: str, env: Mapping[str, str]) -> str:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m channels.telegram_webhook",
+        prog="python -m channels.telegram.webhook",
         description="Manage the Telegram webhook of the assistant.",
     )
     parser.add_argument(
@@ -95,7 +96,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        print(asyncio.run(run(args.command, os.environ)))
+        print(asyncio.run(run(args.command, settings())))
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2

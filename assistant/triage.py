@@ -13,7 +13,7 @@ they tried or cannot do ("mijn kinderen kunnen niet helpen"), and we go straight
 Loket when someone explicitly asks for a municipal provision: sending them to "tips" after they
 asked "hoe vraag ik een traplift aan?" would be patronising and wastes their time.
 
-Beside the ladder: ``urgent`` (see :mod:`actions.safety_detector`) and ``complex`` (several life
+Beside the ladder: ``urgent`` (see :mod:`assistant.safety_detector`) and ``complex`` (several life
 domains at once, safety of children, threatened homelessness, an exhausted mantelzorger): a
 person is better than a bot there, so those cases go to staff.
 """
@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
 
-from actions import handoff_classifier
-from actions.safety_detector import detect, normalise
+from assistant import handoff_classifier
+from assistant.message import Message, MessageLike
+from assistant.safety_detector import detect
 
 from assistant.vocabulary import RUNGS
-from bot.topics import OUT_OF_SCOPE, TOPICS
+from assistant.topics import OUT_OF_SCOPE, TOPICS
 
 logger = logging.getLogger(__name__)
 
@@ -114,14 +115,14 @@ def _tried_rx() -> Mapping[str, Tuple[Pattern[str], ...]]:
     }
 
 
-def tried_rungs(text: str) -> FrozenSet[str]:
+def tried_rungs(text: MessageLike) -> FrozenSet[str]:
     """Rungs the resident says they already tried or cannot use.
 
     Why: a resident who writes "mijn kinderen wonen in het buitenland en ik kan het zelf niet
     meer" should not be told to ask their children or to read tips. ``sociaal_loket`` is never
     returned: the Sociaal Loket is the last rung and always stays available.
     """
-    norm = normalise(text or "")
+    norm = Message.of(text).normalised
     if not norm.strip():
         return frozenset()
     return frozenset(rung for rung, rxs in _tried_rx().items() if any(rx.search(norm) for rx in rxs))
@@ -171,32 +172,32 @@ _FREE_OFFER = (
 )
 
 
-def is_existing_service_problem(text: str) -> bool:
+def is_existing_service_problem(text: MessageLike) -> bool:
     """A problem with support the resident already gets ("mijn uren zijn verlaagd")."""
-    return re.search(_EXISTING_SERVICE, normalise(text or "")) is not None
+    return re.search(_EXISTING_SERVICE, Message.of(text).normalised) is not None
 
 
-def asks_for_free_offer(text: str) -> bool:
+def asks_for_free_offer(text: MessageLike) -> bool:
     """The resident asks for something the voorliggend veld offers (inloop, maatje, lenen)."""
-    return re.search(_FREE_OFFER, normalise(text or "")) is not None
+    return re.search(_FREE_OFFER, Message.of(text).normalised) is not None
 
 
-def is_explicit_municipal_request(text: str) -> bool:
+def is_explicit_municipal_request(text: MessageLike) -> bool:
     """True when the resident explicitly asks for a municipal provision or the formal procedure.
 
     "Hoe vraag ik een scootmobiel aan", "ik wil een indicatie", "wanneer krijg ik mijn
     beschikking", "ik wil een keukentafelgesprek": the Sociaal Loket is the right first rung.
     A general question about the same noun ("wat is een keukentafelgesprek?") is not.
     """
-    norm = normalise(text or "")
+    norm = Message.of(text).normalised
     if re.search(_APPLY_VERB, norm):
         return True
     return bool(re.search(_APPLY_NOUN, norm)) and not is_general_question(text)
 
 
-def is_general_question(text: str) -> bool:
+def is_general_question(text: MessageLike) -> bool:
     """True for a question on how something works in general ("Hoe werkt de eigen bijdrage?")."""
-    norm = normalise(text or "")
+    norm = Message.of(text).normalised
     return bool(re.search(_GENERAL, norm)) and not re.search(_APPLY_VERB, norm)
 
 
@@ -205,7 +206,7 @@ def _available(ladder: Mapping[str, Optional[str]], rung: str) -> bool:
     return value is not None and (not isinstance(value, str) or value.strip() != "")
 
 
-def first_rung(text: str, ladder: Mapping[str, Optional[str]]) -> Optional[str]:
+def first_rung(text: MessageLike, ladder: Mapping[str, Optional[str]]) -> Optional[str]:
     """The rung to start at for this message and this catalogue entry's ladder.
 
     Order of the rules, and why:
@@ -301,20 +302,11 @@ def _topic_rx() -> Mapping[str, Pattern[str]]:
     return {t: _c(p) for t, p in TOPIC_KEYWORDS.items()}
 
 
-_CLAUSE_SPLIT = re.compile(r"[.,;:!?\n]+|\s(?:en|maar|ook|plus|daarnaast|bovendien|verder|tevens|want|terwijl)\s", re.I)
-
-
-def _clauses(text: str) -> List[str]:
-    """Split on punctuation and on conjunctions that often join two needs ("en", "maar", "ook")."""
-    parts = _CLAUSE_SPLIT.split(text or "")
-    return [normalise(p) for p in parts if p and p.strip()]
-
-
-def keyword_topics(text: str) -> List[str]:
+def keyword_topics(text: MessageLike) -> List[str]:
     """Topics whose keywords occur in ``text``, in order of first appearance (clause by clause)."""
     found: List[str] = []
     rx = _topic_rx()
-    for clause in _clauses(text):
+    for clause in Message.of(text).clauses:
         hits = sorted(
             ((m.start(), t) for t, r in rx.items() for m in [r.search(clause)] if m is not None),
         )
@@ -333,7 +325,7 @@ def _real(label: Optional[str]) -> bool:
 
 
 def detect_needs(
-    text: str,
+    text: MessageLike,
     ranking: Sequence[Tuple[str, float]],
     min_score: float = 0.2,
 ) -> List[str]:
@@ -495,7 +487,7 @@ def _has(rx: str, norm: str) -> bool:
     return re.search(rx, norm) is not None
 
 
-def assess_complexity(text: str, topics: Sequence[str], use_classifier: bool = True) -> Complexity:
+def assess_complexity(text: MessageLike, topics: Sequence[str], use_classifier: bool = True) -> Complexity:
     """Is this case better handled by a person? Returns short Dutch reasons for staff.
 
     Complex when several life domains meet (debts and care; debts and children), when housing is
@@ -506,7 +498,7 @@ def assess_complexity(text: str, topics: Sequence[str], use_classifier: bool = T
     ``topics`` are topic labels (e.g. from :func:`detect_needs`); out-of-scope labels are ignored.
 
     The rules decide first; when none fires, the learned classifier of
-    :mod:`actions.handoff_classifier` may still find a reason (residents describe these
+    :mod:`assistant.handoff_classifier` may still find a reason (residents describe these
     situations in words no rule foresees), unless the topics are only subjects outside the
     social domain or the message asks how something works in general ("wat doet een
     deurwaarder?"). ``use_classifier=False`` gives the rules alone, to measure each judge on its
@@ -526,20 +518,20 @@ def _not_ours(topics: Sequence[str]) -> bool:
     return any(t in OUT_OF_SCOPE for t in labels) and not any(_real(t) for t in labels)
 
 
-def _learned_reasons(text: str) -> List[str]:
+def _learned_reasons(text: MessageLike) -> List[str]:
     """The classifier's reason, if it finds the case one for a person (never raises: the rules
     must keep working if the model cannot load)."""
     try:
-        reason = handoff_classifier.predict(text).reason
+        reason = handoff_classifier.predict(Message.of(text).text).reason
     except Exception:  # noqa: BLE001
         logger.exception("handoff classifier unavailable; complexity rules only")
         return []
     return [reason] if reason else []
 
 
-def _rule_reasons(text: str, topics: Sequence[str]) -> List[str]:
+def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
     """The reasons the complexity rules find, in a fixed order."""
-    norm = normalise(text or "")
+    norm = Message.of(text).normalised
     real = [t for t in dict.fromkeys(topics or ()) if _real(t)]
     tset = set(real)
     reasons: List[str] = []

@@ -18,8 +18,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
-from channels.telegram_guard import RecentUpdates
-from channels.telegram_send import TelegramSender
+from channels.telegram.guard import RecentUpdates
+from channels.telegram.send import TelegramSender
 from knowledge.tenants import valid_municipality
 
 logger = logging.getLogger(__name__)

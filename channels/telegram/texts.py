@@ -37,11 +37,6 @@ def conversation_closed() -> str:
     )
 
 
-ONLY_TEXT = (
-    "Ik kan alleen tekstberichten lezen. Foto's, spraakberichten, stickers, bestanden, "
-    "video's en locaties kan ik niet openen. Wilt u uw vraag typen?"
-)
-
 PRIVATE_CHAT_ONLY = (
     "Ik werk alleen in een privégesprek. Zo blijven uw vragen van u. "
     "Stuur mij een bericht in een eigen chat."

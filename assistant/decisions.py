@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
-from actions.safety_detector import SafetyResult, detect
-from actions.triage_logic import (Complexity, assess_complexity, detect_needs, first_rung,
+from assistant.message import Message
+from assistant.safety_detector import SafetyResult, detect
+from assistant.triage import (Complexity, assess_complexity, detect_needs, first_rung,
                                   keyword_topics)
-from bot.topics import IN_SCOPE, OUT_OF_SCOPE, TOPICS, topic_ranking
+from assistant.topics import IN_SCOPE, OUT_OF_SCOPE, TOPICS, topic_ranking
 
 # Below this NLU confidence the catalogue search is asked to confirm or rescue the topic.
-# LOW_CONFIDENCE and CLARIFY_BELOW are chosen with `python -m bot.calibrate` on the development
+# LOW_CONFIDENCE and CLARIFY_BELOW are chosen with `python -m evaluation.calibrate` on the development
 # question files (never on the frozen test set): 0.4 / 0.35 gave the fewest wrong answers
 # without asking back more often than one question in seven.
 LOW_CONFIDENCE = 0.4
@@ -83,13 +84,14 @@ class Decision:
         return "answer"
 
 
-def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
-           forced_topic: Optional[str] = None, glossary: Any = None) -> Decision:
-    """Decide about one message from its NLU parse, the catalogue and the glossary."""
-    if glossary is None:
-        from knowledge import get_glossary
+def decide(text: str, parse: Mapping[str, Any], catalogue: Any, glossary: Any,
+           forced_topic: Optional[str] = None) -> Decision:
+    """Decide about one message from its NLU parse, the catalogue and the glossary.
 
-        glossary = get_glossary()
+    The catalogue and glossary are passed in, not looked up, so this core stays free of I/O and
+    of the knowledge package: the caller (an action, the evaluation CLI) owns where they come from.
+    """
+    message = Message.of(text)  # read once, handed to every detector below
     intent = (parse.get("intent") or {}).get("name")
     ranking = topic_ranking(parse)
     topic, confidence = ranking[0] if ranking else (None, 0.0)
@@ -109,16 +111,16 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
             topic, rescued = rescue, True
         elif confidence < CLARIFY_BELOW:
             clarify = True
-    safety = detect(text, topic, confidence)
+    safety = detect(message, topic, confidence)
     # The NLU ranks a second need low (one intent per message); a keyword hit in the text counts.
-    needs = [t for t in detect_needs(text, ranking, min_score=0.0) if t in TOPICS] if ranking else []
+    needs = [t for t in detect_needs(message, ranking, min_score=0.0) if t in TOPICS] if ranking else []
     if topic and (topic in needs or topic not in OUT_OF_SCOPE):
         needs = [topic] + [t for t in needs if t != topic]
     # Count a need only when the words support it, or the NLU is sure: a guessed topic must not
     # make a plain question look like three problems at once.
-    supported = set(keyword_topics(text))
+    supported = set(keyword_topics(message))
     counted = [t for t in needs if t in supported or (t == topic and confidence >= LOW_CONFIDENCE)]
-    complexity = assess_complexity(text, counted or ([topic] if topic else []))
+    complexity = assess_complexity(message, counted or ([topic] if topic else []))
     decision = Decision(text=text, intent=intent, topic=topic, confidence=confidence,
                         safety=safety, needs=needs, complexity=complexity, rescued=rescued,
                         clarify=clarify, ranking=ranking, term=asked)
@@ -127,7 +129,7 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any,
     if topic and topic not in OUT_OF_SCOPE:
         decision.entry = pick_entry(text, topic, catalogue)
         if decision.entry is not None:
-            decision.ladder = first_rung(text, decision.entry.ladder)
+            decision.ladder = first_rung(message, decision.entry.ladder)
     if decision.urgent:
         decision.ladder = "urgent"
     return decision

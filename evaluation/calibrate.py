@@ -1,4 +1,4 @@
-"""Choose when the assistant answers and when it asks back: ``python -m bot.calibrate FILE...``.
+"""Choose when the assistant answers and when it asks back: ``python -m evaluation.calibrate FILE...``.
 
 Every question is parsed once by the trained model; then the decision is repeated for a grid of
 thresholds (``LOW_CONFIDENCE``: below it the catalogue and glossary may rescue the topic;
@@ -22,11 +22,12 @@ GRID_CLARIFY = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
 def sweep(questions: Sequence[Any], parses: Sequence[Dict[str, Any]],
           grid: Sequence[Tuple[float, float]]) -> List[Dict[str, Any]]:
     """Outcome shares per threshold pair (same decision code as the actions)."""
-    import actions.decisions as decisions
+    import assistant.decisions as decisions
     from actions.common import catalogue
-    from bot.evaluate import outcome
+    from evaluation.evaluate import outcome
+    from knowledge import get_glossary
 
-    cat = catalogue()
+    cat, glossary = catalogue(), get_glossary()
     rows = []
     saved = decisions.LOW_CONFIDENCE, decisions.CLARIFY_BELOW
     try:
@@ -34,7 +35,7 @@ def sweep(questions: Sequence[Any], parses: Sequence[Dict[str, Any]],
             decisions.LOW_CONFIDENCE, decisions.CLARIFY_BELOW = low, clarify
             counts: Counter = Counter()
             for q, parse in zip(questions, parses):
-                d = decisions.decide(q.text, parse, cat)
+                d = decisions.decide(q.text, parse, cat, glossary)
                 answer = {"topic": d.topic or "out_of_scope_other", "answer_kind": d.answer_kind,
                           "options": list(d.options)}
                 counts[outcome(q, answer)] += 1
@@ -49,7 +50,7 @@ def sweep(questions: Sequence[Any], parses: Sequence[Dict[str, Any]],
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from bot.evaluate import latest_model, load_questions, parse_all
+    from evaluation.evaluate import latest_model, load_questions, parse_all
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", type=Path, nargs="+")

@@ -2,9 +2,9 @@
 
 Registered in credentials.yml as `channels.telegram.TelegramInput` with `token`, `secret` and
 `api_base`. Telegram POSTs updates to `/webhooks/telegram/webhook`; the webhook is registered
-separately with `python -m channels.telegram_webhook` (never at start-up, so the assistant starts
+separately with `python -m channels.telegram.webhook` (never at start-up, so the assistant starts
 without network and without touching the bot's settings). In a region, each municipality may have
-its own bot (`TELEGRAM_BOTS`, see channels/telegram_bots.py) at `/webhooks/telegram/<slug>/webhook`.
+its own bot (`TELEGRAM_BOTS`, see channels/telegram/bots.py) at `/webhooks/telegram/<slug>/webhook`.
 
 What this fixes compared with Rasa's connector: the secret-token header is checked, re-delivered
 updates are processed once, bad input never produces a 500, and starting makes no network call.
@@ -23,27 +23,18 @@ from sanic.response import HTTPResponse
 from telegram import Update
 
 from assistant.settings import settings
-from channels.telegram_bots import (BotSettings, TelegramBot, conversation_id, make_bot,
+from channels.telegram.bots import (BotSettings, TelegramBot, conversation_id, make_bot,
                                     parse_bots)
-from channels.telegram_format import CallbackPayloads
-from channels.telegram_guard import SECRET_HEADER, secret_matches
-from channels.telegram_send import TelegramOutput
-from channels.telegram_updates import Forward, Plan, Say, plan_update
+from channels.telegram.format import CallbackPayloads
+from channels.telegram.guard import SECRET_HEADER, secret_matches
+from channels.telegram.send import TelegramOutput
+from channels.telegram.updates import Forward, Plan, Say, plan_update
+from channels.refusal import CHAT_MAX_TEXT, CHAT_TOO_LONG
 from channels.tenant import tenant_metadata
 
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-
-# Telegram itself delivers at most 4096 characters per message (counted in UTF-16 units, so a
-# real message never has more Python characters either). Anything longer did not come from a
-# normal Telegram client; it is refused here so it never reaches Rasa, the NLU or the tracker.
-MAX_TEXT_CHARS = 4096
-TOO_LONG = (
-    "Uw bericht is te lang. Ik kan maximaal 4096 tekens lezen. "
-    "Wilt u uw vraag korter typen? U kunt ook meer berichten na elkaar sturen."
-)
-
 
 class TelegramInput(InputChannel):
     """Receives Telegram webhook updates and hands residents' messages to Rasa."""
@@ -174,10 +165,13 @@ class TelegramInput(InputChannel):
             if isinstance(step, Say):
                 await self.output.send_text_message(recipient, step.text)
             elif isinstance(step, Forward):
-                if len(step.text) > MAX_TEXT_CHARS:
+                # Telegram delivers at most 4096 characters (UTF-16 units, so never more Python
+                # characters either): a longer text did not come from a Telegram app, and is
+                # refused so that it never reaches Rasa, the NLU or the tracker.
+                if len(step.text) > CHAT_MAX_TEXT:
                     logger.info("Telegram update %d: text of %d characters refused (too long)",
                                 update_id, len(step.text))
-                    await self.output.send_text_message(recipient, TOO_LONG)
+                    await self.output.send_text_message(recipient, CHAT_TOO_LONG)
                     continue
                 await self._forward(recipient, step.text, update_id, on_new_message, bot.slug)
 

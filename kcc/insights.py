@@ -1,4 +1,4 @@
-"""How the assistant is doing, in figures: ``python -m bot.insights --json [--since DATE]``.
+"""How the assistant is doing, in figures: ``python -m kcc.insights --json [--since DATE]``.
 
 Why one module for the CLI, the dashboard and the review inbox: the council's figures
 (conversations, residents helped without a person, handoffs, callbacks, 👍/👎) and the list of
@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from bot.masking import mask
-from bot.topics import IN_SCOPE, OUT_OF_SCOPE, TOPICS
+from assistant.masking import mask
+from assistant.topics import IN_SCOPE, OUT_OF_SCOPE, TOPICS
 
 DUTCH = ZoneInfo("Europe/Amsterdam")
 ANSWER_ACTIONS = frozenset({"action_answer_topic", "action_details", "action_choose_entry"})
@@ -331,7 +331,7 @@ class Facts:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.insights", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m kcc.insights", description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="one JSON object (the default output)")
     parser.add_argument("--since", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
     parser.add_argument("--channel", default=None)

@@ -3,21 +3,21 @@
 Why: phrase rules catch what their authors thought of. Residents describe danger in ways no list
 foresees: as a life story without the word "zelfmoord", as a memory of kicks and strangling, as
 "hij houdt mijn telefoon bij". A small text classifier trained on varied examples generalises over
-such wording. It only ever *adds* urgency: :func:`actions.safety_detector.detect` treats a message
+such wording. It only ever *adds* urgency: :func:`assistant.safety_detector.detect` treats a message
 as urgent when the rules *or* this model fire, so recall can only go up.
 
 Design choices, each with the reason:
 
 * **Pure and small.** scikit-learn only (it ships with Rasa); no rasa imports, because the
   detector runs inside the Rasa server's policy, the action server and the evaluation CLI.
-* **Data in a data file.** Examples live in ``actions/data/urgency_examples.yml`` so reviewers can
+* **Data in a data file.** Examples live in ``assistant/data/urgency_examples.yml`` so reviewers can
   read and extend them without touching code.
 * **Trained at first use, cached.** A few hundred examples train in well under a second, so no
   pickled model has to be shipped, versioned or trusted. Training is deterministic
   (fixed ``random_state``; liblinear and TF-IDF have no other randomness).
 * **The model is shared.** Two logistic regressions on word and character n-grams (one for
   *urgent or not*, one for the kind), long messages read in pieces, a flat fast path: the same
-  machinery as the classifier that decides who needs a person, in :mod:`actions.text_classifier`.
+  machinery as the classifier that decides who needs a person, in :mod:`assistant.text_classifier`.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, cast
 
 
-from actions import text_classifier as tc
+from assistant import text_classifier as tc
 
 __all__ = [
     "DATA_FILE",
@@ -45,7 +45,7 @@ DATA_FILE: Path = Path(__file__).resolve().parent / "data" / "urgency_examples.y
 NOT_URGENT_LABEL = "none"
 
 #: Probability of "urgent" at or above which the classifier fires.
-#: Chosen by ``python -m actions.urgency_classifier cv`` (5-fold stratified CV on the data file,
+#: Chosen by ``python -m assistant.urgency_classifier cv`` (5-fold stratified CV on the data file,
 #: out-of-fold probabilities): the highest threshold on a 0.05 grid at which the phrase rules
 #: *or* the classifier still find at least ``TARGET_RECALL`` of the urgent examples (see
 #: :func:`choose_threshold`). Re-run the CV and update this value when the data file changes;
@@ -101,7 +101,7 @@ def load_examples(path: Path = DATA_FILE, ordinary: bool = True) -> Tuple[List[s
 
 def _prepare(text: str) -> str:
     # The form the phrase rules read: canonical spelling, safe negations and idioms removed.
-    from actions.safety_detector import neutralised
+    from assistant.safety_detector import neutralised
 
     return neutralised(text)
 
@@ -133,15 +133,15 @@ def choose_threshold(y_urgent: Sequence[bool], p_urgent: Sequence[float],
                      rules_fired: Optional[Sequence[bool]] = None,
                      target_recall: float = TARGET_RECALL) -> float:
     """Highest threshold (on a 0.05 grid) at which rules-or-classifier recall >= target (see
-    :func:`actions.text_classifier.choose_threshold`)."""
+    :func:`assistant.text_classifier.choose_threshold`)."""
     return tc.choose_threshold(y_urgent, p_urgent, rules_fired, target_recall)
 
 
 def cross_validate(k: int = 5, seed: int = _RANDOM_STATE,
                    threshold: Optional[float] = None) -> Dict[str, Any]:
     """Out-of-fold figures for the classifier alone, the phrase rules alone, and both combined
-    (see :meth:`actions.text_classifier.TextClassifier.cross_validate`)."""
-    from actions.safety_detector import detect_rules_only
+    (see :meth:`assistant.text_classifier.TextClassifier.cross_validate`)."""
+    from assistant.safety_detector import detect_rules_only
 
     texts, labels = load_examples()
     rules = [detect_rules_only(tx).urgent for tx in texts]
@@ -149,8 +149,8 @@ def cross_validate(k: int = 5, seed: int = _RANDOM_STATE,
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """``python -m actions.urgency_classifier cv [-k 5] [-v]`` prints the CV report."""
-    return tc.main("python -m actions.urgency_classifier", argv, cross_validate, predict,
+    """``python -m assistant.urgency_classifier cv [-k 5] [-v]`` prints the CV report."""
+    return tc.main("python -m assistant.urgency_classifier", argv, cross_validate, predict,
                    THRESHOLD)
 
 

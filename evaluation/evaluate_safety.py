@@ -1,4 +1,4 @@
-"""How the danger detector does on a file of messages: ``python -m bot.evaluate_safety FILE``.
+"""How the danger detector does on a file of messages: ``python -m evaluation.evaluate_safety FILE``.
 
 The file has ``urgent`` (each with ``kind`` or ``kinds``) and ``near_miss`` or ``not_urgent``
 (close calls that should get no help line). Every message is judged alone, as the first of a
@@ -33,7 +33,7 @@ def nlu_parses(texts: Sequence[str], model: Optional[Path]) -> List[Dict[str, An
     does in the Rasa server); empty parses when there is no model."""
     if model is None:
         return [{} for _ in texts]
-    from bot.evaluate import parse_all
+    from evaluation.evaluate import parse_all
 
     return parse_all(texts, model)
 
@@ -41,7 +41,7 @@ def nlu_parses(texts: Sequence[str], model: Optional[Path]) -> List[Dict[str, An
 def evaluate(messages: Dict[str, List[Dict[str, Any]]],
              model: Optional[Path] = None) -> Dict[str, Any]:
     """Urgent recall (overall and per kind), close-call alarms, and the misses themselves."""
-    from actions.safety_detector import detect as detect_text
+    from assistant.safety_detector import detect as detect_text
 
     texts = [m["text"] for m in messages["urgent"] + messages["near"]]
     parses = dict(zip(texts, nlu_parses(texts, model)))
@@ -87,7 +87,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     logging.disable(logging.WARNING)
     model = None
     if not args.no_nlu:
-        from bot.evaluate import latest_model
+        from evaluation.evaluate import latest_model
 
         model = args.model or latest_model()
     try:

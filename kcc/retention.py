@@ -3,10 +3,10 @@
 Why one module: the same two stores hold personal data (Rasa's tracker store and the KCC tables),
 so purging, exporting and deleting must cover both, in one place. Only counts are logged.
 
-    python -m bot.retention purge                 remove what is past its retention period
-    python -m bot.retention schedule              purge now and then every RETENTION_INTERVAL_HOURS
-    python -m bot.retention export ID [--staff X] everything of one conversation, as JSON
-    python -m bot.retention delete ID [--staff X] delete everything of one conversation
+    python -m kcc.retention purge                 remove what is past its retention period
+    python -m kcc.retention schedule              purge now and then every RETENTION_INTERVAL_HOURS
+    python -m kcc.retention export ID [--staff X] everything of one conversation, as JSON
+    python -m kcc.retention delete ID [--staff X] delete everything of one conversation
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Gated retraining: ``python -m bot.retrain`` (``make retrain``).
+"""Gated retraining: ``python -m evaluation.retrain`` (``make retrain``).
 
 Trains a candidate model with everything in ``nlu/data`` (so also the examples a beheerder
 labelled in the review inbox), evaluates the candidate and the live model on the frozen test set
@@ -52,7 +52,7 @@ def train_candidate(out_dir: Path, config: Path = REPO / "config.yml",
 
 def evaluate_model(model: Path, questions: Path, safety: Path) -> Dict[str, Any]:
     """Headline figures, recall per topic, and the safety set's urgent recall, for one model."""
-    from bot import evaluate, evaluate_safety
+    from evaluation import evaluate, evaluate_safety
 
     qs = evaluate.load_questions(questions)
     answers = asyncio.run(evaluate.judge(qs, model))
@@ -127,7 +127,7 @@ def rollback(live: Path, rasa_url: str, token: str) -> Dict[str, Any]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.retrain", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m evaluation.retrain", description=__doc__.splitlines()[0])
     parser.add_argument("--live", type=Path, default=LIVE_MODEL)
     parser.add_argument("--candidate", type=Path, default=None, help="an already trained candidate")
     parser.add_argument("--config", type=Path, default=REPO / "config.yml")

@@ -1,11 +1,11 @@
 """Evaluation CLI: how the assistant does on a file of resident questions.
 
 Every question is judged as the first message of a fresh conversation, through the trained
-NLU model and the same decision logic the actions use (actions/decisions.py): topic, urgent
+NLU model and the same decision logic the actions use (assistant/decisions.py): topic, urgent
 danger, handoff and the first ladder rung. It measures; it does not judge: the exit code is 0
 whatever the scores, and non-zero only for a file it cannot read.
 
-    python -m bot.evaluate QUESTIONS.yml [--model models/x.tar.gz] [--out answers.json]
+    python -m evaluation.evaluate QUESTIONS.yml [--model models/x.tar.gz] [--out answers.json]
 
 The last line printed is one JSON object with the headline figures.
 """
@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import yaml
 
 from assistant.vocabulary import LADDER_VALUES
-from bot.topics import OUT_OF_SCOPE, TOPICS
+from assistant.topics import OUT_OF_SCOPE, TOPICS
 
 
 
@@ -104,15 +104,16 @@ async def judge(questions: Sequence[Question], model: Path) -> List[Dict[str, An
     from rasa.core.agent import Agent
 
     from actions.common import catalogue
-    from actions.decisions import decide
+    from assistant.decisions import decide
+    from knowledge import get_glossary
 
     agent = Agent.load(str(model))
-    cat = catalogue()
+    cat, glossary = catalogue(), get_glossary()
     answers = []
     for q in questions:
         start = time.perf_counter()
         parse = await agent.parse_message(q.text)
-        decision = decide(q.text, parse, cat)
+        decision = decide(q.text, parse, cat, glossary)
         ms = (time.perf_counter() - start) * 1000
         answers.append({
             "text": q.text,

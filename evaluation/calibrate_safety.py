@@ -1,4 +1,4 @@
-"""Choose the danger detector's gates: ``python -m bot.calibrate_safety FILE...``.
+"""Choose the danger detector's gates: ``python -m evaluation.calibrate_safety FILE...``.
 
 The detector has three numbers that trade missed danger against false alarms: the classifier's
 ``THRESHOLD`` (P(urgent) at which it fires), ``ORDINARY_SURE`` (how sure the NLU must be that a
@@ -38,7 +38,7 @@ class Message:
 
 def messages(paths: Sequence[Path], model: Optional[Path]) -> List[Message]:
     """Every urgent and close-call message of the files, with the model's NLU intent."""
-    from bot.evaluate_safety import load, nlu_parses
+    from evaluation.evaluate_safety import load, nlu_parses
 
     rows: List[tuple] = []
     for path in paths:
@@ -60,15 +60,15 @@ class _Scored:
 
 def _score(items: Sequence[Message]) -> List[_Scored]:
     """What does not depend on the gates: do the phrase rules fire, and P(urgent)."""
-    from actions import urgency_classifier
-    from actions.safety_detector import detect_rules_only
+    from assistant import urgency_classifier
+    from assistant.safety_detector import detect_rules_only
 
     return [_Scored(m, detect_rules_only(m.text, m.intent, m.confidence).urgent,
                     urgency_classifier.predict(m.text).probability) for m in items]
 
 
 def _fires(s: _Scored, threshold: float, ordinary_sure: float, classifier_sure: float) -> bool:
-    from actions.safety_detector import CRISIS_INTENTS
+    from assistant.safety_detector import CRISIS_INTENTS
 
     if s.rules:
         return True
@@ -109,8 +109,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     import logging
 
     logging.disable(logging.WARNING)
-    from actions import safety_detector, urgency_classifier
-    from bot.evaluate import latest_model
+    from assistant import safety_detector, urgency_classifier
+    from evaluation.evaluate import latest_model
 
     rows = ranked(list(sweep(messages(args.messages, args.model or latest_model()))))
     current = (urgency_classifier.THRESHOLD, safety_detector.ORDINARY_SURE,

@@ -1,0 +1,56 @@
+"""One resident message, read once: its text, normalised form, clauses and tokens.
+
+Why: the danger detector, the ladder, the need-for-a-person rules and the topic keywords all look
+at the same message in the same normalised form. Building that form once per message and handing
+the same object to every detector keeps the flow through the core one way (decide → detectors)
+and avoids normalising a long story five times. Every detector still accepts a plain string, for
+the evaluation tools and the tests.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Tuple, Union
+
+#: Clause boundaries: punctuation, and conjunctions that often join two needs ("en", "maar").
+CLAUSE_SPLIT = re.compile(
+    r"[.,;:!?\n]+|\s(?:en|maar|ook|plus|daarnaast|bovendien|verder|tevens|want|terwijl)\s", re.I)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A resident's message with its derived forms, each computed at first use."""
+
+    text: str
+
+    @classmethod
+    def of(cls, value: Union["Message", str, None]) -> "Message":
+        """The message itself, or a new one for a plain string (``None`` and non-text: empty)."""
+        if isinstance(value, Message):
+            return value
+        return cls(value if isinstance(value, str) else "")
+
+    @cached_property
+    def normalised(self) -> str:
+        """Lower case, no accents, chat contractions expanded, padded with spaces (see
+        :func:`assistant.safety_detector.normalise`)."""
+        from assistant.safety_detector import normalise
+
+        return normalise(self.text)
+
+    @cached_property
+    def clauses(self) -> Tuple[str, ...]:
+        """The normalised clauses, split on punctuation and joining conjunctions."""
+        from assistant.safety_detector import normalise
+
+        return tuple(normalise(p) for p in CLAUSE_SPLIT.split(self.text) if p and p.strip())
+
+    @cached_property
+    def tokens(self) -> Tuple[str, ...]:
+        """The words of the normalised text."""
+        return tuple(self.normalised.split())
+
+
+#: What every detector accepts: the message read once, or a plain string.
+MessageLike = Union[Message, str]
