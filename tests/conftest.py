@@ -86,3 +86,37 @@ async def console(tmp_path) -> AsyncIterator[Console]:
     yield running
     await running.client.close()
     await rasa_server.close()
+
+
+@pytest.fixture
+def databases(tmp_path, monkeypatch) -> Iterator[None]:
+    """The actions on a fresh SQLite catalogue and ticket store, at a Tuesday morning with a
+    worker available (see tests/support/dialogue.py); modules ask for it with ``usefixtures``."""
+    import knowledge
+    from actions import handoff
+    from tests.support.dialogue import TUESDAY_MORNING, available
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'assistant.db'}")
+    monkeypatch.setenv("MUNICIPALITY", "het-hogeland")
+    monkeypatch.setenv("ASSISTANT_NOW", TUESDAY_MORNING)
+    knowledge.reset_cache()
+    handoff.ticket_store.cache_clear()
+    available("dienst")  # a worker is available (kcc.presence); tests of nobody set them away
+    yield
+    knowledge.reset_cache()
+    handoff.ticket_store.cache_clear()
+
+
+@pytest.fixture
+def channel_and_recorder(monkeypatch):
+    """A TelegramInput whose sends are recorded (see tests/support/telegram_channel.py)."""
+    from channels.telegram import TelegramInput
+    from tests.support.telegram_channel import TELEGRAM, Recorder
+
+    channel = TelegramInput("123456:unit-token", TELEGRAM.secret, "http://127.0.0.1:9")
+    recorder = Recorder()
+    monkeypatch.setattr(channel.output.sender, "send_text", recorder.send_text)
+    monkeypatch.setattr(channel.output.sender, "answer_callback", recorder.answer_callback)
+    return channel, recorder
+
+

@@ -4,57 +4,16 @@ They use the real catalogue and the real ticket store, each in a temporary SQLit
 """
 from __future__ import annotations
 
-import asyncio
-import time
-from typing import Any, Dict, List, Optional
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-import knowledge
 from actions import core, handoff, knowledge as knowledge_actions, safety, triage
 from actions.common import catalogue
+from tests.support.dialogue import (SUNDAY_EVENING, available as _available,
+                                    make_tracker, run, texts)
 
-TUESDAY_MORNING = "2026-11-24T10:00:00"
-SUNDAY_EVENING = "2026-11-22T21:00:00"
+pytestmark = pytest.mark.usefixtures("databases")
 
-
-@pytest.fixture(autouse=True)
-def databases(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'assistant.db'}")
-    monkeypatch.setenv("MUNICIPALITY", "het-hogeland")
-    monkeypatch.setenv("ASSISTANT_NOW", TUESDAY_MORNING)
-    knowledge.reset_cache()
-    handoff.ticket_store.cache_clear()
-    _available("dienst")  # a worker is available (kcc.presence); tests of nobody set them away
-    yield
-    knowledge.reset_cache()
-    handoff.ticket_store.cache_clear()
-
-
-def make_tracker(text: str, intent: str = "huishoudelijke_hulp", slots: Optional[Dict[str, Any]] = None,
-                 entities: Optional[List[dict]] = None, history: Optional[List[str]] = None,
-                 channel: str = "webchat", sender: str = "resident-1") -> Tracker:
-    started = time.time() - 60
-    events: List[dict] = [{"event": "session_started", "timestamp": started}]
-    for past in history or []:
-        events.append({"event": "user", "text": past, "timestamp": started + 1, "input_channel": channel})
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.95},
-              "intent_ranking": [{"name": intent, "confidence": 0.95}], "entities": entities or []}
-    events.append({"event": "user", "text": text, "parse_data": latest, "timestamp": started + 2,
-                   "input_channel": channel})
-    return Tracker(sender, slots or {}, latest, events, False, None, {}, "action_listen")
-
-
-def run(action: Any, tracker: Tracker) -> tuple:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
-    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def texts(messages: List[dict]) -> str:
-    return "\n".join(m.get("text") or "" for m in messages)
 
 
 def test_topic_answer_starts_with_short_answer_then_first_rung():
@@ -307,13 +266,6 @@ def test_a_reviewed_phrase_still_gets_the_full_safety_answer():
     msgs, slots = run(safety.ActionSafety(), make_tracker("ik wil niet meer leven",
                                                           "psychische_problemen_crisis"))
     assert "Over uw vraag zelf" not in texts(msgs) and "Misschien" not in texts(msgs)
-
-
-def _available(name: str = "anna", municipality: str = "het-hogeland") -> int:
-    from tests.support.presence import make_available
-    from knowledge.settings import database_url
-
-    return make_available(database_url(None), name, name.capitalize(), municipality)
 
 
 def _away(name: str = "dienst") -> None:

@@ -1,10 +1,14 @@
 """Turns inside a conversation: explain simpler, explain a word, what can I do myself, what now."""
 from __future__ import annotations
 
+import pytest
+
 from actions import conversation, knowledge as knowledge_actions
 from assistant.acknowledge import acknowledgement
 from knowledge import get_glossary
-from tests.unit.test_actions_dialogue import databases, make_tracker, run, texts  # noqa: F401
+from tests.support.dialogue import make_tracker, run, texts
+
+pytestmark = pytest.mark.usefixtures("databases")
 
 
 def _with_bot(tracker, text: str):

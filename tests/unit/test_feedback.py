@@ -10,7 +10,9 @@ from actions import feedback, handoff, knowledge as knowledge_actions
 from assistant.untrusted import button_payload, resident_text
 from bot.policies import ConversationGuardPolicy
 from kcc.feedback import FeedbackDraft, FeedbackStore
-from tests.unit.test_actions_dialogue import databases, make_tracker, run, texts  # noqa: F401
+from tests.support.dialogue import make_tracker, run, texts
+
+pytestmark = pytest.mark.usefixtures("databases")
 
 
 @pytest.fixture(autouse=True)

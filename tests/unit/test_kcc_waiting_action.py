@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from actions import handoff
 from bot.policies import EXTERNAL_ACTIONS, SILENT_ACTIONS
 from kcc.models import Ticket, utcnow
-from tests.unit.test_actions_dialogue import databases, make_tracker, run, texts  # noqa: F401
+from tests.support.dialogue import make_tracker, run, texts
+
+pytestmark = pytest.mark.usefixtures("databases")
 
 
 def _waiting_ticket(minutes: int = 6) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, List, Optional, Tuple
+from typing import List
 
 import pytest
 from rasa.core.channels.channel import UserMessage
@@ -11,47 +11,7 @@ from telegram.error import BadRequest, RetryAfter
 
 from channels.telegram import TelegramInput
 from channels.telegram.send import TelegramSender
-from tests.integration.fake_telegram import FakeTelegramServer
-
-CHAT = 4711
-TELEGRAM = FakeTelegramServer(secret="unit-secret")  # only its update builders; never started
-
-
-class Recorder:
-    """Stands in for Rasa (received messages) and the Bot API (sent texts, answered buttons)."""
-
-    def __init__(self) -> None:
-        self.received: List[UserMessage] = []
-        self.sent: List[Tuple[str, str, Any]] = []
-        self.answered: List[str] = []
-
-    async def on_new_message(self, message: UserMessage) -> None:
-        self.received.append(message)
-
-    async def send_text(self, chat_id: str, text: str, reply_markup: Any = None) -> bool:
-        self.sent.append((chat_id, text, reply_markup))
-        return True
-
-    async def answer_callback(self, query_id: str) -> bool:
-        self.answered.append(query_id)
-        return True
-
-
-@pytest.fixture
-def channel_and_recorder(monkeypatch: pytest.MonkeyPatch) -> Tuple[TelegramInput, Recorder]:
-    channel = TelegramInput("123456:unit-token", TELEGRAM.secret, "http://127.0.0.1:9")
-    recorder = Recorder()
-    monkeypatch.setattr(channel.output.sender, "send_text", recorder.send_text)
-    monkeypatch.setattr(channel.output.sender, "answer_callback", recorder.answer_callback)
-    return channel, recorder
-
-
-async def deliver(
-    channel: TelegramInput, recorder: Recorder, update: Any, secret: Optional[str] = TELEGRAM.secret
-) -> int:
-    body = update if isinstance(update, bytes) else json.dumps(update).encode()
-    return await channel.handle(secret, body, recorder.on_new_message)
-
+from tests.support.telegram_channel import CHAT, TELEGRAM, Recorder, deliver
 
 def test_construction_makes_no_bot_and_no_network() -> None:
     channel = TelegramInput.from_credentials({"token": "1:x", "secret": "s", "api_base": ""})
