@@ -29,7 +29,10 @@ DEV_QUESTIONS = ROOT.parent / "shared" / "data" / "dev_questions.yml"  # ../shar
 OWN_QUESTIONS = ROOT / "tests" / "data" / "questions.yml"
 # Written by an independent author, never tuned on: the figure that counts (tests/data/frozen/).
 FROZEN_QUESTIONS = ROOT / "tests" / "data" / "frozen" / "questions.yml"
+# Written by another independent author; thresholds may be chosen on it (not held out).
+CALIBRATION_QUESTIONS = ROOT / "tests" / "data" / "dev_resident" / "questions.yml"
 SAFETY_SETS = {"own": ROOT / "tests" / "data" / "safety_messages.yml",
+               "calibration": ROOT / "tests" / "data" / "dev_resident" / "safety_messages.yml",
                "frozen": ROOT / "tests" / "data" / "frozen" / "safety_messages.yml"}
 PROJECT_MODEL = ROOT / "models" / "assistant.tar.gz"
 URGENT_TOPICS = ("psychische_problemen_crisis", "huiselijk_geweld_veiligheid")
@@ -197,6 +200,7 @@ def answers_project(texts: Sequence[str], parses: Sequence[Dict[str, Any]]) -> L
     """Answers for (a): what the assistant really decides (assistant.decisions.decide)."""
     from actions.common import catalogue
     from assistant.decisions import decide
+    from evaluation.evaluate import handoff_reasons
     from knowledge import get_glossary
 
     cat, glossary = catalogue(), get_glossary()
@@ -209,6 +213,7 @@ def answers_project(texts: Sequence[str], parses: Sequence[Dict[str, Any]]) -> L
                 "topic": d.topic or "out_of_scope_other",
                 "urgent": d.urgent,
                 "handoff": d.handoff,
+                "handoff_reasons": handoff_reasons(d),
                 "ladder": d.ladder,
                 "answer_kind": d.answer_kind,
                 "options": list(d.options),
@@ -235,6 +240,9 @@ def headline(
         "topic_macro_f1": s["topic_macro_f1"],
         "out_of_scope_recall": s["out_of_scope_recall"] if has_oos else None,
         "urgent_recall": s["urgent_recall"] if has_urgent else None,
+        "urgent_precision": s["urgent_precision"] if has_urgent else None,
+        "handoff_recall": s["handoff_recall"] if urgent_known else None,
+        "handoff_precision": s["handoff_precision"] if urgent_known else None,
         "right_first_time": s["right_first_time"],
         "wrong_answer": s["wrong_answer"],
         "non_social_as_social": s["non_social_as_social"] if has_oos else None,
@@ -259,11 +267,12 @@ def run(
     log: Callable[[str], None] = print,
 ) -> Tuple[Dict[str, Any], List[Figure]]:
     """Train, predict and score all three contenders; returns raw results and table rows."""
-    from evaluation.evaluate import Question, load_questions
     from assistant.topics import TOPICS
+    from evaluation.evaluate import Question, handoff_by_kind, load_questions
 
     examples = load_nlu_examples()
     sets = {"dev": load_questions(DEV_QUESTIONS), "own": load_questions(OWN_QUESTIONS),
+            "calibration": load_questions(CALIBRATION_QUESTIONS),
             "frozen": load_questions(FROZEN_QUESTIONS)}
     project_cfg = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     project_cfg.pop("policies", None)
@@ -307,7 +316,10 @@ def run(
         res["train_s"] = round(time.perf_counter() - t0, 1)
         for set_name, qs in sets.items():
             texts = [q.text for q in qs]
-            res[set_name] = headline(qs, to_answers(texts, parser(texts)))
+            answers = to_answers(texts, parser(texts))
+            res[set_name] = headline(qs, answers)
+            if name == "project":
+                results.setdefault("handoff_by_kind", {})[set_name] = handoff_by_kind(qs, answers)
         log(f"  quality {name}: trained in {res['train_s']} s; dev {res['dev']}")
         fold_rows = []
         for f, (tr, te) in enumerate(split):
@@ -341,12 +353,15 @@ def safety_figures(results: Dict[str, Any]) -> List[Figure]:
     """Urgent recall per kind and close-call alarms; goals from the safety issue (all urgent
     messages get a help line, at most 10% of close calls do)."""
     rows: List[Figure] = []
-    for name, label in (("own", "safety messages (team)"), ("frozen", "safety messages frozen")):
+    for name, label in (("own", "safety messages (team)"),
+                        ("calibration", "safety messages calibration"),
+                        ("frozen", "safety messages frozen")):
         r = (results.get("safety") or {}).get(name)
         if not r:
             continue
         rows.append(Figure("quality", f"{label} urgent recall", r["urgent_recall"],
                            goal=Goal(">=", 1.0, "= 1.0")))
+        rows.append(Figure("quality", f"{label} urgent precision", r.get("urgent_precision")))
         rows.append(Figure("quality", f"{label} close-call alarm rate", r["near_miss_alarm_rate"],
                            goal=Goal("<=", 0.10, "≤ 0.10")))
         for kind, value in r["per_kind_recall"].items():
@@ -354,19 +369,38 @@ def safety_figures(results: Dict[str, Any]) -> List[Figure]:
     return rows
 
 
+def handoff_figures(results: Dict[str, Any]) -> List[Figure]:
+    """The project's handoff recall per kind of case (topic) and precision per reason it gave,
+    on dev, calibration and frozen (goal from the safety issue: recall at least 0.9 overall)."""
+    rows: List[Figure] = []
+    labels = {"dev": "dev_questions", "calibration": "calibration", "frozen": "frozen test"}
+    for set_name, kinds in (results.get("handoff_by_kind") or {}).items():
+        if set_name not in labels:
+            continue
+        for topic, v in kinds["recall_per_topic"].items():
+            rows.append(Figure("quality", f"{labels[set_name]} handoff recall {topic}", v["recall"],
+                               note=f"n={v['n']}"))
+        for reason, v in kinds["precision_per_reason"].items():
+            rows.append(Figure("quality", f"{labels[set_name]} handoff precision '{reason}'",
+                               v["precision"], note=f"n={v['n']}"))
+    return rows
+
+
 def figures(results: Dict[str, Any]) -> List[Figure]:
     """Table rows: every metric of every contender; the project's row carries the goal
     'at least as good as the better of stock and TF-IDF' (the reason to have a custom pipeline)."""
-    rows: List[Figure] = safety_figures(results)
+    rows: List[Figure] = safety_figures(results) + handoff_figures(results)
     c = results["contenders"]
     epochs = results.get("cv_diet_epochs")
     for set_name, label in (
         ("dev", "dev_questions"),
         ("own", "tests/data/questions"),
+        ("calibration", "calibration (dev_resident)"),
         ("frozen", "frozen test (never tuned on)"),
         ("cv", "cross-val"),
     ):
         for metric in ("topic_accuracy", "topic_macro_f1", "out_of_scope_recall", "urgent_recall",
+                       "urgent_precision", "handoff_recall", "handoff_precision",
                        "right_first_time", "wrong_answer", "non_social_as_social"):
             if not any(set_name in c[n] for n in c):
                 continue

@@ -120,6 +120,7 @@ async def judge(questions: Sequence[Question], model: Path) -> List[Dict[str, An
             "topic": decision.topic or "out_of_scope_other",
             "urgent": decision.urgent,
             "handoff": decision.handoff,
+            "handoff_reasons": handoff_reasons(decision),
             "ladder": decision.ladder,
             "answer_kind": decision.answer_kind,
             "options": list(decision.options) if decision.answer_kind == "clarify" else [],
@@ -127,6 +128,35 @@ async def judge(questions: Sequence[Question], model: Path) -> List[Dict[str, An
             "ms": round(ms, 2),
         })
     return answers
+
+
+def handoff_reasons(decision: Any) -> List[str]:
+    """Why the assistant offers a person, as kinds: danger, the explicit wish, or the complexity
+    reasons (a dispute, threatening debts, self-neglect, a child at risk, several domains...)."""
+    reasons = ["gevaar"] if decision.urgent else []
+    if decision.intent == "request_human":
+        reasons.append("uitdrukkelijke wens")
+    return reasons + [r for r in decision.complexity.reasons if r not in reasons]
+
+
+def handoff_by_kind(questions: Sequence[Question],
+                    answers: Sequence[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    """Handoff recall per topic of the questions that need a person, and precision per reason
+    the assistant gave: which kinds of case it misses, and which of its reasons are wrong."""
+    recall: Dict[str, List[bool]] = {}
+    for q, a in zip(questions, answers):
+        if q.handoff_expected:
+            recall.setdefault(q.topic, []).append(bool(a["handoff"]))
+    precision: Dict[str, List[bool]] = {}
+    for q, a in zip(questions, answers):
+        for reason in a.get("handoff_reasons") or ():
+            precision.setdefault(reason, []).append(q.handoff_expected)
+    return {
+        "recall_per_topic": {t: {"n": len(v), "recall": _ratio(sum(v), len(v))}
+                             for t, v in sorted(recall.items())},
+        "precision_per_reason": {r: {"n": len(v), "precision": _ratio(sum(v), len(v))}
+                                 for r, v in sorted(precision.items())},
+    }
 
 
 def _ratio(num: int, den: int) -> float:
@@ -207,6 +237,7 @@ def score(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> D
         "non_social_as_social": _ratio(sum(1 for a in non_social if a["topic"] not in OUT_OF_SCOPE
                                            and a.get("answer_kind", "answer") == "answer"), len(non_social))
         if non_social else 0.0,
+        "handoff_by_kind": handoff_by_kind(questions, answers),
         "p50_ms": _percentile(ms, 50),
         "p95_ms": _percentile(ms, 95),
     }
@@ -235,6 +266,15 @@ def report(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]) -> 
     lines.append("Eerste antwoord (goed / na een vraag terug / fout / mislukt): "
                  f"{outcomes['right']} / {outcomes['after_clarify']} / {outcomes['wrong']} / "
                  f"{outcomes['failed']}")
+    kinds = handoff_by_kind(questions, answers)
+    if kinds["recall_per_topic"]:
+        lines.append("Medewerker aangeboden, per onderwerp (recall / aantal):")
+        lines += [f"  {t:32s} {v['recall']:6.2f} {v['n']:4d}"
+                  for t, v in kinds["recall_per_topic"].items()]
+    if kinds["precision_per_reason"]:
+        lines.append("Reden om een medewerker aan te bieden (precision / aantal):")
+        lines += [f"  {r[:32]:32s} {v['precision']:6.2f} {v['n']:4d}"
+                  for r, v in kinds["precision_per_reason"].items()]
     urgent_missed = [q.text for q, a in zip(questions, answers) if q.ladder == "urgent" and not a["urgent"]]
     if urgent_missed:
         lines.append("Gemiste urgente berichten:")

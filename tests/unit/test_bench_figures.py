@@ -123,3 +123,12 @@ def test_safety_rows_carry_the_issue_goals() -> None:
     assert rows["safety messages frozen urgent recall"].status == FAIL
     assert rows["safety messages frozen close-call alarm rate"].status == FAIL
     assert rows["safety messages frozen recall suicide"].status == INFO
+
+
+def test_handoff_rows_per_kind_of_case_and_per_reason() -> None:
+    results = {"contenders": {}, "handoff_by_kind": {"frozen": {
+        "recall_per_topic": {"schulden_geldzorgen": {"n": 4, "recall": 0.75}},
+        "precision_per_reason": {"dreigende schulden": {"n": 5, "precision": 0.8}}}}}
+    rows = _by_name(quality_figures(results))
+    assert rows["frozen test handoff recall schulden_geldzorgen"].value == 0.75
+    assert rows["frozen test handoff precision 'dreigende schulden'"].note == "n=5"

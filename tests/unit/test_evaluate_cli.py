@@ -48,8 +48,10 @@ def test_tiny_file_gives_a_report_a_json_last_line_and_answers_in_order(tmp_path
     assert [a["text"] for a in answers] == [
         "ik kan mijn huis niet meer schoonmaken na mijn operatie", "ik wil er een eind aan maken",
         "mijn paspoort is verlopen"]
-    assert set(answers[0]) == {"text", "topic", "urgent", "handoff", "ladder", "confidence", "ms",
-                               "answer_kind", "options"}
+    assert set(answers[0]) == {"text", "topic", "urgent", "handoff", "handoff_reasons", "ladder",
+                               "confidence", "ms", "answer_kind", "options"}
+    assert answers[1]["handoff_reasons"][0] == "gevaar"
+    assert "handoff_by_kind" in figures
     assert all(a["answer_kind"] in ANSWER_KINDS for a in answers)
     assert answers[1]["urgent"] and answers[1]["ladder"] == "urgent"
     assert answers[1]["answer_kind"] == "urgent" and answers[1]["options"] == []
@@ -102,3 +104,16 @@ def test_outcomes_say_what_the_resident_experienced():
     assert figures["right_first_time"] == 0.25 and figures["right_after_clarify"] == 0.25
     assert figures["wrong_answer"] == 0.5 and figures["clarify_rate"] == 0.25
     assert figures["non_social_as_social"] == 1.0
+
+
+def test_handoff_is_reported_per_kind_of_case_and_per_reason():
+    debts = Question("a", "schulden_geldzorgen", "sociaal_loket", True)
+    dispute = Question("b", "bezwaar_klacht", "sociaal_loket", True)
+    plain = Question("c", "vervoer", "zelf", False)
+    answers = [dict(_answer("schulden_geldzorgen", "handoff"), handoff_reasons=["dreigende schulden"]),
+               dict(_answer("bezwaar_klacht", "answer")),
+               dict(_answer("vervoer", "handoff"), handoff_reasons=["dreigende schulden"])]
+    kinds = score([debts, dispute, plain], answers)["handoff_by_kind"]
+    assert kinds["recall_per_topic"] == {"bezwaar_klacht": {"n": 1, "recall": 0.0},
+                                         "schulden_geldzorgen": {"n": 1, "recall": 1.0}}
+    assert kinds["precision_per_reason"] == {"dreigende schulden": {"n": 2, "precision": 0.5}}
