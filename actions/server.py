@@ -2,8 +2,8 @@
 
 Why not plain ``rasa run actions``: the catalogue (database read, rendering, search index) was
 loaded at the first resident's message. That resident waited for it, and the server's memory
-after start-up did not show its working size (`make bench`: +34 % after the first messages,
-which looks like a leak but is the catalogue). Here it is loaded before the port opens. The
+after start-up did not show its working size (`make bench` saw it grow after the first
+messages, which looks like a leak but is the catalogue). Here it is loaded before the port opens. The
 arguments are rasa_sdk's own (`--actions` defaults to this package).
 
 The action server creates tickets and reads whole conversations, so nobody but Rasa may call

@@ -50,7 +50,9 @@ NOT_URGENT_LABEL = "none"
 #: *or* the classifier still find at least ``TARGET_RECALL`` of the urgent examples (see
 #: :func:`choose_threshold`). Re-run the CV and update this value when the data file changes;
 #: a unit test fails when the CV choice drifts more than 0.1 from this constant.
-THRESHOLD: float = 0.45
+#: When the CV choice flips between two neighbouring values with small data edits and both give
+#: the same figures on the dev_resident calibration set, recall first keeps the lower one.
+THRESHOLD: float = 0.50
 #: Below this probability of the likeliest kind, the second likeliest kind is added as well
 #: (its help line costs one extra line; a wrong single line could cost the right one).
 UNSURE_KIND: float = 0.5

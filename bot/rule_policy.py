@@ -3,8 +3,7 @@
 Why: before every prediction Rasa's RulePolicy turns the *whole* conversation into dialogue
 states: it replays every event from the start and builds a state at every action, then walks all
 of them against the rules and deep-copies them for a debug log. With three or four predictions per
-message this grew with every message (py-spy, `make bench`: a fifth of the Rasa server's time late
-in a long conversation).
+message this grew with every message (py-spy, `make bench`; figures in bench/README.md).
 
 Two facts make a shortcut exact. A rule is compared with the last `len(rule)` states only
 (`RulePolicy._is_rule_applicable` answers True for anything older), and the project has no

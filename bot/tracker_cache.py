@@ -3,8 +3,8 @@ at turn 1.
 
 Why: Rasa's SQL tracker store reads every event of the session from the database, decodes the
 JSON and replays all of them on each message, and counts the stored events again on each save.
-That work grows with the conversation (`make bench`: 26 ms at the first messages, 67 ms at the
-50th; py-spy: retrieve and save were 43 % of the Rasa server's time late in a long conversation).
+That work grows with the conversation (`make bench` and py-spy show it; figures in
+bench/README.md).
 
 The mirror holds, per conversation, the tracker exactly as the database would rebuild it (masked
 events, current session only) and the id of the last stored row. A retrieve asks the database only

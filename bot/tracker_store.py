@@ -71,8 +71,8 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
 
         SQLAlchemy 1.4 gives a file-based SQLite database a NullPool: every session opened a new
         connection, ran the PRAGMAs and closed it again, and closing the last connection to a WAL
-        database checkpoints and deletes the WAL file. Under load (py-spy, `make bench`) connect,
-        commit and close took about a third of the Rasa server's time. A small QueuePool keeps the
+        database checkpoints and deletes the WAL file; under load connect, commit and close showed
+        high in py-spy (bench/README.md). A small QueuePool keeps the
         connections open; Rasa's SQL runs on its event loop, so a handful is plenty.
         """
         from sqlalchemy import create_engine

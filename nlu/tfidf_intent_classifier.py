@@ -137,8 +137,8 @@ def _ready(model: Any) -> Any:
     """Store the coefficients column-major, so `X @ coef_.T` needs no copy per message.
 
     scikit-learn multiplies the sparse message vector by the transposed (classes x features)
-    matrix; in the default row-major layout scipy first copies all of it, which made one
-    prediction take ~3.4 ms instead of ~0.04 ms (measured). Same numbers, other memory layout.
+    matrix; in the default row-major layout scipy first copies all of it on every prediction.
+    Same numbers, other memory layout.
     """
     import numpy as np
 

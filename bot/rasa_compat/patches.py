@@ -15,8 +15,8 @@ logger = logging.getLogger(__name__)
 def cache_action_response_validator() -> None:
     """Validate action server responses with one prepared validator instead of Rasa's per-call
     `jsonschema.validate`, which first re-checks Rasa's constant schema against the JSON Schema
-    meta-schema on every call. Under load that self-check was about 36 % of the Rasa server's
-    time (py-spy, `make bench`). Same schema, same errors, same message; idempotent.
+    meta-schema on every call; under load that self-check was the largest item in py-spy
+    (bench/README.md). Same schema, same errors, same message; idempotent.
     Lives here because the tracker store is the project code every Rasa server process loads.
     """
     from jsonschema import ValidationError
@@ -92,8 +92,8 @@ def bound_action_payload(window: int = ACTION_EVENT_WINDOW) -> None:
     """Send the action server a bounded window of events instead of the whole session.
 
     Rasa serialises every event of the session into each action call, so the call (JSON on
-    both sides) grew with the conversation: py-spy showed `json.dumps` of that payload at 23 %
-    of the Rasa server's time late in a long conversation. The project's actions read only the
+    both sides) grew with the conversation (py-spy: `json.dumps` of that payload, late in a long
+    conversation; bench/README.md). The project's actions read only the
     recent messages and the episode markers kept above. Idempotent.
     """
     import rasa
