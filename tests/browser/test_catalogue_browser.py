@@ -4,22 +4,15 @@ beheerder B approves, the widget shows the new text on the next conversation, A 
 the widget shows the national text again."""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from kcc.auth import StaffAuth
-from tests.browser.test_console_browser import ARGS, ARTIFACTS, CHROMIUM, PASSWORD
-from tests.browser.test_widget_browser import bot_count, demo_url, wait_for_reply
-from tests.integration.stack import MODEL, Stack
+from tests.integration.stack import Stack
+from tests.support.browser import (ARTIFACTS, NEEDS_CHROMIUM, NEEDS_MODEL, PASSWORD, ask, login,
+                                   open_chat, resident_page, staff_page)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not MODEL.exists(), reason=f"needs a trained model at {MODEL} (make train)"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium (make browser)"),
-]
+pytestmark = [pytest.mark.browser, NEEDS_MODEL, NEEDS_CHROMIUM]
 
 SLUG = "het-hogeland"
 ENTRY = "hulp-bij-het-huishouden"
@@ -32,44 +25,23 @@ RUNG_INTRO = "Dit kunt u misschien zelf doen"
 REPLY = 90_000  # the CPU is shared with other runs
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
 def console_page(browser: Browser, stack: Stack, username: str) -> Page:
     """A fresh browser context with ``username`` logged in to the console."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900},
-                               locale="nl-NL").new_page()
+    page = staff_page(browser)
     page.set_default_timeout(30_000)
-    page.goto(f"{stack.console_url}/console/login")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{stack.console_url}/console")
-    return page
+    return login(page, stack.console_url, username)
 
 
 def widget_answer(browser: Browser, stack: Stack) -> str:
     """What a new resident reads in the web chat after asking QUESTION."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-    page = context.new_page()
+    page = resident_page(browser, stack)
     try:
-        page.goto(demo_url(stack))
-        page.get_by_role("button", name="Stel uw vraag").click()
-        wait_for_reply(page, 0, REPLY)
-        before = bot_count(page)
-        page.get_by_label("Uw vraag of bericht").fill(QUESTION)
-        page.get_by_role("button", name="Verstuur").click()
-        wait_for_reply(page, before, REPLY)
+        open_chat(page, REPLY)
+        ask(page, QUESTION, REPLY)
         expect(page.locator(".gca-log")).to_contain_text(RUNG_INTRO, timeout=REPLY)
         return page.locator(".gca-log").inner_text()
     finally:
-        context.close()
+        page.context.close()
 
 
 def test_edit_four_eyes_widget_and_rollback(browser: Browser, stack: Stack) -> None:

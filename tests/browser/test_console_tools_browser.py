@@ -2,89 +2,39 @@
 a callback attempt, a transfer to a colleague (the console against a fake Rasa)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+from playwright.sync_api import Browser, expect
 
 from kcc.auth import StaffAuth
 from kcc.tickets import TicketStore
-from tests.browser.test_console_browser import ARGS, ARTIFACTS, CHROMIUM, draft
-from tests.integration.stack import ROOT, free_port
-from tests.support.fakes import FakeRasa, ThreadedServer
+from tests.support.browser import (ARTIFACTS, NEEDS_CHROMIUM, PASSWORD, draft, login,
+                                   start_console_on_fake_rasa)
+from tests.support.fakes import FakeRasa
 
-pytestmark = pytest.mark.browser
-PASSWORD = "een heel goed wachtwoord"
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
 
 @pytest.fixture
-def console(tmp_path: Path) -> Iterator[dict]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium not installed")
+def console_process(tmp_path: Path) -> Iterator[dict]:
     rasa = FakeRasa()
     rasa.say("web-1", "user", "Ik kan mijn huis niet meer schoonmaken.")
     rasa.say("web-1", "bot", "Ik zoek een medewerker voor u. Een moment.")
-    rasa_server = ThreadedServer(rasa.app()).start()
     db_url = f"sqlite:///{tmp_path / 'tools.db'}"
     auth = StaffAuth(db_url)
     auth.create_staff("anna", PASSWORD, "Anna")
     auth.create_staff("bert", PASSWORD, "Bert")
     store = TicketStore(db_url)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "RASA_URL": rasa_server.url,
-           "RASA_API_TOKEN": rasa.token, "MUNICIPALITY": "het-hogeland", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "kcc.server", "--port", str(port)], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(proc.stdout.read().decode(errors="replace"))
-            time.sleep(0.2)
-    try:
-        yield {"url": url, "rasa": rasa, "store": store, "db_url": db_url}
-    finally:
-        proc.terminate()
-        proc.wait(15)
-        rasa_server.stop()
+    with start_console_on_fake_rasa(rasa, tmp_path / "console.log",
+                                    DATABASE_URL=db_url) as running:
+        yield {"url": running.url, "rasa": rasa, "store": store, "db_url": db_url}
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def login(browser, url: str, username: str):
-    from playwright.sync_api import expect
-
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL").new_page()
-    page.goto(f"{url}/console")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_label("Wachtwoord").press("Enter")
-    expect(page.get_by_role("heading", name="Wachtrij")).to_be_visible()
-    return page
-
-
-def test_a_saved_reply_is_inserted_with_the_keyboard_and_a_note_stays_private(console, browser) -> None:
-    from playwright.sync_api import expect
-
-    url, rasa, store = console["url"], console["rasa"], console["store"]
+def test_a_saved_reply_is_inserted_with_the_keyboard_and_a_note_stays_private(
+        console_process: dict, browser: Browser) -> None:
+    url, rasa, store = console_process["url"], console_process["rasa"], console_process["store"]
     tid = store.create(draft("web-1"))[0].id
     page = login(browser, url, "anna")
     page.goto(f"{url}/console/tickets/{tid}")
@@ -122,10 +72,8 @@ def test_a_saved_reply_is_inserted_with_the_keyboard_and_a_note_stays_private(co
     page.screenshot(path=str(ARTIFACTS / "console-tools.png"), full_page=True)
 
 
-def test_a_callback_attempt_is_recorded(console, browser) -> None:
-    from playwright.sync_api import expect
-
-    url, store = console["url"], console["store"]
+def test_a_callback_attempt_is_recorded(console_process: dict, browser: Browser) -> None:
+    url, store = console_process["url"], console_process["store"]
     tid = store.create(draft("cb-1", mode="callback", contact_preference="telefoon", consent=True,
                              contact_value="06 12345678"))[0].id
     page = login(browser, url, "anna")
@@ -145,10 +93,8 @@ def test_a_callback_attempt_is_recorded(console, browser) -> None:
     page.screenshot(path=str(ARTIFACTS / "console-callbacks.png"), full_page=True)
 
 
-def test_a_transfer_reaches_the_colleague(console, browser) -> None:
-    from playwright.sync_api import expect
-
-    url, rasa, store = console["url"], console["rasa"], console["store"]
+def test_a_transfer_reaches_the_colleague(console_process: dict, browser: Browser) -> None:
+    url, rasa, store = console_process["url"], console_process["rasa"], console_process["store"]
     tid = store.create(draft("web-1"))[0].id
     anna = login(browser, url, "anna")
     bert = login(browser, url, "bert")  # Bert has the queue open
@@ -171,10 +117,9 @@ def test_a_transfer_reaches_the_colleague(console, browser) -> None:
     expect(anna.locator("aside")).to_contain_text("Opgepakt door Bert")
 
 
-def test_a_new_urgent_ticket_rings_and_notifies_only_after_a_gesture(console, browser) -> None:
-    from playwright.sync_api import expect
-
-    url, store = console["url"], console["store"]
+def test_a_new_urgent_ticket_rings_and_notifies_only_after_a_gesture(
+        console_process: dict, browser: Browser) -> None:
+    url, store = console_process["url"], console_process["store"]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     context.grant_permissions(["notifications"], origin=url)
     page = context.new_page()
@@ -185,12 +130,8 @@ def test_a_new_urgent_ticket_rings_and_notifies_only_after_a_gesture(console, br
         window.Notification.permission = Real.permission;
         window.Notification.requestPermission = () => Real.requestPermission();
     """)
-    page.goto(f"{url}/console")
-    page.get_by_label("Gebruikersnaam").fill("anna")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_label("Wachtwoord").press("Enter")
+    login(page, url, "anna")  # the queue is shown
     queue = page.locator("#queue")
-    expect(page.get_by_role("heading", name="Wachtrij")).to_be_visible()
     first = store.create(draft("urgent-1", urgency="urgent", summary="Inwoner: 'ik ben bang.'"))[0].id
     expect(queue).to_have_attribute("data-alerted", str(first), timeout=15000)
     assert queue.get_attribute("data-alert-sound") == "0"  # no gesture yet: no sound,

@@ -13,27 +13,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Iterator, Tuple
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from kcc.auth import StaffAuth
-from tests.browser.test_console_browser import ARGS, CHROMIUM, PASSWORD
-from tests.browser.test_review_browser import _login
-from tests.browser.test_widget_browser import ask, bot_count, demo_url, open_chat, wait_for_reply
 from tests.integration.stack import MODEL, ROOT, Stack, free_port
+from tests.support.browser import (ARTIFACTS, NEEDS_CHROMIUM, NEEDS_MODEL, PASSWORD, ask,
+                                   bot_count, login, open_chat, resident_page, start_console,
+                                   wait_for_reply)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not MODEL.exists(), reason=f"needs a trained model at {MODEL} (make train)"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium (make browser)"),
-]
+pytestmark = [pytest.mark.browser, NEEDS_MODEL, NEEDS_CHROMIUM]
 
 REPO_EXAMPLES = ROOT / "nlu" / "data" / "reviewed_examples.yml"
 CATALOGUE_QUESTIONS = ("Hoeveel eigen bijdrage betaal ik voor hulp van de gemeente?",
@@ -86,7 +80,7 @@ def _sha(path: Path) -> str:
 
 
 @pytest.fixture
-def console(stack: Stack, tmp_path: Path) -> Iterator[dict]:
+def console_process(stack: Stack, tmp_path: Path) -> Iterator[dict]:
     """A console on the stack's databases, with temporary examples file and retraining."""
     (tmp_path / "questions.yml").write_text(QUESTIONS, encoding="utf-8")
     (tmp_path / "safety.yml").write_text(SAFETY, encoding="utf-8")
@@ -98,27 +92,9 @@ def console(stack: Stack, tmp_path: Path) -> Iterator[dict]:
     env = {**stack.env, "CONSOLE_PORT": str(port), "REVIEWED_EXAMPLES_PATH": str(examples)}
     StaffAuth(stack.database_url).create_staff("bea-flow", PASSWORD, "Bea", role="beheerder",
                                                municipalities=["het-hogeland"])
-    log = open(tmp_path / "console.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-c", LAUNCH, str(port), str(tmp_path / "retrain"),
-                             json.dumps(command)], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError((tmp_path / "console.log").read_text(errors="replace"))
-            time.sleep(0.3)
-    try:
-        yield {"url": url, "examples": examples, "log": tmp_path / "console.log"}
-    finally:
-        proc.terminate()
-        proc.wait(15)
-        log.close()
+    argv = ["-c", LAUNCH, str(port), str(tmp_path / "retrain"), json.dumps(command)]
+    with start_console(env, port, argv=argv, log=tmp_path / "console.log", timeout=90) as running:
+        yield {"url": running.url, "examples": examples, "log": running.log}
 
 
 def _thumbs(page: Page, url: str) -> Tuple[int, int]:
@@ -127,9 +103,8 @@ def _thumbs(page: Page, url: str) -> Tuple[int, int]:
     return int(up), int(down)
 
 
-def _resident(page: Page, stack: Stack) -> Tuple[str, str]:
+def _resident(page: Page) -> Tuple[str, str]:
     """The widget: a catalogue answer, 👎 and a reason, then a question nobody can place."""
-    page.goto(demo_url(stack))
     open_chat(page)
     bar = page.locator(".gca-msg--bot .gca-feedback")
     for question in CATALOGUE_QUESTIONS:
@@ -162,66 +137,61 @@ def _resident(page: Page, stack: Stack) -> Tuple[str, str]:
             break
     else:
         pytest.fail("the assistant placed (or declined) every one of " + repr(UNPLACED))
-    page.screenshot(path=str(ROOT / "var" / "artifacts" / "improvement-widget.png"))
+    page.screenshot(path=str(ARTIFACTS / "improvement-widget.png"))
     return asked, question
 
 
 def test_thumbs_down_and_unplaced_question_reach_the_inbox_retrain_and_dashboard(
-        stack: Stack, console: dict) -> None:
-    url = console["url"]
+        stack: Stack, console_process: dict, browser: Browser) -> None:
+    url = console_process["url"]
     repo_examples = _sha(REPO_EXAMPLES)
-    (ROOT / "var" / "artifacts").mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL").new_page()
-        _login(staff, url, "bea-flow")
-        up, down = _thumbs(staff, url)
+    staff = login(browser, url, "bea-flow")
+    up, down = _thumbs(staff, url)
 
-        resident = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL").new_page()
-        asked, vague = _resident(resident, stack)
+    resident = resident_page(browser, stack)
+    asked, vague = _resident(resident)
 
-        # The review inbox: the 👎 (with the question it was about) and the unplaced question.
-        staff.goto(f"{url}/console")
-        staff.get_by_role("link", name="Verbeterlijst").click()
-        expect(staff.get_by_role("heading", name="Verbeterlijst", exact=True)).to_be_visible()
-        thumbs = staff.locator(".review-item", has_text="Inwoner gaf 👎")
-        expect(thumbs.filter(has_text=asked).first).to_be_visible()
-        unplaced = staff.locator(".review-item", has_text=vague)
-        expect(unplaced).to_have_count(1)
-        expect(unplaced).to_contain_text(re.compile("Niet begrepen|Vraag terug gesteld"))
-        staff.screenshot(path=str(ROOT / "var" / "artifacts" / "improvement-inbox.png"), full_page=True)
+    # The review inbox: the 👎 (with the question it was about) and the unplaced question.
+    staff.goto(f"{url}/console")
+    staff.get_by_role("link", name="Verbeterlijst").click()
+    expect(staff.get_by_role("heading", name="Verbeterlijst", exact=True)).to_be_visible()
+    thumbs = staff.locator(".review-item", has_text="Inwoner gaf 👎")
+    expect(thumbs.filter(has_text=asked).first).to_be_visible()
+    unplaced = staff.locator(".review-item", has_text=vague)
+    expect(unplaced).to_have_count(1)
+    expect(unplaced).to_contain_text(re.compile("Niet begrepen|Vraag terug gesteld"))
+    staff.screenshot(path=str(ARTIFACTS / "improvement-inbox.png"), full_page=True)
 
-        unplaced.get_by_label("Onderwerp").select_option(TOPIC)
-        unplaced.get_by_role("button", name="Label opslaan").click()
-        expect(staff.locator("p.alert-ok")).to_contain_text(f"Voorbeeld toegevoegd bij {TOPIC}")
-        expect(staff.locator(".review-item", has_text=vague)).to_have_count(0)
-        written = console["examples"].read_text(encoding="utf-8")
-        assert f"- intent: {TOPIC}" in written and vague in written
-        assert _sha(REPO_EXAMPLES) == repo_examples, "the repository's examples file was changed"
+    unplaced.get_by_label("Onderwerp").select_option(TOPIC)
+    unplaced.get_by_role("button", name="Label opslaan").click()
+    expect(staff.locator("p.alert-ok")).to_contain_text(f"Voorbeeld toegevoegd bij {TOPIC}")
+    expect(staff.locator(".review-item", has_text=vague)).to_have_count(0)
+    written = console_process["examples"].read_text(encoding="utf-8")
+    assert f"- intent: {TOPIC}" in written and vague in written
+    assert _sha(REPO_EXAMPLES) == repo_examples, "the repository's examples file was changed"
 
-        # Retraining: a dry run (live model as candidate, a few questions) and its gate report.
-        staff.goto(f"{url}/console/review/retrain")
-        expect(staff.locator("p[role=status]")).to_have_text("Nog niet getraind.")
-        staff.get_by_role("button", name="Start opnieuw trainen").click()
-        report = staff.locator("pre.retrain-report")
-        deadline = time.monotonic() + 540
-        status = staff.locator("p[role=status]")
-        while "Laatste rapport" not in status.inner_text():  # the run has ended
-            assert time.monotonic() < deadline, console["log"].read_text(errors="replace")[-3000:]
-            staff.wait_for_timeout(3000)
-            staff.reload()
-        expect(status).to_contain_text("Laatste rapport: retrain-")
-        expect(report).to_contain_text("Per onderwerp (recall live -> kandidaat, verschil):")
-        expect(report).to_contain_text("huishoudelijke_hulp")
-        expect(report).to_contain_text("urgent_recall")
-        expect(report).to_contain_text("Regel: Overschakelen alleen als")
-        expect(report).to_contain_text("Besluit: overschakelen naar de kandidaat.")  # same model
-        expect(report).to_contain_text("Proefrun: er is niet overgeschakeld.")
-        expect(report).to_contain_text('"switched": false')
-        expect(staff.get_by_role("button", name="Start opnieuw trainen")).to_be_enabled()
-        staff.screenshot(path=str(ROOT / "var" / "artifacts" / "improvement-retrain.png"), full_page=True)
+    # Retraining: a dry run (live model as candidate, a few questions) and its gate report.
+    staff.goto(f"{url}/console/review/retrain")
+    expect(staff.locator("p[role=status]")).to_have_text("Nog niet getraind.")
+    staff.get_by_role("button", name="Start opnieuw trainen").click()
+    report = staff.locator("pre.retrain-report")
+    deadline = time.monotonic() + 540
+    status = staff.locator("p[role=status]")
+    while "Laatste rapport" not in status.inner_text():  # the run has ended
+        assert time.monotonic() < deadline, console_process["log"].read_text(errors="replace")[-3000:]
+        staff.wait_for_timeout(3000)
+        staff.reload()
+    expect(status).to_contain_text("Laatste rapport: retrain-")
+    expect(report).to_contain_text("Per onderwerp (recall live -> kandidaat, verschil):")
+    expect(report).to_contain_text("huishoudelijke_hulp")
+    expect(report).to_contain_text("urgent_recall")
+    expect(report).to_contain_text("Regel: Overschakelen alleen als")
+    expect(report).to_contain_text("Besluit: overschakelen naar de kandidaat.")  # same model
+    expect(report).to_contain_text("Proefrun: er is niet overgeschakeld.")
+    expect(report).to_contain_text('"switched": false')
+    expect(staff.get_by_role("button", name="Start opnieuw trainen")).to_be_enabled()
+    staff.screenshot(path=str(ARTIFACTS / "improvement-retrain.png"), full_page=True)
 
-        # The dashboard counts the new 👎.
-        staff.get_by_role("link", name="Dashboard").first.click()
-        expect(staff.locator("#kpi-thumbs")).to_have_text(f"{up} / {down + 1}")
-        browser.close()
+    # The dashboard counts the new 👎.
+    staff.get_by_role("link", name="Dashboard").first.click()
+    expect(staff.locator("#kpi-thumbs")).to_have_text(f"{up} / {down + 1}")

@@ -3,8 +3,6 @@ who sets away leaves the resident the callback offer at once; an available worke
 place, then the takeover."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -12,16 +10,11 @@ from kcc.auth import StaffAuth
 from kcc.models import Staff
 from kcc.presence import PresenceBoard
 from kcc.tickets import TicketStore
-from tests.browser.test_widget_browser import ARTIFACTS, SESSION_KEY, ask, demo_url, open_chat
-from tests.integration.stack import MODEL, Stack
+from tests.integration.stack import Stack
+from tests.support.browser import (ARTIFACTS, NEEDS_CHROMIUM, NEEDS_MODEL, PASSWORD, SESSION_KEY,
+                                   ask, login, open_chat, resident_page)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not MODEL.exists(), reason=f"needs a trained model at {MODEL} (make train)"),
-    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian chromium (make browser)"),
-]
-PASSWORD = "een heel goed wachtwoord"
-from tests.browser.test_widget_browser import browser  # noqa: E402,F401  (the module's Chromium)
+pytestmark = [pytest.mark.browser, NEEDS_MODEL, NEEDS_CHROMIUM]
 
 
 def _everyone_away(stack: Stack) -> None:
@@ -34,24 +27,19 @@ def _everyone_away(stack: Stack) -> None:
 
 
 def test_away_means_a_callback_at_once_and_available_a_place_then_the_takeover(
-        browser: Browser, stack: Stack) -> None:  # noqa: F811
+        browser: Browser, stack: Stack) -> None:
     try:
         StaffAuth(stack.database_url).create_staff("petra", PASSWORD, "Petra")
     except ValueError:
         pass
     _everyone_away(stack)
-    worker = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL").new_page()
-    worker.goto(f"{stack.console_url}/console")
-    worker.get_by_label("Gebruikersnaam").fill("petra")
-    worker.get_by_label("Wachtwoord").fill(PASSWORD)
-    worker.get_by_label("Wachtwoord").press("Enter")
+    worker = login(browser, stack.console_url, "petra")
     status = worker.get_by_label("Uw status")
     expect(status).to_have_value("available")
     status.select_option("away")
     expect(worker.locator("#live-status")).to_contain_text("Afwezig")
 
-    resident = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL").new_page()
-    resident.goto(demo_url(stack))
+    resident = resident_page(browser, stack)
     open_chat(resident)
     ask(resident, "Ik wil een medewerker spreken")
     last = resident.locator(".gca-msg--bot").last

@@ -7,70 +7,25 @@ from a message executing, serious accessibility violations). Screenshots go to v
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Iterator, List
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.integration.stack import MODEL, ROOT, Stack, http_json
+from tests.integration.stack import ROOT, Stack, http_json
+from tests.support.browser import (ARTIFACTS, NEEDS_CHROMIUM, NEEDS_MODEL, SESSION_KEY, ask,
+                                   bot_count, demo_url, open_chat, resident_page, wait_for_reply)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not MODEL.exists(), reason=f"needs a trained model at {MODEL} (make train)"),
-    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian chromium (make browser)"),
-]
+pytestmark = [pytest.mark.browser, NEEDS_MODEL, NEEDS_CHROMIUM]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = ROOT / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "var" / "artifacts"
-BOT = ".gca-msg--bot, .gca-msg--staff"
-SESSION_KEY = "gemeente-chat:het-hogeland"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
 def page(browser: Browser, stack: Stack) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-    page = context.new_page()
-    page.goto(demo_url(stack))
+    page = resident_page(browser, stack)
     yield page
-    context.close()
-
-
-def demo_url(stack: Stack) -> str:
-    return f"{stack.rasa_url}/webhooks/webchat/demo"
-
-
-def bot_count(page: Page) -> int:
-    return page.locator(BOT).count()
-
-
-def wait_for_reply(page: Page, before: int, timeout: float = 30_000) -> None:
-    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length > n",
-                           arg=[BOT, before], timeout=timeout)
-    expect(page.locator(".gca-typing")).to_be_hidden(timeout=timeout)
-
-
-def open_chat(page: Page) -> None:
-    page.get_by_role("button", name="Stel uw vraag").click()
-    wait_for_reply(page, 0)
-
-
-def ask(page: Page, text: str) -> None:
-    before = bot_count(page)
-    page.get_by_label("Uw vraag of bericht").fill(text)
-    page.get_by_role("button", name="Verstuur").click()
-    wait_for_reply(page, before)
+    page.context.close()
 
 
 def trigger(stack: Stack, session: str, name: str, entities: dict) -> None:
