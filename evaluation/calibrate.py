@@ -50,7 +50,7 @@ def sweep(questions: Sequence[Any], parses: Sequence[Dict[str, Any]],
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from evaluation.evaluate import latest_model, load_questions, parse_all
+    from evaluation.evaluate import latest_model, load_questions, parse_all, quiet_rasa
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", type=Path, nargs="+")
@@ -60,6 +60,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("FOUT: de bevroren testset is alleen om te meten, niet om op af te stemmen.",
               file=sys.stderr)
         return 2
+    quiet_rasa()
     questions = [q for path in args.questions for q in load_questions(path)]
     parses = parse_all([q.text for q in questions], args.model or latest_model())
     grid = [(low, c) for low in GRID_LOW for c in GRID_CLARIFY if c <= low]

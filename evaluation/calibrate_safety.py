@@ -106,11 +106,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("FOUT: de bevroren testset is alleen om te meten, niet om op af te stemmen.",
               file=sys.stderr)
         return 2
-    import logging
-
-    logging.disable(logging.WARNING)
     from assistant import safety_detector, urgency_classifier
-    from evaluation.evaluate import latest_model
+    from evaluation.evaluate import latest_model, quiet_rasa
+
+    quiet_rasa()
 
     rows = ranked(list(sweep(messages(args.messages, args.model or latest_model()))))
     current = (urgency_classifier.THRESHOLD, safety_detector.ORDINARY_SURE,

@@ -159,6 +159,15 @@ def handoff_by_kind(questions: Sequence[Question],
     }
 
 
+def quiet_rasa() -> None:
+    """No telemetry and no per-parse debug lines: Rasa's structlog would print every message."""
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    logging.disable(logging.WARNING)
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+
+
 def _ratio(num: int, den: int) -> float:
     return round(num / den, 4) if den else 1.0
 
@@ -288,11 +297,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None, help="write per-question answers as JSON")
     args = parser.parse_args(argv)
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    logging.disable(logging.WARNING)
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # Rasa's structlog would print every parse otherwise
+    quiet_rasa()
     try:
         questions = load_questions(args.questions)
     except QuestionFileError as exc:

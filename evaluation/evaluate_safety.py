@@ -82,9 +82,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="trained model for the NLU intent (default: the newest in models/)")
     parser.add_argument("--no-nlu", action="store_true", help="the detector on the text alone")
     args = parser.parse_args(argv)
-    import logging
+    from evaluation.evaluate import quiet_rasa
 
-    logging.disable(logging.WARNING)
+    quiet_rasa()
     model = None
     if not args.no_nlu:
         from evaluation.evaluate import latest_model

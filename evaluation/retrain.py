@@ -142,10 +142,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.rollback:
         print(json.dumps(rollback(args.live, current.rasa_url, current.rasa_api_token)))
         return 0
-    logging.disable(logging.WARNING)
-    from rasa.utils.log_utils import configure_structlog
+    from evaluation.evaluate import quiet_rasa
 
-    configure_structlog(logging.WARNING)
+    quiet_rasa()
     if not args.live.exists():
         print(f"FOUT: geen live model in {args.live}", file=sys.stderr)
         return 2
