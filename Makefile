@@ -45,7 +45,7 @@ lint: setup
 	$(VENV)/bin/lint-imports
 
 test: train knowledge browser validate lint
-	$(PY) -m pytest -m "not cluster"
+	$(PY) -m pytest
 	bash scripts/test-stories.sh
 
 eval: train knowledge
@@ -80,7 +80,7 @@ retrain: train knowledge
 cluster: train knowledge
 	@bash scripts/cluster.sh
 
-# The region, PostgreSQL and cluster tests alone (the cluster ones only here, see their module).
+# The region, PostgreSQL and cluster tests alone (all of them are in `make test` too).
 test-cluster: train
 	$(PY) -m pytest tests/integration/test_region_stack.py tests/integration/test_postgres_stack.py \
 	  tests/integration/test_cluster_stack.py tests/unit/test_tenant.py tests/unit/test_tenant_console.py

@@ -8,15 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-if ! command -v haproxy >/dev/null; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "HAProxy is not installed. Install it with: sudo apt-get install haproxy" >&2
-    exit 1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends haproxy >&2 \
-    || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
-         apt-get install -y -q --no-install-recommends haproxy >&2; }
-fi
+scripts/ensure-package.sh haproxy
 
 stop_databases() {
   scripts/ensure-redis.sh stop || true

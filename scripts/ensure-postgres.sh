@@ -28,14 +28,7 @@ pg_bin() {
 
 install_postgres() {
   [ -n "$(pg_bin)" ] && return 0
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "PostgreSQL is not installed. Install it with: sudo apt-get install postgresql" >&2
-    exit 1
-  fi
-  echo "Installing PostgreSQL (Debian package)..." >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql >&2 \
-    || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
-         apt-get install -y -q --no-install-recommends postgresql >&2; }
+  "$(dirname "$0")/ensure-package.sh" postgresql  # its programs are not on PATH: checked above
 }
 
 as_owner() {  # run a PostgreSQL tool as the cluster's owner
