@@ -35,34 +35,10 @@ as_owner() {  # run a PostgreSQL tool as the cluster's owner
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# Directories above PG_DIR that the postgres user cannot enter, opened (o+x) while $@ runs.
-# Directories above PG_DIR that the postgres user cannot enter get o+x (enter, not list) for as
-# long as the server runs: it opens some files by absolute path later (PostgreSQL's checkpointer
-# reads global/pg_control; a server that cannot do that stops). `stop` restores their modes,
-# kept in $OPENED. Without root nothing changes.
-OPENED="$PG_DIR.opened"
-open_path() {
-  [ "$(id -u)" -eq 0 ] || return 0
-  local dir
-  dir="$(dirname "$PG_DIR")"
-  while [ "$dir" != "/" ]; do
-    if ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
-      echo "$(stat -c %a "$dir") $dir" >> "$OPENED"
-      chmod o+x "$dir"
-    fi
-    dir="$(dirname "$dir")"
-  done
-}
-close_path() {
-  [ -f "$OPENED" ] || return 0
-  local mode dir
-  while read -r mode dir; do chmod "$mode" "$dir" 2>/dev/null || true; done < "$OPENED"
-  rm -f "$OPENED"
-}
-with_path_open() {  # run "$@" with the path open (it stays open while the server runs)
-  open_path
-  "$@"
-}
+SERVICE_DIR="$PG_DIR"
+SERVICE_USER=postgres
+# shellcheck source=scripts/service-path.sh
+source "$(dirname "$0")/service-path.sh"
 
 init_cluster() {
   [ -f "$PG_DIR/PG_VERSION" ] && return 0

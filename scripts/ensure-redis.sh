@@ -35,33 +35,10 @@ install_redis() {
 
 owner() { if [ "$(id -u)" -eq 0 ]; then echo redis; else id -un; fi; }
 
-# Directories above REDIS_DIR that the redis user cannot enter get o+x (enter, not list) for as
-# long as the server runs: it opens some files by absolute path later (PostgreSQL's checkpointer
-# reads global/pg_control; a server that cannot do that stops). `stop` restores their modes,
-# kept in $OPENED. Without root nothing changes.
-OPENED="$REDIS_DIR.opened"
-open_path() {
-  [ "$(id -u)" -eq 0 ] || return 0
-  local dir
-  dir="$(dirname "$REDIS_DIR")"
-  while [ "$dir" != "/" ]; do
-    if ! runuser -u redis -- test -x "$dir" 2>/dev/null; then
-      echo "$(stat -c %a "$dir") $dir" >> "$OPENED"
-      chmod o+x "$dir"
-    fi
-    dir="$(dirname "$dir")"
-  done
-}
-close_path() {
-  [ -f "$OPENED" ] || return 0
-  local mode dir
-  while read -r mode dir; do chmod "$mode" "$dir" 2>/dev/null || true; done < "$OPENED"
-  rm -f "$OPENED"
-}
-with_path_open() {  # run "$@" with the path open (it stays open while the server runs)
-  open_path
-  "$@"
-}
+SERVICE_DIR="$REDIS_DIR"
+SERVICE_USER=redis
+# shellcheck source=scripts/service-path.sh
+source "$(dirname "$0")/service-path.sh"
 
 cli() { REDISCLI_AUTH="$(cat "$PW_FILE")" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 
