@@ -154,7 +154,7 @@ def project_stack(s: Settings, parts: Sequence[str], tmp: Path, raw: Dict[str, A
     from bench.load import BENCH_ENV, long_conversation, run_level, wait_first_answer
     from bench.memory import rss_mb
     from bench.scripts import long_script, project_script
-    from tests.integration.stack import Stack, make_env
+    from tests.support.stack import Stack, make_env
 
     work = tmp / "project-stack"
     work.mkdir(parents=True, exist_ok=True)
@@ -282,7 +282,7 @@ def stock_stack(
     from bench.load import StockServer, wait_first_answer
     from bench.memory import rss_mb
     from bench.scripts import stock_script
-    from tests.integration.stack import free_port
+    from tests.support.stack import free_port
 
     srv = StockServer(stock_dir, model, free_port(), tmp / "stock-rasa.log")
     try:

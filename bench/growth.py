@@ -173,7 +173,7 @@ def catalogue_stacks(sizes: Sequence[int], repeats: int, tmp: Any, log: Any) -> 
 
     from bench.load import BENCH_ENV, Result, send, wait_first_answer
     from bench.scripts import Turn
-    from tests.integration.stack import Stack, make_env
+    from tests.support.stack import Stack, make_env
 
     stacks: Dict[int, Any] = {}
     try:

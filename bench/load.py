@@ -18,7 +18,7 @@ import aiohttp
 
 from bench.scripts import Turn, answered
 from bench.stats import latency_summary
-from tests.integration.stack import REST_HEADERS
+from tests.support.stack import REST_HEADERS
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"

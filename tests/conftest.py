@@ -6,14 +6,14 @@ from typing import AsyncIterator, Iterator
 
 import pytest
 
-from tests.integration.stack import Stack, make_env
+from tests.support.stack import Stack, make_env
 from tests.support.console import Console
 
 
 @pytest.fixture(scope="session")
 def fake_telegram() -> Iterator["object"]:
     """A local fake Telegram Bot API server (the real network is unreachable here)."""
-    from tests.integration.fake_telegram import FakeTelegramServer
+    from tests.support.fake_telegram import FakeTelegramServer
 
     server = FakeTelegramServer()
     server.start()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kcc.auth import StaffAuth
-from tests.integration.stack import Stack
+from tests.support.stack import Stack
 from tests.support.browser import (ARTIFACTS, NEEDS_CHROMIUM, NEEDS_MODEL, PASSWORD, ask, login,
                                    open_chat, resident_page, staff_page)
 

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kcc.auth import StaffAuth
-from tests.integration.stack import MODEL, ROOT, Stack, free_port
+from tests.support.stack import MODEL, ROOT, Stack, free_port
 from tests.support.browser import (ARTIFACTS, NEEDS_CHROMIUM, NEEDS_MODEL, PASSWORD, ask,
                                    bot_count, login, open_chat, resident_page, start_console,
                                    wait_for_reply)

@@ -10,7 +10,7 @@ from kcc.auth import StaffAuth
 from kcc.models import Staff
 from kcc.presence import PresenceBoard
 from kcc.tickets import TicketStore
-from tests.integration.stack import Stack
+from tests.support.stack import Stack
 from tests.support.browser import (ARTIFACTS, NEEDS_CHROMIUM, NEEDS_MODEL, PASSWORD, SESSION_KEY,
                                    ask, login, open_chat, resident_page)
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, expect
 
 from kcc.auth import StaffAuth
 from kcc.feedback import FeedbackDraft, FeedbackStore
-from tests.integration.stack import ROOT
+from tests.support.stack import ROOT
 from tests.support.browser import NEEDS_CHROMIUM, PASSWORD, console_env, login, start_console
 from tests.unit.test_review import _unclear
 

@@ -12,7 +12,7 @@ from typing import Iterator, List
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.integration.stack import ROOT, Stack, http_json
+from tests.support.stack import ROOT, Stack, http_json
 from tests.support.browser import (ARTIFACTS, NEEDS_CHROMIUM, NEEDS_MODEL, SESSION_KEY, ask,
                                    bot_count, demo_url, open_chat, resident_page, wait_for_reply)
 

@@ -31,7 +31,7 @@ from typing import Any, Dict, Iterator, List
 import aiohttp
 import pytest
 
-from tests.integration.stack import REST_TOKEN, ROOT, VENV_BIN, free_port, http_json, make_env
+from tests.support.stack import REST_TOKEN, ROOT, VENV_BIN, free_port, http_json, make_env
 
 # In `make test` since the lost-message bug was fixed (bot/lock_store.py): 5 runs in a row green
 # on 2 busy cores, 2-4 minutes each (README "Running for a region"). `make test-cluster` runs

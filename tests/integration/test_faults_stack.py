@@ -32,7 +32,7 @@ import pytest
 import yaml
 from aiohttp import web
 
-from tests.integration.stack import MODEL, REST_HEADERS, ROOT, Stack, http_json, make_env
+from tests.support.stack import MODEL, REST_HEADERS, ROOT, Stack, http_json, make_env
 from tests.support.presence import make_available
 
 pytestmark = [

@@ -11,7 +11,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.stack import ROOT
+from tests.support.stack import ROOT
 from tests.integration.test_fuzz_http import NASTY_TEXTS
 from tests.support.console import start_console as _start
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from evaluation.evaluate import QuestionFileError, load_questions
 from knowledge import settings as kb_settings
 from knowledge.loader import ContentError, load, read_sources
-from tests.integration.stack import ROOT
+from tests.support.stack import ROOT
 
 COUNTS_FILE = ROOT / "var" / "artifacts" / "fuzz_counts.json"
 COUNTS: Dict[str, int] = {}

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from assistant.untrusted import resident_text
 from bot.serve import MAX_BODY_BYTES as RASA_MAX_BODY
-from tests.integration.stack import MODEL, REST_HEADERS, ROOT, Stack
+from tests.support.stack import MODEL, REST_HEADERS, ROOT, Stack
 from tests.support.presence import make_available
 
 pytestmark = [

@@ -23,7 +23,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from kcc.tickets import ClaimConflict, TicketDraft, TicketStore
-from tests.integration.stack import ROOT, free_port, make_env
+from tests.support.stack import ROOT, free_port, make_env
 
 pytestmark = pytest.mark.integration
 

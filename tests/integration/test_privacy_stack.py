@@ -16,7 +16,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.integration.stack import MODEL, Stack, http_json, make_env
+from tests.support.stack import MODEL, Stack, http_json, make_env
 
 pytestmark = [
     pytest.mark.integration,

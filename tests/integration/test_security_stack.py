@@ -19,8 +19,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import psutil
 import pytest
 
-from tests.integration.fake_telegram import FakeTelegramServer
-from tests.integration.stack import MODEL, REST_HEADERS, Stack, http_json
+from tests.support.fake_telegram import FakeTelegramServer
+from tests.support.stack import MODEL, REST_HEADERS, Stack, http_json
 
 pytestmark = [
     pytest.mark.integration,

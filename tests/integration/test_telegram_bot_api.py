@@ -14,7 +14,7 @@ from assistant.settings import Settings
 from channels.telegram.format import CallbackPayloads
 from channels.telegram.send import TelegramOutput, TelegramSender
 from channels.telegram.webhook import ConfigError, run, webhook_url
-from tests.integration.fake_telegram import FakeTelegramServer
+from tests.support.fake_telegram import FakeTelegramServer
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration

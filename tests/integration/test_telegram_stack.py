@@ -15,8 +15,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from channels.refusal import CHAT_ONLY_TEXT
-from tests.integration.fake_telegram import RESIDENT_PROFILE, FakeTelegramServer
-from tests.integration.stack import MODEL, Stack, http_json
+from tests.support.fake_telegram import RESIDENT_PROFILE, FakeTelegramServer
+from tests.support.stack import MODEL, Stack, http_json
 
 pytestmark = [
     pytest.mark.integration,

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.integration.stack import MODEL, Stack, make_env
+from tests.support.stack import MODEL, Stack, make_env
 from tests.support.presence import make_available
 
 pytestmark = [

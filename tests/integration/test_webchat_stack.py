@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import aiohttp
 import pytest
 
-from tests.integration.stack import MODEL, Stack, http_json
+from tests.support.stack import MODEL, Stack, http_json
 
 pytestmark = [
     pytest.mark.integration,

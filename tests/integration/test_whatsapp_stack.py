@@ -12,7 +12,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.stack import MODEL, Stack, http_json
+from tests.support.stack import MODEL, Stack, http_json
 from tests.support import fake_whatsapp as wa
 from tests.support.fake_whatsapp import FakeWhatsApp
 

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kcc.tickets import TicketDraft
-from tests.integration.stack import MODEL, ROOT, Stack, free_port
+from tests.support.stack import MODEL, ROOT, Stack, free_port
 from tests.support.fakes import FakeRasa, ThreadedServer
 
 CHROMIUM = "/usr/bin/chromium"

@@ -10,7 +10,7 @@ from typing import Any, List, Optional, Tuple
 from rasa.core.channels.channel import UserMessage
 
 from channels.telegram import TelegramInput
-from tests.integration.fake_telegram import FakeTelegramServer
+from tests.support.fake_telegram import FakeTelegramServer
 
 CHAT = 4711
 TELEGRAM = FakeTelegramServer(secret="unit-secret")  # only its update builders; never started

@@ -17,7 +17,7 @@ from kcc.models import utcnow
 from kcc.outbox import Outbox, backoff_delay
 from tests.support.fakes import API_BASE, FakeOpenKlant, OasChecker
 from kcc.tickets import TicketDraft, TicketStore
-from tests.integration.stack import free_port
+from tests.support.stack import free_port
 
 
 def callback_draft(cid: str = "conv-ok", **kw) -> TicketDraft:

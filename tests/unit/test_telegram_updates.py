@@ -11,7 +11,7 @@ from channels.refusal import CHAT_ONLY_TEXT
 from channels.telegram import texts
 from channels.telegram.format import CallbackPayloads
 from channels.telegram.updates import Forward, Say, payload_allowed, plan_update
-from tests.integration.fake_telegram import FakeTelegramServer
+from tests.support.fake_telegram import FakeTelegramServer
 
 CHAT = 31612345678
 BOT = Bot("123456:unit-test-token")  # constructing a Bot makes no network call

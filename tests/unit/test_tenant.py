@@ -25,7 +25,7 @@ from channels import refusal, rest
 from channels.telegram import TelegramInput
 from channels.webchat import guards
 from knowledge.tenants import known_municipalities, privacy_page_for, valid_municipality
-from tests.integration.fake_telegram import FakeTelegramServer
+from tests.support.fake_telegram import FakeTelegramServer
 
 SESSION = "0b8f6c1e-3f0a-4c1d-9e2b-5a6d7c8e9f01"
 TELEGRAM = FakeTelegramServer(secret="default-secret")  # update builders only; never started

@@ -24,7 +24,7 @@ from sanic import Sanic
 
 from channels.webchat import WebchatInput
 from assistant.rate_limit import RateLimiter
-from tests.integration.stack import free_port
+from tests.support.stack import free_port
 
 ALLOWED = "http://gemeente.test:8080"
 
