@@ -25,7 +25,7 @@ import pytest
 
 from kcc.auth import StaffAuth
 from kcc.tickets import TicketStore
-from tests.integration import stack as stack_module
+from tests.support import stack as stack_module
 from tests.support.fake_telegram import FakeTelegramServer
 from tests.support.stack import Stack, make_env
 from tests.support.presence import make_available
