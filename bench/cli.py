@@ -2,7 +2,7 @@
 
 python -m bench                 # everything (about 25-30 minutes on 2 cores)
 python -m bench --quick         # small counts: a smoke test of every part
-python -m bench --only load     # one part: quality | load | growth | memory | startup
+python -m bench --only load     # one part: quality | load | growth | memory | startup | cluster
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bench.stats import FAIL, Figure, Goal, growth, ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
-PARTS = ("quality", "load", "growth", "memory", "startup")
+PARTS = ("quality", "load", "growth", "memory", "startup", "cluster")
 MB = 1024.0
 
 
@@ -515,6 +515,12 @@ def startup_figures(raw: Dict[str, Any]) -> List[Figure]:
     return rows
 
 
+def cluster_figures(raw: Dict[str, Any]) -> List[Figure]:
+    from bench import cluster
+
+    return cluster.figures(raw)
+
+
 def _r(x: Optional[float]) -> Optional[float]:
     return None if x is None else round(x, 4)
 
@@ -627,6 +633,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 *s.catalogue_sizes, repeats=s.catalogue_repeats
             )
             log(f"  {raw['growth']['catalogue']}")
+        if "cluster" in parts:
+            from bench import cluster
+            from bench.load import BENCH_ENV
+            from bench.scripts import project_script
+            from tests.support.stack import REST_TOKEN
+
+            log("cluster: one Rasa replica against two (scripts/cluster.sh)")
+            raw["cluster"] = cluster.run({c: n for c, n in s.levels.items() if c > 1},
+                                         project_script, s.level_deadline_s, tmp, log,
+                                         REST_TOKEN, BENCH_ENV)
         if "quality" in parts:
             from bench import quality
 
@@ -648,6 +664,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             + growth_figures(raw)
             + memory_figures(raw)
             + startup_figures(raw)
+            + cluster_figures(raw)
         )
         write(args.out, raw, figures, s, args.quick, tmp)
         shutil.rmtree(tmp, ignore_errors=True)

@@ -132,3 +132,17 @@ def test_handoff_rows_per_kind_of_case_and_per_reason() -> None:
     rows = _by_name(quality_figures(results))
     assert rows["frozen test handoff recall schulden_geldzorgen"].value == 0.75
     assert rows["frozen test handoff precision 'dreigende schulden'"].note == "n=5"
+
+
+def test_cluster_rows_compare_one_replica_with_two_in_the_same_run() -> None:
+    from bench.cluster import figures as cluster_figures
+
+    res = lambda rate: {"msg_per_s": rate, "p95_ms": 900.0, "errors": 0}  # noqa: E731
+    raw = {"cluster": {"one": {10: res(20.0), 50: res(16.0)}, "two": {10: res(22.0), 50: res(24.0)},
+                       "memory_mb": {"rasa1": 850.0, "haproxy": 15.0}, "start_s": 95.0}}
+    rows = _by_name(cluster_figures(raw))
+    assert rows["one replica c=10 msg/s"].value == 20.0
+    assert rows["two / one replica c=50 throughput"].value == 1.5
+    assert rows["memory rasa1 (MB)"].value == 850.0
+    assert rows["start until both replicas answer (s)"].value == 95.0
+    assert cluster_figures({}) == []
