@@ -574,7 +574,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     figures: List[Figure] = []
     try:
         stock_dir = args.stock_dir or tmp / "stock"
-        stock_model = ensure_stock(stock_dir, raw)
+        # The stock bot is the reference of quality, load and start-up; the cluster part alone
+        # compares the project with itself and does not need it.
+        needs_stock = bool(set(parts) & {"quality", "load", "startup"})
+        stock_model = ensure_stock(stock_dir, raw) if needs_stock else None
         if "startup" in parts and s.time_training:
             log("timing a full `rasa train` of the project and of the stock bot (fresh caches)")
             raw["startup"]["project_train_s"] = round(
