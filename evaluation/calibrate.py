@@ -50,15 +50,14 @@ def sweep(questions: Sequence[Any], parses: Sequence[Dict[str, Any]],
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from evaluation.evaluate import latest_model, load_questions, parse_all, quiet_rasa
+    from evaluation.evaluate import (latest_model, load_questions, parse_all, quiet_rasa,
+                                     refuses_frozen)
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", type=Path, nargs="+")
     parser.add_argument("--model", type=Path, default=None)
     args = parser.parse_args(argv)
-    if any("frozen" in p.parts for p in args.questions):
-        print("FOUT: de bevroren testset is alleen om te meten, niet om op af te stemmen.",
-              file=sys.stderr)
+    if refuses_frozen(args.questions):
         return 2
     quiet_rasa()
     questions = [q for path in args.questions for q in load_questions(path)]

@@ -102,15 +102,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--top", type=int, default=12)
     args = parser.parse_args(argv)
-    if any("frozen" in p.parts for p in args.messages):
-        print("FOUT: de bevroren testset is alleen om te meten, niet om op af te stemmen.",
-              file=sys.stderr)
+    from evaluation.evaluate import latest_model, quiet_rasa, refuses_frozen
+
+    if refuses_frozen(args.messages):
         return 2
     from assistant import safety_detector, urgency_classifier
-    from evaluation.evaluate import latest_model, quiet_rasa
 
     quiet_rasa()
-
     rows = ranked(list(sweep(messages(args.messages, args.model or latest_model()))))
     current = (urgency_classifier.THRESHOLD, safety_detector.ORDINARY_SURE,
                safety_detector.CLASSIFIER_SURE)

@@ -159,6 +159,16 @@ def handoff_by_kind(questions: Sequence[Question],
     }
 
 
+def refuses_frozen(paths: Sequence[Path]) -> bool:
+    """True (after saying why) when a calibration is asked to tune on the frozen test set: that
+    set is for measuring only, so no threshold may ever be chosen on it."""
+    if any("frozen" in p.parts for p in paths):
+        print("FOUT: de bevroren testset is alleen om te meten, niet om op af te stemmen.",
+              file=sys.stderr)
+        return True
+    return False
+
+
 def quiet_rasa() -> None:
     """No telemetry and no per-parse debug lines: Rasa's structlog would print every message."""
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

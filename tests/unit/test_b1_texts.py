@@ -25,6 +25,7 @@ import yaml
 from knowledge import settings
 from knowledge.catalogue import build_catalogue
 from knowledge.loader import read_sources
+from assistant.b1 import sentences, words
 from assistant.vocabulary import RUNGS
 
 MAX_AVG_WORDS = 20
@@ -37,20 +38,7 @@ NOT_OURS = {"domain:utter_safety_fallback"}  # owned by the safety work: printed
 textstat.set_lang("nl")
 
 
-# --- measuring --------------------------------------------------------------------------------
-def sentences(text: str) -> List[str]:
-    """Sentences: split after . ! ? and at line breaks (list items are sentences too)."""
-    parts: List[str] = []
-    for line in re.split(r"\n+", text or ""):
-        line = re.sub(r"^\s*[-•]\s*", "", line).strip()
-        parts += [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9€\"'(])", line) if s.strip()]
-    return parts
-
-
-def word_count(sentence: str) -> int:
-    return len([w for w in sentence.split() if re.search(r"\w", w)])
-
-
+# --- measuring (sentences and words as the console's B1 checker splits them) ----------------
 def load_jargon() -> List[dict]:
     return yaml.safe_load(JARGON_FILE.read_text(encoding="utf-8"))["terms"]
 
@@ -81,7 +69,7 @@ def unexplained_jargon(text: str, terms: List[dict]) -> List[str]:
 
 def measure(text: str, terms: List[dict]) -> Dict[str, object]:
     sents = sentences(text)
-    lengths = [word_count(s) for s in sents] or [0]
+    lengths = [len(words(s)) for s in sents] or [0]
     return {
         "avg": sum(lengths) / len(lengths),
         "max": max(lengths),
