@@ -49,8 +49,6 @@ def run(levels: Dict[int, int], script: Callable[[int], Any], deadline_s: float,
     env = {**os.environ, **{k: str(v) for k, v in PORTS.items()}, **extra_env,
            "REST_TOKEN": rest_token, "PG_DIR": str(tmp / "cluster-pg" / "data"),
            "REDIS_DIR": str(tmp / "cluster-redis" / "data")}
-    for sub in ("cluster-pg", "cluster-redis"):
-        (tmp / sub).mkdir(parents=True, exist_ok=True)
     logfile = open(tmp / "cluster.log", "ab")
     started = time.perf_counter()
     proc = subprocess.Popen(["bash", "scripts/cluster.sh"], cwd=ROOT, env=env, stdout=logfile,

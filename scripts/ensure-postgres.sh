@@ -43,9 +43,9 @@ source "$(dirname "$0")/service-path.sh"
 init_cluster() {
   [ -f "$PG_DIR/PG_VERSION" ] && return 0
   local bin; bin="$(pg_bin)"
-  (umask 077; [ -s "$PW_FILE" ] || python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$PW_FILE")
-  mkdir -p "$PG_DIR"
+  mkdir -p "$PG_DIR"  # first: the password file sits beside it, in its parent
   chmod 700 "$PG_DIR"
+  (umask 077; [ -s "$PW_FILE" ] || python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$PW_FILE")
   local pwcopy="$PG_DIR.pwfile"  # a copy the owner can read; never inside the data directory
   (umask 077; cp "$PW_FILE" "$pwcopy")
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$PG_DIR" "$pwcopy"; fi
