@@ -216,7 +216,8 @@ def _lexicon() -> _Lexicon:
 
 #: The cue patterns the detector combines with the rules (see the lexicon file for each).
 _CUES: Tuple[str, ...] = ("acute_cues", "acute_not", "acute_violence", "child_self", "light_cues",
-                          "elder_context", "past_cues", "present_cues")
+                          "elder_context", "past_cues", "present_cues", "frame_clause",
+                          "frame_message", "resolved_cues", "frame_blockers")
 
 
 @lru_cache(maxsize=1)
@@ -244,6 +245,10 @@ class _Compiled:
     elder: Pattern[str]
     past: Pattern[str]
     present: Pattern[str]
+    frame_clause: Pattern[str]
+    frame_message: Pattern[str]
+    resolved: Pattern[str]
+    blockers: Pattern[str]
 
 
 def _lead_space(pattern: str) -> str:
@@ -297,6 +302,10 @@ def _compiled() -> _Compiled:
         elder=_rx(lex.cues["elder_context"]),
         past=_rx(lex.cues["past_cues"]),
         present=_rx(lex.cues["present_cues"]),
+        frame_clause=_rx(lex.cues["frame_clause"]),
+        frame_message=_rx(lex.cues["frame_message"]),
+        resolved=_rx(lex.cues["resolved_cues"]),
+        blockers=_rx(lex.cues["frame_blockers"]),
     )
 
 
@@ -363,7 +372,49 @@ def neutralised(text: str) -> str:
     Why shared: "ik ben niet suicidaal" must not fire the classifier on the word "suicidaal"
     any more than the rules; one list of safe negations serves both.
     """
-    return _SPACES.sub(" ", _compiled().neutralisers.sub(" ", normalise(text))).strip()
+    return _SPACES.sub(" ", _compiled().neutralisers.sub(" ", unframed(text))).strip()
+
+
+# Sentences, for the clause frames: a sentence about a film is set aside, the next one is read.
+_SENTENCE = re.compile(r"[.!?;\n]+")
+# Laughing faces mean a joke as much as "haha"; normalising would drop them.
+_LAUGHTER = re.compile("[\U0001F602\U0001F605\U0001F606\U0001F923\U0001F61C\U0001F61D\U0001F643]")
+
+
+def unframed(text: MessageLike) -> str:
+    """The normalised message without what is framed as not a disclosure, as both judges read it.
+
+    Why: most false alarms in residents' words are not about the writer's danger at all: news,
+    a series, a book, school work, a joke ("ik vermoord mijn printer"), a professional's work
+    question, or danger the writer says is long over and handled ("tien jaar geleden ... het gaat
+    al jaren goed"). A frame sets aside the sentence (or, for the last two, the message) only
+    when no frame blocker is in it: the writer in danger, or anything happening now.
+    """
+    msg = Message.of(text)
+    norm = msg.normalised
+    if not norm.strip():
+        return norm
+    c = _compiled()
+
+    def blocked(part: str) -> bool:
+        return c.blockers.search(c.acute_not.sub(" # ", part)) is not None
+
+    if c.frame_message.search(norm) and not blocked(norm):
+        return " # "
+    if c.past.search(norm) and c.resolved.search(norm):
+        rest = c.resolved.sub(" # ", c.acute_not.sub(" # ", norm))  # "ik ben nu veilig" is no "nu"
+        if c.present.search(rest) is None and not blocked(rest):
+            return " # "
+    laughing = _LAUGHTER.search(msg.text) is not None
+    if not laughing and c.frame_clause.search(norm) is None:
+        return norm
+    kept = []
+    for raw in _SENTENCE.split(msg.text):
+        sentence = normalise(raw) + (" haha " if _LAUGHTER.search(raw) else "")
+        if c.frame_clause.search(sentence) and not blocked(sentence):
+            continue
+        kept.append(sentence.strip())
+    return " " + " # ".join(k for k in kept if k) + " "
 
 
 def detect_rules_only(text: MessageLike, intent: Optional[str] = None,
@@ -374,8 +425,10 @@ def detect_rules_only(text: MessageLike, intent: Optional[str] = None,
 
 #: An NLU prediction of an ordinary intent at least this sure means "an everyday question".
 ORDINARY_SURE: float = 0.5
-#: Classifier probability that counts even against a sure, ordinary NLU prediction.
-CLASSIFIER_SURE: float = 0.7
+#: Classifier probability that counts even against a sure, ordinary NLU prediction. Chosen on the
+#: calibration sets (never the frozen one): from 0.7 to 0.8 every urgent message there is still
+#: found, and fewer everyday questions get help lines instead of their answer.
+CLASSIFIER_SURE: float = 0.8
 
 
 def _nlu_sure_it_is_ordinary(intent: Optional[str], confidence: float) -> bool:
@@ -413,7 +466,7 @@ def _detect(message: MessageLike, intent: Optional[str], confidence: float,
     if not msg.text:
         return NOT_URGENT
     c = _compiled()
-    norm = msg.normalised
+    norm = unframed(msg)
     if not norm.strip():
         return NOT_URGENT
     cleaned = c.neutralisers.sub(" # ", norm)

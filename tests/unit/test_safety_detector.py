@@ -318,3 +318,31 @@ def test_the_lexicon_is_a_data_file_and_a_broken_one_is_refused(tmp_path, monkey
     monkeypatch.undo()
     sd._lexicon.cache_clear()
     assert sd.detect_rules_only("ik wil niet meer leven").urgent
+
+
+@pytest.mark.parametrize("text", [
+    "in het journaal zagen we een vrouw die door haar man mishandeld werd, waar kunnen zulke vrouwen terecht?",
+    "ik lees een roman over een jongen die zelfmoord pleegt, is er iets voor jongeren over dit thema?",
+    "ik vermoord die stomme printer nog eens, kan ik het formulier ook ophalen?",
+    "ik ben jongerenwerker. hoe herken je signalen van een loverboy bij meisjes?",
+    "jaren geleden ben ik verkracht. ik heb therapie gehad en het gaat nu goed. kan ik ervaringsdeskundige worden?",
+])
+def test_a_frame_sets_aside_what_is_no_disclosure(text: str) -> None:
+    """News, fiction, a joke, a professional's work question or danger long over and handled."""
+    assert not detect(text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "sinds ik die film zag wil ik dood",
+    "ik ben docent en mijn man slaat me",
+    "jaren geleden sloeg hij me, ik had hulp gehad maar nu slaat hij me weer",
+    "mijn vriendin vertelde dat haar stiefvader haar vroeger sloeg",
+])
+def test_a_frame_never_hides_the_writers_danger(text: str) -> None:
+    """A frame blocker (the writer in danger, now) or an unresolved past keeps the alarm."""
+    assert detect(text).urgent
+
+
+def test_laughing_faces_count_as_a_joke() -> None:
+    assert not detect("als ik nog een keer de wachtmuziek hoor spring ik uit het raam 😂").urgent
+    assert detect("als ik nog een keer de wachtmuziek hoor spring ik uit het raam").urgent
