@@ -120,6 +120,10 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any, glossary: Any,
     # make a plain question look like three problems at once.
     supported = set(keyword_topics(message))
     counted = [t for t in needs if t in supported or (t == topic and confidence >= LOW_CONFIDENCE)]
+    # Not our subject (an objection to the WOZ-waarde, a WW stopped by UWV): no case for the social
+    # team, whatever social words come with it; the rules for acute needs still read the text.
+    if topic in OUT_OF_SCOPE:
+        counted = [topic]
     complexity = assess_complexity(message, counted or ([topic] if topic else []))
     decision = Decision(text=text, intent=intent, topic=topic, confidence=confidence,
                         safety=safety, needs=needs, complexity=complexity, rescued=rescued,

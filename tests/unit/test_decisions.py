@@ -45,3 +45,17 @@ def test_not_even_an_agreeing_hit_overrules_an_out_of_scope_guess(cat: Any) -> N
 def test_an_agreeing_hit_rescues_an_unsure_topic(cat: Any) -> None:
     d = decide(TEXT, _parse([("bijstand_uitkering", 0.3), ("minimaregelingen_toeslagen", 0.2)]), cat, get_glossary())
     assert (d.topic, d.rescued) == ("minimaregelingen_toeslagen", True)
+
+
+def test_an_objection_outside_our_subjects_is_no_case_for_the_social_team():
+    """Bezwaar against the WOZ-waarde gets the honest referral, not a person of the social team."""
+    from knowledge import get_glossary
+    from actions.common import catalogue
+    from assistant.decisions import decide
+
+    parse = {"intent": {"name": "bezwaar_klacht", "confidence": 0.45},
+             "intent_ranking": [{"name": "bezwaar_klacht", "confidence": 0.45},
+                                {"name": "out_of_scope_municipal", "confidence": 0.3}]}
+    d = decide("ik ben het niet eens met de woz-waarde van mijn huis, hoe maak ik bezwaar tegen het besluit",
+               parse, catalogue(), get_glossary())
+    assert d.out_of_scope and not d.handoff and d.answer_kind == "out_of_scope"
