@@ -7,7 +7,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 MODEL := models/assistant.tar.gz
-TRAIN_INPUTS := config.yml nlu/tfidf_intent_classifier.py bot/policies.py bot/rule_policy.py $(shell find bot/domain bot/data nlu/data -name '*.yml' 2>/dev/null)
+TRAIN_INPUTS := config.yml nlu/tfidf_intent_classifier.py assistant/spelling.py assistant/data/spelling.yml bot/policies.py bot/rule_policy.py $(shell find bot/domain bot/data nlu/data -name '*.yml' 2>/dev/null)
 KNOWLEDGE_INPUTS := $(shell find knowledge/content -name '*.yml' 2>/dev/null)
 QUESTIONS ?= tests/data/questions.yml
 

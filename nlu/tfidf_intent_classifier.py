@@ -11,6 +11,7 @@ The model is stored with skops (no pickle), as Rasa's own sklearn components do.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -23,6 +24,8 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from assistant.spelling import standard_forms, variants
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_intent_classifier.skops"
@@ -37,7 +40,13 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"C": 30.0, "max_iter": 1000, "random_state": 42, "word_ngrams": [1, 2],
-                "char_ngrams": [2, 5], "use_lemmas": True, "ranking_length": 0}
+                "char_ngrams": [2, 5], "use_lemmas": True, "use_standard_spelling": True,
+                "ranking_length": 0}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The spelling list is data outside the graph: a changed list must retrain the model."""
+        return hashlib.sha256(repr(sorted(variants().items())).encode()).hexdigest()
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -71,18 +80,20 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                                                 random_state=cfg["random_state"]))
 
     def _document(self, message: Message) -> str:
-        """The text the classifier sees: the message, plus the lemmas that differ from their word.
+        """The text the classifier sees: the message, plus the standard Dutch forms of its dialect
+        and chat words ("nait" -> "niet", see assistant/spelling.py) and the lemmas that differ
+        from their word.
 
         Only changed lemmas are added ("aangevraagd" → "aanvragen"): repeating every unchanged
         word would double its weight. Measured: README, "Choosing the NLU pipeline".
         """
         text = message.get(TEXT) or ""
+        extra = standard_forms(text) if self.config["use_standard_spelling"] else []
         tokens = message.get(TOKENS_NAMES[TEXT]) if self.config["use_lemmas"] else None
-        if not tokens:
-            return text
-        lemmas = [t.lemma.lower() for t in tokens
-                  if t.lemma and t.lemma.lower() != t.text.lower() and t.text.strip()]
-        return f"{text} {' '.join(lemmas)}" if lemmas else text
+        if tokens:
+            extra += [t.lemma.lower() for t in tokens
+                      if t.lemma and t.lemma.lower() != t.text.lower() and t.text.strip()]
+        return f"{text} {' '.join(extra)}" if extra else text
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
