@@ -61,6 +61,7 @@ RESIDENT_WHY = {
     "inwoner heeft geen slaapplek": "u geen slaapplek heeft",
     "mantelzorg valt weg": "de zorg voor iemand wegvalt",
     "inkomen afgewezen of gestopt": "uw uitkering of inkomen is afgewezen of gestopt",
+    "maatregel op de uitkering": "uw uitkering misschien wordt gekort",
     "besluit over hulp afgewezen of verlaagd": "er een besluit over uw hulp is genomen",
     "bezwaar tegen een besluit": "u het niet eens bent met een besluit",
     "dreigende maatregel bij schulden": "er een deurwaarder, beslag of afsluiting dreigt",

@@ -389,6 +389,8 @@ _EVICTION_RX = (
     r"\bhuisuitzetting\w*|\bhuis uit (?:te )?(?:zetten|gezet)\b|\buit huis (?:te )?(?:zetten|gezet)\b|\buit ?zetting\w*|\bontruim\w*|\bvonnis\b|\buit (?:mijn |ons |het )?huis (?:gezet|zetten|moeten|geknikkerd)\b"
     r"|\b(?:mijn|ons|het) huis uit moeten\b|\bmoet(?:en)? (?:mijn |ons |het )?huis uit\b|\bop straat (?:te )?(?:staan|komen|belanden|terecht)\b|\bstaan? (?:straks )?op straat\b"
     r"|\bdakloos\w*|\bgeen dak boven\b|\bhuur (?:wordt )?opgezegd\b|\bhuurcontract (?:wordt )?(?:opgezegd|ontbonden)\b|\bslaap (?:nu )?(?:in (?:mijn|de) auto|bij vrienden op de bank|buiten)\b"
+    # Leaving prison, a clinic or care soon without a home to go to.
+    r"|\b(?:kom|komt) (?:[a-z0-9]+ ){0,3}(?:vrij|uit de (?:gevangenis|bajes|kliniek|instelling|opvang))\b(?= (?:[a-z]+ ){0,10}geen (?:woning|huis|onderdak|adres|kamer|plek)\b)"
 )
 _EXHAUSTED_RX = (
     r"\bkan (?:het )?niet meer\b|\b(?:ik ben|ben ik|ben) (?:helemaal |echt |compleet |totaal |gewoon )?op\b(?! (?:zoek|de|het|een|tijd|weg|bezoek|straat|school|vakantie|reis|pad|mijn|zijn|haar|hun|dit|dat|deze|die|wachtlijst|werk|kantoor|tijd)\b)|\boverbelast\w*|\buitgeput\b|\bopgebrand\b"
@@ -411,6 +413,7 @@ _ALL_WRONG_RX = (
 _PERSON_RX = (
     r"\b(?:wil|graag|liefst|kan ik) (?:[a-z]+ ){0,3}(?:iemand spreken|met iemand praten|een mens|een medewerker|persoonlijk contact|een echt persoon)\b"
     r"|\bmet iemand (?:van de gemeente |van het loket |van jullie )?(?:bellen|praten|spreken)\b|\bniet met een (?:robot|computer|bot|chatbot)\b"
+    r"|\bteruggebeld (?:worden|word)\b|\b(?:kan|kunt|wil|wilt) (?:iemand |u |jullie |de gemeente |het wijkteam )?(?:mij|me) (?:terug)?bellen\b"
 )
 _HOMELESS_NOW_RX = (
     r"\b(?:geslapen|slaap|sliep|slapen) (?:[a-z]+ ){0,2}(?:in (?:een|de|het|mijn) (?:bushokje|auto|park|portiek|tent|trappenhuis|fietsenstalling)|op straat|buiten|bij (?:een |mijn )?(?:vriend|vriendin|vrienden|kennis|kennissen) op (?:de|de bank|een matras))\b"
@@ -472,6 +475,11 @@ _SELF_NEGLECT_RX = (
 # A decision that stops or refuses someone's income: money is needed now, and a bezwaar has a term.
 _REJECTED_RX = r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd)\b"
 _INCOME_RX = r"\bbijstand\w*|\buitkering\w*|\bvoorschot\w*|\bleefgeld\b|\binkomen\b"
+# A sanction on benefits, threatened or given ("als ik weiger krijg ik een maatregel").
+_SANCTION_RX = (
+    r"\b(?:krijg|kreeg|krijgt|dreigt|dreigen) (?:ik |hij |zij |ze |we )?(?:een )?(?:maatregel|sanctie|korting op (?:mijn |de |zijn |haar )?(?:uitkering|bijstand))\b"
+    r"|\b(?:maatregel|sanctie) (?:krijg|krijgt|krijgen|opgelegd|gekregen)\b|\bgekort op (?:mijn |de )?(?:uitkering|bijstand)\b"
+)
 # Life domains a message touches; three or more at once is a case for a person.
 _DOMAIN_RX = {
     "geld": _DEBT_RX + "|" + _NO_INCOME_RX + r"|\buitkering (?:is )?(?:nog )?niet (?:rond|betaald|binnen)\b",
@@ -565,6 +573,8 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
         reasons.append("mantelzorg valt weg")
     if _has(_REJECTED_RX, norm) and _has(_INCOME_RX, norm):
         reasons.append("inkomen afgewezen of gestopt")
+    if _has(_SANCTION_RX, norm) and not general:
+        reasons.append("maatregel op de uitkering")
     reasons += [need for need, rx in _ACUTE_RX.items() if _has(rx, norm)]
     if (_has(_DECISION_CUT_RX, norm) and _has(_SERVICE_RX, norm)
             and "inkomen afgewezen of gestopt" not in reasons):

@@ -380,3 +380,17 @@ def test_the_rules_alone_and_the_learned_second_opinion():
     rule_case = "de deurwaarder komt morgen beslag leggen"
     assert (assess_complexity(rule_case, [], use_classifier=False)
             == assess_complexity(rule_case, []))
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("de klantmanager zegt dat ik een maatregel krijg als ik niet op dat gesprek kom", "maatregel op de uitkering"),
+    ("ik ben gekort op mijn bijstand omdat ik te laat was met mijn formulier", "maatregel op de uitkering"),
+    ("volgende maand kom ik uit de kliniek en ik heb nog geen kamer", "dreigend verlies van woning"),
+    ("kan het wijkteam mij terugbellen na vijf uur", "inwoner wil een persoon spreken"),
+])
+def test_sanctions_release_without_a_home_and_callback_wishes_need_a_person(text, reason):
+    assert reason in assess_complexity(text, []).reasons
+
+
+def test_how_a_sanction_works_in_general_is_a_plain_question():
+    assert not assess_complexity("hoe werkt een maatregel in de bijstand?", []).complex
