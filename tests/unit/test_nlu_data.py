@@ -162,3 +162,28 @@ def test_own_questions_do_not_copy_dev_questions(questions):
         dev = {normalise(q["text"]) for q in (yaml.safe_load(f) or [])}
     copied = [q["text"] for q in questions if normalise(q["text"]) in dev]
     assert not copied, copied
+
+
+EVALUATION_SETS = sorted(Path("tests/data").glob("*/questions.yml")) + sorted(
+    Path("tests/data").glob("*/safety_messages.yml"))
+
+
+def _evaluation_texts() -> Set[str]:
+    texts: Set[str] = set()
+    for path in EVALUATION_SETS:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        items = data if isinstance(data, list) else [
+            m for key in ("questions", "urgent", "not_urgent", "near_miss") for m in data.get(key) or []]
+        texts.update(normalise(m["text"] if isinstance(m, dict) else str(m)) for m in items)
+    return texts
+
+
+def test_no_evaluation_text_is_training_data(training_texts):
+    """No sentence of a calibration or frozen set is in the NLU, urgency or handoff examples."""
+    from assistant import handoff_classifier, urgency_classifier
+
+    assert len(EVALUATION_SETS) >= 6
+    learned = set(training_texts)
+    for module in (urgency_classifier, handoff_classifier):
+        learned.update(normalise(t) for t in module.load_examples(ordinary=False)[0])
+    assert not _evaluation_texts() & learned
