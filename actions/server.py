@@ -62,10 +62,24 @@ class TokenCheck:
         return "TokenCheck()"
 
 
+def keep_alive_seconds() -> int:
+    """How long a connection may wait for its request: as long as Rasa waits for the answer.
+
+    Rasa opens a new connection for every action call, and when its event loop is busy (a burst
+    of residents) it may write the request seconds after the connection was made. Sanic closed a
+    connection that had sent nothing after its keep-alive timeout (5 s), and Rasa's call then
+    failed with "Cannot write to closing transport": the resident got the calm "storing" answer
+    without the action (2 to 5 calls at the start of each 100-resident run of the cluster test).
+    Rasa closes its connection after every call, so no idle connection is kept longer.
+    """
+    return max(75, int(settings().action_timeout_seconds or 10) + 5)
+
+
 def secure(environ: Any = os.environ) -> str:
     """Loopback, a body limit and the token; returns the token (exits when there is none)."""
     environ.setdefault("SANIC_HOST", settings().actions_host or "127.0.0.1")
     environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_BODY_BYTES))
+    environ.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", str(keep_alive_seconds()))
     token = read_secret("ACTION_SERVER_TOKEN", "action_server_token")
     if not token:
         sys.exit("FOUT: ACTION_SERVER_TOKEN ontbreekt (of var/action_server_token); "

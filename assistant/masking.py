@@ -80,11 +80,22 @@ def _sub_valid(pattern: Pattern[str], text: str, placeholder: str,
     return pattern.sub(repl, text), count
 
 
+# Every pattern above needs one of these: IBAN, BSN, phone and dates a digit, an e-mail address
+# its "@", a bracket of "(at)" / "[a]" / "{apenstaartje}", or the word "apenstaartje". Text with
+# none of them (most intent names, slot values and plain sentences) cannot match any pattern.
+_MAYBE_PERSONAL = re.compile(r"[\d@(\[{]|apenstaartje", re.IGNORECASE)
+
+
 def mask_with_counts(text: str) -> Tuple[str, Dict[str, int]]:
     """Mask personal data; returns the masked text and what was found (for tests and logs)."""
+    if not text or not _MAYBE_PERSONAL.search(text):
+        return text, {}
+    return _mask_all(text)
+
+
+def _mask_all(text: str) -> Tuple[str, Dict[str, int]]:
+    """Every pattern over `text` (what `mask_with_counts` does when a pattern can match)."""
     counts: Dict[str, int] = {}
-    if not text:
-        return text, counts
     text, counts["email"] = _sub_valid(EMAIL, text, PLACEHOLDERS["email"], lambda m: True)
     text, counts["iban"] = _sub_valid(IBAN, text, PLACEHOLDERS["iban"], lambda m: iban_valid(m.group(0)))
     text, counts["birthdate"] = _sub_valid(BIRTHDATE, text, PLACEHOLDERS["birthdate"], lambda m: True)

@@ -84,7 +84,8 @@ class ConversationGuardPolicy(Policy):
     def decide(tracker: DialogueStateTracker) -> Optional[str]:
         """The action to force this turn, or None to let the other policies decide."""
         last = tracker.latest_action_name
-        if _detect_failures() and _failed_silently(tracker, last):
+        # The cheap event check first: reading the settings is not free on every prediction.
+        if _failed_silently(tracker, last) and _detect_failures():
             # The action server did not answer (down, slow, or an error): Rasa logged the action
             # without its events. Say so calmly; safety gets the verified help lines regardless.
             return SAFETY_FALLBACK if last == "action_safety" else TECHNICAL_PROBLEM

@@ -8,11 +8,12 @@ PostgreSQL are a matter of configuration. Recently used conversations are mirror
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import logging
 import os
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -20,7 +21,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import func
+from sqlalchemy import text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -88,6 +89,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """The current session, from the mirror when no one else changed it (see tracker_cache)."""
+        freeze_loaded_heap()
         try:
             with self.session_scope() as session:
                 last_id = self._last_event_id(session, sender_id)
@@ -106,9 +108,16 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         return snapshot(tracker, last_id)
 
     def _last_event_id(self, session: Any, sender_id: str) -> Optional[int]:
-        """Id of the conversation's newest row: an index lookup, whatever the length."""
-        return session.query(func.max(self.SQLEvent.id)).filter(
-            self.SQLEvent.sender_id == sender_id).scalar()
+        """Id of the conversation's newest row: an index lookup, whatever the length.
+
+        Asked twice per message (retrieve and save), so it is one prepared statement: building
+        the same ORM query each time (SQLAlchemy's query objects and their cache keys) cost
+        more than the lookup itself (py-spy at 50 residents, bench/README.md)."""
+        return session.execute(_last_id_statement(self.SQLEvent.__table__),
+                               {"sender_id": sender_id}).scalar()
+
+    def _insert(self, session: Any, rows: list) -> int:
+        return _insert_rows(session, self.SQLEvent.__table__, rows)
 
     async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
         try:
@@ -151,23 +160,69 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
                 original = event.as_dict()
                 data = mask_event(original)
                 masked.append(event if data == original else Event.from_parameters(data))
-                rows.append(self.SQLEvent(
-                    sender_id=sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                ))
-            session.add_all(rows)
-            session.flush()
-            last_id = rows[-1].id if rows else base_id
+                rows.append({
+                    "sender_id": sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                })
+            last_id = self._insert(session, rows) if rows else base_id
             session.commit()
         if base_id is None:
             self.mirror.forget(sender_id)
         elif rows:
             self.mirror.extend(sender_id, base_id, masked, last_id)
         mark(tracker, last_id)
+
+
+_LAST_ID: Dict[Any, Any] = {}
+
+
+def _last_id_statement(table: Any) -> Any:
+    """``SELECT max(id) FROM events WHERE sender_id = :sender_id``, built once per table."""
+    statement = _LAST_ID.get(table)
+    if statement is None:
+        statement = _LAST_ID[table] = text(
+            f"SELECT max(id) FROM {table.name} WHERE sender_id = :sender_id")
+    return statement
+
+
+_heap_frozen = False
+
+
+def freeze_loaded_heap() -> None:
+    """Once per process, at the first conversation: move everything loaded so far (the model,
+    spaCy, TensorFlow, the domain: most of the Rasa server's ~900 MB) out of the garbage
+    collector's reach with `gc.freeze()`.
+
+    Why: every full collection walks every tracked object. Under load the server allocates
+    enough to run one every few seconds, and each walked the whole loaded model: 0.2–0.4 s in
+    which no message moved (measured with gc callbacks at 50 residents, bench/README.md). The
+    model lives as long as the process, so freezing it loses nothing; a collection first
+    clears what start-up left behind, so no garbage is frozen. Objects made later (conversations,
+    mirrors) are collected as before.
+    """
+    global _heap_frozen
+    if _heap_frozen:
+        return
+    _heap_frozen = True
+    gc.collect()
+    gc.freeze()
+
+
+def _insert_rows(session: Any, table: Any, rows: list) -> int:
+    """Insert event rows in their order; returns the id of the last one.
+
+    One Core INSERT for all but the last row (executemany) and one for the last, whose id the
+    database reports (SQLite's lastrowid, PostgreSQL's RETURNING). The ORM's unit of work did
+    the same inserts one object at a time with its bookkeeping around each (py-spy: `flush`,
+    bench/README.md)."""
+    statement = table.insert()
+    if len(rows) > 1:
+        session.execute(statement, rows[:-1])
+    return session.execute(statement, rows[-1]).inserted_primary_key[0]
 
 
 def _enable_sqlite_wal(engine: Any) -> None:

@@ -16,6 +16,7 @@ from typing import Dict
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from assistant.secret_files import private_sqlite
 
@@ -63,8 +64,13 @@ def get_engine(url: str | None = None) -> Engine:
         engine = _engines.get(resolved)
         if engine is None:
             if resolved.startswith("sqlite"):
+                # A file database keeps a few connections open (SQLAlchemy 1.4 would open,
+                # PRAGMA and close one per session: the action server's largest SQL item
+                # under load, bench/README.md); an in-memory one keeps SQLAlchemy's own pool.
+                pooled = {} if resolved in ("sqlite://", "sqlite:///:memory:") else {
+                    "poolclass": QueuePool, "pool_size": 4, "max_overflow": 8}
                 engine = create_engine(resolved, future=True, connect_args={
-                    "check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+                    "check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}, **pooled)
                 _configure_sqlite(engine)
             else:
                 engine = create_engine(resolved, future=True, pool_pre_ping=True)

@@ -72,6 +72,9 @@ def undo_rasa_patches() -> Iterator[None]:
     saved += [(FailSafeTrackerStore, name, FailSafeTrackerStore.__dict__[name])
               for name in ("on_tracker_store_error", "on_tracker_store_retrieve_error")]
     saved += [(rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT)]
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    saved += [(DaskGraphRunner, "run", DaskGraphRunner.__dict__["run"])]
     yield
     for owner, name, value in saved:
         setattr(owner, name, value)

@@ -28,9 +28,11 @@ def _patched() -> Dict[str, Callable[[], Any]]:
     """Every upstream function a patch wraps or replaces, by name (looked up lazily)."""
     from rasa.core.actions.action import RemoteAction
     from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.trackers import DialogueStateTracker
 
     return {
+        "DaskGraphRunner.run": lambda: DaskGraphRunner.run,
         "RemoteAction._validate_action_result": lambda: RemoteAction._validate_action_result,
         "RemoteAction._action_call_format": lambda: RemoteAction._action_call_format,
         "DialogueStateTracker.copy": lambda: DialogueStateTracker.copy,
@@ -61,6 +63,7 @@ def _relied_on() -> Dict[str, Callable[[], Any]]:
 
 #: SHA-256 (first 16 hex digits) of each upstream function's source in Rasa 3.6.21.
 UPSTREAM_SOURCE = {
+    "DaskGraphRunner.run": "45f0f52f574f3aa9",
     "RemoteAction._validate_action_result": "f8cdb4be68123961",
     "RemoteAction._action_call_format": "428795b944f22edb",
     "DialogueStateTracker.copy": "dfa48dca9f355ad1",
@@ -110,3 +113,4 @@ def apply() -> None:
     patches.cache_action_response_validator()
     patches.bound_action_payload()
     patches.copy_trackers_without_replay()
+    patches.run_graphs_without_dask()

@@ -13,8 +13,8 @@ two ``bot.serve`` replicas each with its own action server, two consoles, HAProx
 - messages of one conversation sent to both replicas at the same time are each stored once and
   handled one after the other (no interleaved events), and a staff reply given through replica
   B reaches the resident's event stream open on replica A;
-- 30 residents × 10 messages over three municipalities through HAProxy, six of them taken over
-  by staff whose messages go through both replicas: every message stored once and in order,
+- 100 residents × 10 messages over three municipalities through HAProxy, twenty of them taken
+  over by staff whose messages go through both replicas: every message stored once and in order,
   every push delivered once, no lock error in any log;
 - when replica B dies, its conversation goes on on replica A with nothing lost.
 """
@@ -226,8 +226,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
     workdir = tmp_path_factory.mktemp("cluster")
     # ACTION_TIMEOUT_SECONDS: these tests are about where events go, not about speed; on 2
     # cores shared with other test runs an action call took more than the default 10 s.
+    # TRUSTED_PROXIES: every resident of the load test reaches the replicas through HAProxy on
+    # 127.0.0.1; each web chat resident gives its own address (see webchat_resident), as
+    # residents behind a real proxy have, so the web chat's per-address limit (120 a minute per
+    # replica) counts residents, not the balancer.
     env = make_env(workdir, {"DATABASE_URL": database, "TRACKER_STORE_URL": tracker,
-                             "REDIS_URL": redis_url, "ACTION_TIMEOUT_SECONDS": "30"})
+                             "REDIS_URL": redis_url, "ACTION_TIMEOUT_SECONDS": "30",
+                             "TRUSTED_PROXIES": "127.0.0.1"})
     ports = {name: free_port() for name in ("rasa_b", "actions_b", "console_b", "lb_rasa",
                                             "lb_console")}
     balancer = f"http://127.0.0.1:{ports['lb_rasa']}"
@@ -360,7 +365,7 @@ async def test_staff_reply_through_replica_b_reaches_a_stream_on_replica_a(clust
 
 
 MUNICIPALITIES = ("oldambt", "het-hogeland", "tynaarlo")
-RESIDENTS, MESSAGES, TAKEOVERS = 30, 10, 6  # 300 messages; 6 web chat residents get staff
+RESIDENTS, MESSAGES, TAKEOVERS = 100, 10, 20  # 1,000 messages; 20 web chat residents get staff
 RESIDENT_TEXTS = [
     "hallo", "ik heb hulp nodig in het huishouden", "ik woon alleen sinds vorig jaar",
     "kan iemand mij helpen met de boodschappen", "hoe vraag ik een rolstoel aan",
@@ -370,7 +375,7 @@ RESIDENT_TEXTS = [
 
 
 async def test_many_residents_on_the_cluster_each_message_stored_once_and_in_order(cluster) -> None:
-    """30 residents × 10 messages through HAProxy over three municipalities; six of them are
+    """100 residents × 10 messages through HAProxy over three municipalities; twenty of them are
     web chat residents whose conversation a staff member takes over, with staff messages sent
     through both replicas (so at least one of them crosses to the replica that does not serve
     the resident's stream). Every message is stored once and in order, every staff message
@@ -424,7 +429,8 @@ async def test_many_residents_on_the_cluster_each_message_stored_once_and_in_ord
             for index, text in enumerate(RESIDENT_TEXTS[:MESSAGES]):
                 resp = await client.post(f"{balancer}/webhooks/webchat/message",
                                          json={"session_id": session_id, "text": text,
-                                               "municipality": MUNICIPALITIES[n % 3]})
+                                               "municipality": MUNICIPALITIES[n % 3]},
+                                         headers={"X-Forwarded-For": f"192.0.2.{n + 1}"})
                 if resp.status != 200:
                     failures.append(f"{session_id} {text!r}: {resp.status} {await resp.text()}")
                 await resp.read()

@@ -36,3 +36,15 @@ def test_warm_survives_an_unreachable_database(tmp_path: Path, monkeypatch: pyte
     finally:
         knowledge.reset_cache()
     assert "loads at the first message" in caplog.text
+
+
+def test_a_connection_may_wait_for_its_request_as_long_as_rasa_waits(monkeypatch) -> None:
+    from actions import server
+
+    environ = {}
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t")
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "120")
+    server.secure(environ)
+    assert environ["SANIC_KEEP_ALIVE_TIMEOUT"] == "125"  # Sanic's own default was 5 s
+    monkeypatch.delenv("ACTION_TIMEOUT_SECONDS")
+    assert server.keep_alive_seconds() == 75

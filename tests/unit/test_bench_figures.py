@@ -146,3 +146,16 @@ def test_cluster_rows_compare_one_replica_with_two_in_the_same_run() -> None:
     assert rows["memory rasa1 (MB)"].value == 850.0
     assert rows["start until both replicas answer (s)"].value == 95.0
     assert cluster_figures({}) == []
+
+
+def test_load_figures_per_store_and_from_10_to_50() -> None:
+    project = {10: _level(60, 300), 50: _level(62, 900)}
+    postgres = {10: _level(50, 300), 50: _level(40, 900)}
+    stock = {10: _level(30, 400), 50: _level(30, 1000)}
+    raw = {"load": {"project": project, "project_postgres": postgres, "stock": stock}}
+    rows = _by_name(load_figures(raw))
+    assert rows["c=50 throughput project/stock"].status == PASS  # 2.07x: the 2x goal of issue 21
+    assert rows["c=50 throughput project-pg/stock"].status == FAIL  # 1.33x
+    assert rows["throughput c=50 / c=10 (project)"].status == PASS
+    assert rows["throughput c=50 / c=10 (project-pg)"].status == FAIL
+    assert "c=10 errors (project-pg)" in rows and "c=10 errors (stock)" in rows

@@ -256,3 +256,23 @@ def test_python_warnings_are_masked_in_the_log() -> None:
     assert "Failed to parse" in output
     for raw in ("111222333", "NL91ABNA0417164300", "0612345678", "12-03-1961"):
         assert raw not in output
+
+
+# -- the shortcut for text no pattern can match (speed; bench/README.md) ----------------------
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aAbeijklmnoprst .,-+@([{}])/:'0123456789٣")),
+               max_size=60))
+def test_the_shortcut_gives_what_every_pattern_gives(text: str) -> None:
+    from assistant.masking import _mask_all, mask_with_counts
+
+    assert mask_with_counts(text) == _mask_all(text)
+
+
+@pytest.mark.parametrize("text", [
+    "jan APENSTAARTJE ziggo.nl", "jan {a} ziggo.nl", "jan [AT] ziggo (dot) nl", "jan@ziggo.nl",
+    "bsn ١٢٣٤٥٦٧٨٢", "hallo", "ik wil een medewerker spreken", "request_human",
+])
+def test_the_shortcut_keeps_every_trigger(text: str) -> None:
+    from assistant.masking import _mask_all, mask_with_counts
+
+    assert mask_with_counts(text) == _mask_all(text)

@@ -75,3 +75,27 @@ def test_no_product_module_reads_the_environment_itself() -> None:
                 if reading.search(line):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert not offenders, "read settings through assistant.settings: " + ", ".join(offenders)
+
+
+def test_the_same_environment_gives_the_same_object_and_a_change_is_seen(monkeypatch) -> None:
+    monkeypatch.setenv("MUNICIPALITY", "oldambt")
+    first = settings()
+    assert settings() is first  # nothing changed: not read again (speed, see the module)
+    monkeypatch.setenv("Municipality", "tynaarlo")  # any change of the environment counts
+    assert settings() is not first
+    monkeypatch.delenv("Municipality")
+    monkeypatch.setenv("MUNICIPALITY", "tynaarlo")
+    assert settings().municipality_slug == "tynaarlo"
+    import pytest
+
+    with pytest.raises(TypeError):
+        settings().municipality = "oldambt"  # handed out again, so it cannot be changed
+
+
+def test_a_bad_value_warns_on_every_call(monkeypatch, caplog) -> None:
+    monkeypatch.setenv("REST_RATE_LIMIT", "veel")
+    for _ in range(2):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="assistant.settings"):
+            assert settings().rest_rate_limit == 30
+        assert "REST_RATE_LIMIT" in caplog.text
