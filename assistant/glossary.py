@@ -43,13 +43,16 @@ _DEFINITION = re.compile(
 class Glossary:
     """Finds glossary terms in a text, longest first (so "bijzondere bijstand" beats "bijstand")."""
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Term], everyday: Iterable[str] = ()) -> None:
+        """``everyday``: forms that are also ordinary Dutch or dialect words ("mee", "zin",
+        Gronings "mor" for "maar"); they never count as the term on their own."""
         self.terms: List[Term] = list(terms)
+        skip = {fold(w) for w in everyday}
         forms: Dict[str, Term] = {}
         for term in self.terms:
             for form in (term.term, *term.variants):
                 key = fold(form)
-                if len(key) >= 2 and key not in forms:
+                if len(key) >= 2 and key not in forms and key not in skip:
                     forms[key] = term
         self._forms = forms
         ordered = sorted(forms, key=len, reverse=True)
@@ -68,7 +71,7 @@ class Glossary:
                               explain=" ".join(str(item["explain"]).split()),
                               variants=tuple(str(v) for v in item.get("variants") or ()),
                               source=str(item.get("source") or "")))
-        return cls(terms)
+        return cls(terms, everyday=[str(w) for w in data.get("everyday_words") or ()])
 
     def find(self, text: str) -> List[Term]:
         """Every term in ``text``, in order of appearance, each once."""
