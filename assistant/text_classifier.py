@@ -20,7 +20,9 @@ The model, and why each part:
   and the highest piece decides.
 * **A flat fast path.** scikit-learn's per-call validation costs about 2 ms per message and the
   classifiers run on every message; :meth:`TextClassifier.fast_score` does the same arithmetic
-  on plain lookups (a unit test compares the two).
+  on plain lookups (a unit test compares the two). Its TF-IDF part (:func:`tfidf_blocks`,
+  :func:`tfidf_vector`) is also the fast path of the NLU's intent classifier
+  (``nlu/tfidf_intent_classifier.py``).
 
 Pure: numpy, scikit-learn and PyYAML only (they ship with Rasa), no rasa imports, nothing
 trained or read at import.
@@ -40,6 +42,9 @@ __all__ = [
     "Scores",
     "FastModel",
     "Model",
+    "TfidfBlock",
+    "tfidf_blocks",
+    "tfidf_vector",
     "TextClassifier",
     "NLU_DATA",
     "nlu_examples",
@@ -51,6 +56,10 @@ __all__ = [
 
 _RANDOM_STATE = 0
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
+
+#: One TfidfVectorizer of a FeatureUnion, flattened: its analyzer (preprocessing, accents and
+#: tokenising included), vocabulary, idf and the offset of its first column in the union.
+TfidfBlock = Tuple[Callable[[str], List[str]], Dict[str, int], np.ndarray, int]
 
 #: The NLU's own training data: resident messages of every intent, the classifiers' source of
 #: what everyday messages look like.
@@ -120,7 +129,7 @@ class Scores:
 class FastModel:
     """The fitted models flattened into plain lookups, for one message at a time."""
 
-    blocks: Tuple[Tuple[Any, Dict[str, int], np.ndarray, int], ...]  # analyzer, vocab, idf, offset
+    blocks: Tuple[TfidfBlock, ...]  # analyzer, vocab, idf, offset (:func:`tfidf_blocks`)
     binary_coef: np.ndarray       # (n_features,), oriented so that positive means "yes"
     binary_intercept: float
     kinds_coef: np.ndarray        # (n_kinds, n_features)
@@ -155,15 +164,63 @@ def _vectoriser() -> Any:
     ])
 
 
-def _flatten(vec: Any, binary: Any, kinds: Any) -> FastModel:
+_NO_COLUMNS = np.zeros(0, dtype=np.int64)
+_NO_VALUES = np.zeros(0, dtype=np.float64)
+
+
+def tfidf_blocks(union: Any) -> Tuple[TfidfBlock, ...]:
+    """The TfidfVectorizers of a fitted FeatureUnion as plain lookups for :func:`tfidf_vector`.
+
+    Raises ValueError for a union :func:`tfidf_vector` would not reproduce exactly: only
+    TfidfVectorizers with sublinear tf, idf and l2 norm, no weights, no binary counts.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if getattr(union, "transformer_weights", None):
+        raise ValueError("weighted FeatureUnion")
     blocks = []
     offset = 0
-    for _, tfidf in vec.transformer_list:
+    for name, tfidf in union.transformer_list:
+        if not isinstance(tfidf, TfidfVectorizer):
+            raise ValueError(f"{name}: {type(tfidf).__name__} is not a TfidfVectorizer")
+        if not (tfidf.sublinear_tf and tfidf.use_idf and tfidf.norm == "l2" and not tfidf.binary
+                and np.dtype(tfidf.dtype) == np.float64):
+            raise ValueError(f"{name}: only sublinear tf, idf, l2 norm, float64 are flattened")
         blocks.append((tfidf.build_analyzer(), dict(tfidf.vocabulary_), tfidf.idf_.copy(), offset))
         offset += len(tfidf.vocabulary_)
+    return tuple(blocks)
+
+
+def tfidf_vector(blocks: Sequence[TfidfBlock], text: str) -> Tuple[np.ndarray, np.ndarray]:
+    """The union's row for one text as (columns, values), the arithmetic of scikit-learn's
+    TfidfVectorizer (sublinear tf times idf, l2 per block, as FeatureUnion does) on dicts."""
+    cols: List[np.ndarray] = []
+    vals: List[np.ndarray] = []
+    for analyzer, vocab, idf, offset in blocks:
+        counts: Dict[int, int] = {}
+        for gram in analyzer(text):
+            j = vocab.get(gram)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            continue
+        js = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        w = (1.0 + np.log(tf)) * idf[js]             # sublinear tf times idf
+        w /= np.sqrt(np.dot(w, w))                    # l2 per block, as FeatureUnion does
+        cols.append(js + offset)
+        vals.append(w)
+    if not cols:
+        return _NO_COLUMNS, _NO_VALUES
+    if len(cols) == 1:
+        return cols[0], vals[0]
+    return np.concatenate(cols), np.concatenate(vals)
+
+
+def _flatten(vec: Any, binary: Any, kinds: Any) -> FastModel:
     sign = 1.0 if list(binary.classes_).index(True) == 1 else -1.0
-    return FastModel(tuple(blocks), sign * binary.coef_[0].copy(), sign * float(binary.intercept_[0]),
-                     kinds.coef_.copy(), kinds.intercept_.copy())
+    return FastModel(tfidf_blocks(vec), sign * binary.coef_[0].copy(),
+                     sign * float(binary.intercept_[0]), kinds.coef_.copy(), kinds.intercept_.copy())
 
 
 @dataclass(frozen=True)
@@ -211,25 +268,8 @@ class TextClassifier:
 
     def fast_score(self, fast: FastModel, labels: Tuple[str, ...], prepared: str) -> Scores:
         """Same result as :meth:`score` for one window, without scikit-learn's overhead."""
-        cols: List[int] = []
-        vals: List[float] = []
-        for analyzer, vocab, idf, offset in fast.blocks:
-            counts: Dict[int, int] = {}
-            for gram in analyzer(prepared):
-                j = vocab.get(gram)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            if not counts:
-                continue
-            js = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            w = (1.0 + np.log(tf)) * idf[js]             # sublinear tf times idf
-            w /= np.sqrt(np.dot(w, w))                    # l2 per block, as FeatureUnion does
-            cols.extend((js + offset).tolist())
-            vals.extend(w.tolist())
-        if cols:
-            c = np.asarray(cols, dtype=np.int64)
-            v = np.asarray(vals, dtype=np.float64)
+        c, v = tfidf_vector(fast.blocks, prepared)
+        if c.size:
             z = float(np.dot(fast.binary_coef[c], v)) + fast.binary_intercept
             zk = fast.kinds_coef[:, c] @ v + fast.kinds_intercept
         else:

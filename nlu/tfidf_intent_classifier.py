@@ -8,13 +8,23 @@ typos and dialect spelling; lemmas from the Dutch spaCy pipeline (nlu/spacy_nl.p
 base forms where the lookup table knows them.
 
 The model is stored with skops (no pickle), as Rasa's own sklearn components do.
+
+The fast path: scikit-learn's per-call validation, FeatureUnion's joblib `Parallel` and the
+pipeline around one message cost far more than the arithmetic (the classifier was 19% of the
+Rasa server's samples under load, bench/README.md). At train and load time the fitted pipeline
+is flattened (:class:`FastIntentModel`: vocabularies, idf and coefficients as plain lookups, the
+TF-IDF part shared with assistant/text_classifier.py) and `process` scores with it; the
+scikit-learn pipeline stays the reference (and the path for a model the flat copy cannot
+reproduce). A unit test compares the two.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any, Dict, List, Optional, Text
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Text, Tuple
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -24,8 +34,10 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.special import expit
 
 from assistant.spelling import standard_forms, variants
+from assistant.text_classifier import TfidfBlock, tfidf_blocks, tfidf_vector
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_intent_classifier.skops"
@@ -57,7 +69,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
+        self._set_model(model)
+
+    def _set_model(self, model: Any) -> None:
+        """The fitted pipeline and its flat copy (None where the copy would not be exact)."""
         self.model = model
+        self.fast = flatten(model) if model is not None else None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -100,16 +117,21 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         if not examples:
             logger.debug("No intent examples: %s stays untrained.", self.__class__.__name__)
             return self._resource
-        self.model = _ready(self._pipeline().fit([self._document(e) for e in examples],
-                                                 [e.get(INTENT) for e in examples]))
+        self._set_model(_ready(self._pipeline().fit([self._document(e) for e in examples],
+                                                    [e.get(INTENT) for e in examples])))
         self.persist()
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None:
             return messages
-        probabilities = self.model.predict_proba([self._document(m) for m in messages])
-        classes = list(self.model.classes_)
+        documents = [self._document(m) for m in messages]
+        if self.fast is not None:
+            probabilities = [self.fast.predict_proba(d) for d in documents]
+            classes = self.fast.classes
+        else:
+            probabilities = self.model.predict_proba(documents)
+            classes = list(self.model.classes_)
         limit = int(self.config["ranking_length"])
         for message, probs in zip(messages, probabilities):
             ranking = sorted(({"name": name, "confidence": float(p)} for name, p in zip(classes, probs)),
@@ -151,8 +173,66 @@ def _ready(model: Any) -> Any:
     matrix; in the default row-major layout scipy first copies all of it on every prediction.
     Same numbers, other memory layout.
     """
-    import numpy as np
-
     classifier = model.steps[-1][1]
     classifier.coef_ = np.asfortranarray(classifier.coef_)
     return model
+
+
+@dataclass(frozen=True)
+class FastIntentModel:
+    """The fitted pipeline flattened into plain lookups: the same probabilities as its
+    `predict_proba`, one document at a time, without scikit-learn's per-call overhead."""
+
+    blocks: Tuple[TfidfBlock, ...]
+    coef_by_feature: np.ndarray   # (n_features, n_rows): coef_.T, one row per feature
+    intercept: np.ndarray         # (n_rows,); one row for two classes, else one per class
+    multinomial: bool             # softmax, else one-vs-rest (sigmoid, normalised)
+    classes: List[Any]            # the pipeline's classes_, same objects and order
+
+    def decision(self, document: str) -> np.ndarray:
+        """`decision_function` before the binary case's reshape: X @ coef_.T + intercept_."""
+        cols, vals = tfidf_vector(self.blocks, document)
+        return vals @ self.coef_by_feature[cols] + self.intercept
+
+    def predict_proba(self, document: str) -> np.ndarray:
+        """LogisticRegression.predict_proba for one document (scikit-learn 1.1's arithmetic)."""
+        d = self.decision(document)
+        if self.multinomial:
+            if d.size == 1:  # multinomial on two classes: softmax over (-d, d)
+                d = np.array([-d[0], d[0]])
+            d -= d.max()
+            np.exp(d, d)
+            d /= d.sum()
+            return d
+        p = expit(d)
+        if p.size == 1:
+            return np.array([1.0 - p[0], p[0]])
+        p /= p.sum()       # one-vs-rest, normalised like liblinear (and scikit-learn)
+        return p
+
+
+def flatten(model: Any) -> Optional[FastIntentModel]:
+    """The flat copy of a fitted `make_pipeline(make_union(tfidf...), LogisticRegression)`, or
+    None (and the scikit-learn path) for a pipeline it would not reproduce exactly."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion
+
+    try:
+        steps = [step for _, step in model.steps]
+        if len(steps) != 2 or not isinstance(steps[0], FeatureUnion) \
+                or not isinstance(steps[1], LogisticRegression):
+            raise ValueError(f"unexpected steps {[type(s).__name__ for s in steps]}")
+        blocks = tfidf_blocks(steps[0])
+        clf = steps[1]
+        if sum(len(vocab) for _, vocab, _, _ in blocks) != clf.coef_.shape[1]:
+            raise ValueError("vocabulary and coefficients differ in size")
+    except (AttributeError, ValueError) as exc:
+        logger.warning("TfidfIntentClassifier: no fast path, scikit-learn scores (%s)", exc)
+        return None
+    # The rule of LogisticRegression.predict_proba: one-vs-rest for "ovr", and for "auto" with
+    # two classes or liblinear; softmax otherwise (here: lbfgs, "auto", more than two intents).
+    ovr = clf.multi_class in ("ovr", "warn") or (
+        clf.multi_class == "auto" and (clf.classes_.size <= 2 or clf.solver == "liblinear"))
+    return FastIntentModel(blocks, np.ascontiguousarray(clf.coef_.T),
+                           np.asarray(clf.intercept_, dtype=np.float64).copy(), not ovr,
+                           list(clf.classes_))
