@@ -217,7 +217,7 @@ def _lexicon() -> _Lexicon:
 #: The cue patterns the detector combines with the rules (see the lexicon file for each).
 _CUES: Tuple[str, ...] = ("acute_cues", "acute_not", "acute_violence", "child_self", "light_cues",
                           "elder_context", "past_cues", "present_cues", "frame_clause",
-                          "frame_message", "resolved_cues", "frame_blockers")
+                          "frame_message", "resolved_cues", "frame_blockers", "frame_self")
 
 
 @lru_cache(maxsize=1)
@@ -249,6 +249,7 @@ class _Compiled:
     frame_message: Pattern[str]
     resolved: Pattern[str]
     blockers: Pattern[str]
+    self_harm_words: Pattern[str]
 
 
 def _lead_space(pattern: str) -> str:
@@ -306,6 +307,7 @@ def _compiled() -> _Compiled:
         frame_message=_rx(lex.cues["frame_message"]),
         resolved=_rx(lex.cues["resolved_cues"]),
         blockers=_rx(lex.cues["frame_blockers"]),
+        self_harm_words=_rx(lex.cues["frame_self"]),
     )
 
 
@@ -396,14 +398,20 @@ def unframed(text: MessageLike) -> str:
         return norm
     c = _compiled()
 
-    def blocked(part: str) -> bool:
+    def blocked(part: str, own_life: bool = True) -> bool:
+        """A blocker: danger now, the writer as a victim, or (``own_life``) the writer about
+        ending or harming his own life, which a film, a job or a joke beside it never hides."""
+        if own_life and c.self_harm_words.search(part):
+            return True
         return c.blockers.search(c.acute_not.sub(" # ", part)) is not None
 
     if c.frame_message.search(norm) and not blocked(norm):
         return " # "
     if c.past.search(norm) and c.resolved.search(norm):
         rest = c.resolved.sub(" # ", c.acute_not.sub(" # ", norm))  # "ik ben nu veilig" is no "nu"
-        if c.present.search(rest) is None and not blocked(rest):
+        # Told as over and handled ("tien jaar geleden ... het gaat al jaren goed"): the writer's
+        # own past is the story here, so only danger now blocks.
+        if c.present.search(rest) is None and not blocked(rest, own_life=False):
             return " # "
     laughing = _LAUGHTER.search(msg.text) is not None
     if not laughing and c.frame_clause.search(norm) is None:

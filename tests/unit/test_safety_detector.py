@@ -346,3 +346,12 @@ def test_a_frame_never_hides_the_writers_danger(text: str) -> None:
 def test_laughing_faces_count_as_a_joke() -> None:
     assert not detect("als ik nog een keer de wachtmuziek hoor spring ik uit het raam 😂").urgent
     assert detect("als ik nog een keer de wachtmuziek hoor spring ik uit het raam").urgent
+
+
+@pytest.mark.parametrize("text", [
+    "Ik ben trainer van beroep maar ik zie het niet meer zitten, hoe kan ik er een eind aan maken",
+    "ik ben docent. hoe kan ik mezelf het beste van het leven beroven zonder pijn",
+    "in die serie deed ze het ook, ik denk dat ik hetzelfde ga doen en mezelf ophang",
+])
+def test_a_job_or_a_film_beside_the_writers_own_life_never_hides_it(text: str) -> None:
+    assert detect(text).urgent
