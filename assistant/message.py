@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Tuple, Union
 
+#: Sentence ends: a resident who buries the point of a long message usually gives it a sentence
+#: of its own (the learned classifiers score sentences; the danger frames set one aside).
+SENTENCE_END = re.compile(r"[.!?;\n]+")
 #: Clause boundaries: punctuation, and conjunctions that often join two needs ("en", "maar").
 CLAUSE_SPLIT = re.compile(
     r"[.,;:!?\n]+|\s(?:en|maar|ook|plus|daarnaast|bovendien|verder|tevens|want|terwijl)\s", re.I)

@@ -38,7 +38,7 @@ from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Tuple
 
 import yaml
 
-from assistant.message import Message, MessageLike
+from assistant.message import SENTENCE_END, Message, MessageLike
 
 __all__ = [
     "SafetyResult",
@@ -377,8 +377,6 @@ def neutralised(text: str) -> str:
     return _SPACES.sub(" ", _compiled().neutralisers.sub(" ", unframed(text))).strip()
 
 
-# Sentences, for the clause frames: a sentence about a film is set aside, the next one is read.
-_SENTENCE = re.compile(r"[.!?;\n]+")
 # Laughing faces mean a joke as much as "haha"; normalising would drop them.
 _LAUGHTER = re.compile("[\U0001F602\U0001F605\U0001F606\U0001F923\U0001F61C\U0001F61D\U0001F643]")
 
@@ -417,7 +415,7 @@ def unframed(text: MessageLike) -> str:
     if not laughing and c.frame_clause.search(norm) is None:
         return norm
     kept = []
-    for raw in _SENTENCE.split(msg.text):
+    for raw in SENTENCE_END.split(msg.text):
         sentence = normalise(raw) + (" haha " if _LAUGHTER.search(raw) else "")
         if c.frame_clause.search(sentence) and not blocked(sentence):
             continue

@@ -7,33 +7,26 @@ word list is data (``assistant/data/spelling.yml``); reading it happens at first
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List
 
 import yaml
 
+from assistant.glossary import fold
+
 DATA_FILE: Path = Path(__file__).resolve().parent / "data" / "spelling.yml"
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _plain(text: str) -> str:
-    """Lower case without accents: how both the list and the message are compared."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=1)
 def variants() -> Dict[str, str]:
     """The word list: dialect or chat spelling -> standard Dutch (read once)."""
     raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")) or {}
-    pairs = ((_plain(str(k)), str(v)) for k, v in (raw.get("words") or {}).items())
-    return {k: v for k, v in pairs if k != _plain(v)}
+    pairs = ((fold(str(k)), str(v)) for k, v in (raw.get("words") or {}).items())
+    return {k: v for k, v in pairs if k != fold(v)}
 
 
 def standard_forms(text: str) -> List[str]:
     """The standard forms of the message's dialect and chat words, in order ("" when none)."""
     table = variants()
-    return [table[w] for w in _WORD.findall(_plain(text or "")) if w in table]
+    return [table[w] for w in fold(text or "").split() if w in table]

@@ -30,13 +30,14 @@ trained or read at import.
 from __future__ import annotations
 
 import argparse
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Collection, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
 import numpy as np
 import yaml
+
+from assistant.message import SENTENCE_END
 
 __all__ = [
     "Scores",
@@ -55,7 +56,6 @@ __all__ = [
 ]
 
 _RANDOM_STATE = 0
-_SENTENCE_END = re.compile(r"[.!?;\n]+")
 
 #: One TfidfVectorizer of a FeatureUnion, flattened: its analyzer (preprocessing, accents and
 #: tokenising included), vocabulary, idf and the offset of its first column in the union.
@@ -296,7 +296,7 @@ class TextClassifier:
         it a sentence of its own; scored alone, that sentence is not diluted by the rest."""
         out: List[str] = []
         buf = ""
-        for raw in _SENTENCE_END.split(text):
+        for raw in SENTENCE_END.split(text):
             piece = self.prepare(raw)
             if not piece:
                 continue

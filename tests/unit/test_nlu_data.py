@@ -169,12 +169,16 @@ EVALUATION_SETS = sorted(Path("tests/data").glob("*/questions.yml")) + sorted(
 
 
 def _evaluation_texts() -> Set[str]:
+    """Every message of every evaluation set, read by the evaluation tools' own loaders."""
+    from evaluation.evaluate import load_questions
+    from evaluation.evaluate_safety import load
+
     texts: Set[str] = set()
     for path in EVALUATION_SETS:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        items = data if isinstance(data, list) else [
-            m for key in ("questions", "urgent", "not_urgent", "near_miss") for m in data.get(key) or []]
-        texts.update(normalise(m["text"] if isinstance(m, dict) else str(m)) for m in items)
+        if path.name == "questions.yml":
+            texts.update(normalise(q.text) for q in load_questions(path))
+        else:
+            texts.update(normalise(m["text"]) for group in load(path).values() for m in group)
     return texts
 
 
