@@ -146,7 +146,7 @@ async def login_submit(request: web.Request) -> web.Response:
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))
     services = _services(request)
-    address = client_address(request.remote, request.headers.get("X-Forwarded-For"),
+    address = client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
                              services.config.trusted_proxies)
     loop = asyncio.get_running_loop()
     await asyncio.sleep(await loop.run_in_executor(None, services.auth.delay_seconds, username))

@@ -23,6 +23,9 @@ export DATABASE_URL TRACKER_STORE_URL REDIS_URL
 
 # The balancer takes the public ports of a single stack; the replicas sit beside them.
 export LB_HOST="${LB_HOST:-127.0.0.1}"
+# The replicas and consoles are reached through the balancer on this machine: believe the
+# X-Forwarded-For it adds (deploy/haproxy.cfg), so limits count each resident, not the balancer.
+export TRUSTED_PROXIES="${TRUSTED_PROXIES:-127.0.0.1,::1}"
 export RASA1_PORT="${RASA1_PORT:-5105}" RASA2_PORT="${RASA2_PORT:-5106}"
 export ACTIONS1_PORT="${ACTIONS1_PORT:-5155}" ACTIONS2_PORT="${ACTIONS2_PORT:-5156}"
 export CONSOLE1_PORT="${CONSOLE1_PORT:-8180}" CONSOLE2_PORT="${CONSOLE2_PORT:-8181}"

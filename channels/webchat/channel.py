@@ -206,7 +206,7 @@ class WebchatInput(InputChannel):
 
     def _limit(self, request: Request, session_id: str) -> None:
         """Refuse a flood from one session or from one address, with the time to wait."""
-        address = client_address(request.ip, request.headers.get("x-forwarded-for"),
+        address = client_address(request.ip, request.headers.getall("x-forwarded-for", []),
                                  self.trusted_proxies)
         wait = self.limiter.hit(session_id) or self.address_limiter.hit(address)
         if wait is not None:

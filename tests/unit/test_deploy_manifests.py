@@ -145,3 +145,16 @@ def test_kubectl_kustomize_renders_the_topology() -> None:
     assert volume.startswith("haproxy-config-")  # the generated, content-hashed ConfigMap
     generated = next(d for d in rendered if d["metadata"]["name"] == volume)
     assert generated["data"]["haproxy.cfg"] == (DEPLOY / "haproxy.cfg").read_text()
+
+
+def test_the_balancer_forwards_the_resident_address_and_the_apps_believe_it() -> None:
+    """Without this every resident behind HAProxy counts as the balancer's address, and one
+    region would share one web chat rate limit."""
+    cfg = (DEPLOY / "haproxy.cfg").read_text()
+    assert re.search(r"^\s*option forwardfor\b", cfg, re.M)
+    cluster = (ROOT / "scripts" / "cluster.sh").read_text()
+    assert 'TRUSTED_PROXIES="${TRUSTED_PROXIES:-127.0.0.1,::1}"' in cluster
+    compose = (DEPLOY / "docker-compose.yml").read_text()
+    assert re.search(r"TRUSTED_PROXIES: \$\{TRUSTED_PROXIES:-[0-9./,]+\}", compose)
+    config = (DEPLOY / "kubernetes" / "config.yaml").read_text()
+    assert re.search(r'TRUSTED_PROXIES: "[0-9./,]+"', config)

@@ -77,6 +77,24 @@ async def test_password_spraying_is_limited_per_address(tmp_path) -> None:
         await rasa_server.close()
 
 
+async def test_a_header_line_the_client_sent_itself_is_not_believed(tmp_path) -> None:
+    """Behind HAProxy (``option forwardfor``) a request carries the client's own line first and
+    the proxy's line last; the limit must count the address the proxy saw."""
+    from multidict import CIMultiDict
+
+    running, rasa_server = await _start(tmp_path, trusted_proxies=frozenset({"127.0.0.0/8"}))
+    try:
+        for n in range(30):
+            lines = CIMultiDict([("X-Forwarded-For", f"198.51.100.{n}"),
+                                 ("X-Forwarded-For", "203.0.113.9")])
+            assert await running.login(f"user{n}", "nope nope nope", lines) == 401
+        assert await running.login("anna", PASSWORD, {"X-Forwarded-For": "203.0.113.9"}) == 429
+        assert await running.login("anna", PASSWORD, {"X-Forwarded-For": "198.51.100.7"}) == 303
+    finally:
+        await running.client.close()
+        await rasa_server.close()
+
+
 async def test_forwarded_for_is_ignored_without_a_trusted_proxy(console: Console) -> None:
     for n in range(30):
         assert await console.login(f"user{n}", "nope nope nope",

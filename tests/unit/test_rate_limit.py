@@ -28,6 +28,18 @@ def test_the_number_of_keys_stays_bounded() -> None:
     ("10.0.0.5", "1.2.3.4, 203.0.113.9", frozenset({"10.0.0.5"}), "203.0.113.9"),  # spoofed left
     ("10.0.0.5", "203.0.113.9, 10.0.0.4", frozenset({"10.0.0.5", "10.0.0.4"}), "203.0.113.9"),
     (None, None, frozenset(), "unknown"),
+    # networks: a container platform's proxies change address, not network
+    ("10.42.3.7", "203.0.113.9, 10.42.1.2", frozenset({"10.42.0.0/16"}), "203.0.113.9"),
+    ("10.43.0.1", "203.0.113.9", frozenset({"10.42.0.0/16"}), "10.43.0.1"),
+    # every header line counts, the client's own line (first) never wins over the proxy's
+    ("10.0.0.5", ["1.2.3.4", "203.0.113.9"], frozenset({"10.0.0.5"}), "203.0.113.9"),
+    ("10.0.0.5", [], frozenset({"10.0.0.5"}), "10.0.0.5"),
+    # a dual-stack socket, IPv6 and garbage in the header
+    ("::ffff:10.0.0.5", "203.0.113.9", frozenset({"10.0.0.5"}), "203.0.113.9"),
+    ("fd00::1", "2001:db8::7", frozenset({"fd00::/8"}), "2001:db8::7"),
+    ("10.0.0.5", "unknown", frozenset({"10.0.0.5"}), "unknown"),
+    # a typo in the setting trusts less, never more
+    ("10.0.0.5", "203.0.113.9", frozenset({"10.0.0.5/99", "nonsense"}), "10.0.0.5"),
 ])
 def test_client_address_believes_only_trusted_proxies(peer, header, trusted, expected) -> None:
     assert client_address(peer, header, trusted) == expected
