@@ -46,6 +46,7 @@ class Settings:
     time_training: bool
     profile_seconds: int
     profile_concurrency: int = 50
+    load_rounds: int = 3  # each load level is measured this often per variant (median reported)
     level_deadline_s: float = 240.0
     memory_deadline_s: float = 600.0
     notes: List[str] = field(default_factory=list)
@@ -80,6 +81,7 @@ QUICK = Settings(
     full_diet_epochs=5,
     time_training=False,
     profile_seconds=6,
+    load_rounds=1,
     level_deadline_s=120,
     memory_deadline_s=120,
 )
@@ -308,18 +310,27 @@ def load_part(
             raw["load"][key] = {}
         from bench.load import run_level
         from bench.scripts import plan
+        from bench.stats import median_of_rounds
 
-        for c, messages in s.levels.items():
-            for key, url, script in variants:
-                res = asyncio.run(
-                    run_level(url, script, plan(messages, 5, c), c, s.level_deadline_s,
-                              f"{key}-c{c}")
-                )
-                log(
-                    f"  {key} c={c}: {res['messages']} msgs, {res['msg_per_s']} msg/s, "
-                    f"p50 {res['p50_ms']} ms, p95 {res['p95_ms']} ms, errors {res['errors']}"
-                )
-                raw["load"][key][c] = res
+        measured: Dict[str, Dict[int, List[Dict[str, Any]]]] = {k: {} for k, _, _ in variants}
+        for rnd in range(s.load_rounds):
+            for c, messages in s.levels.items():
+                # Each round starts with another variant, so none is always measured right
+                # after the heaviest one (the stock bot).
+                for key, url, script in variants[rnd % 3:] + variants[:rnd % 3]:
+                    res = asyncio.run(
+                        run_level(url, script, plan(messages, 5, c), c, s.level_deadline_s,
+                                  f"{key}-r{rnd}-c{c}")
+                    )
+                    log(
+                        f"  round {rnd + 1}/{s.load_rounds} {key} c={c}: {res['messages']} msgs, "
+                        f"{res['msg_per_s']} msg/s, p50 {res['p50_ms']} ms, "
+                        f"p95 {res['p95_ms']} ms, errors {res['errors']}"
+                    )
+                    measured[key].setdefault(c, []).append(res)
+        for key, levels in measured.items():
+            raw["load"][key] = {c: median_of_rounds(rounds) for c, rounds in levels.items()}
+        raw["load"]["rounds"] = s.load_rounds
         raw["memory"]["stock_end"] = rss_mb(srv.proc.pid)
         if s.profile_seconds:
             pids = {"rasa": stack.procs["rasa"].pid, "actions": stack.procs["actions"].pid}
@@ -430,6 +441,7 @@ def _load_rows(p: Dict, st: Dict, label: str, with_stock_errors: bool) -> List[F
             ):
                 unit = "msg/s" if unit_key == "msg_per_s" else "ms"
                 fmt = ".1f" if unit == "msg/s" else ".0f"
+                spread = _rounds_note(a, b) if unit_key == "msg_per_s" else ""
                 rows.append(
                     Figure(
                         "load",
@@ -437,7 +449,7 @@ def _load_rows(p: Dict, st: Dict, label: str, with_stock_errors: bool) -> List[F
                         _r(ratio(a[unit_key], b[unit_key])),
                         "x",
                         goal,
-                        f"{a[unit_key]:{fmt}} vs {b[unit_key]:{fmt}} {unit}",
+                        f"{a[unit_key]:{fmt}} vs {b[unit_key]:{fmt}} {unit}{spread}",
                     )
                 )
     lo, hi = p.get(10) or p.get("10"), p.get(50) or p.get("50")
@@ -449,10 +461,19 @@ def _load_rows(p: Dict, st: Dict, label: str, with_stock_errors: bool) -> List[F
                 _r(ratio(hi["msg_per_s"], lo["msg_per_s"])),
                 "x",
                 Goal(">=", 1.0, "≥ 1.0"),
-                f"{hi['msg_per_s']:.1f} vs {lo['msg_per_s']:.1f} msg/s",
+                f"{hi['msg_per_s']:.1f} vs {lo['msg_per_s']:.1f} msg/s{_rounds_note(hi, lo)}",
             )
         )
     return rows
+
+
+def _rounds_note(a: Dict, b: Dict) -> str:
+    """Each round's rate of two results, when they were measured in rounds."""
+    ra, rb = a.get("round_msg_per_s"), b.get("round_msg_per_s")
+    if not ra or not rb or len(ra) < 2:
+        return ""
+    return (" (rounds: " + ", ".join(f"{x:.0f}" for x in ra) + " vs "
+            + ", ".join(f"{x:.0f}" for x in rb) + ")")
 
 
 # The project's stack is measured on each tracker store, beside the same stock bot (same run).
@@ -801,6 +822,9 @@ def write(
             "action server + SQLite tracker store + catalogue, office hours pinned (ASSISTANT_NOW); "
             "project-pg = the same stack with conversations and catalogue on PostgreSQL "
             "(scripts/ensure-postgres.sh, same machine)."
+            + (f" Each level is the median of {raw['load']['rounds']} rounds per variant, the "
+               "variants measured in turn and in another order each round; the notes list "
+               "each round's rate." if raw.get("load", {}).get("rounds", 1) > 1 else "")
         ),
     ]
     if raw.get("quality"):

@@ -217,3 +217,17 @@ def test_profile_summary_counts_areas_and_inclusive_shares() -> None:
     top = dict(s["top_inclusive"])
     assert top["handle (rasa/core/processor.py)"] == 0.5
     assert top["save (rasa/core/tracker_store.py)"] == 0.3  # site-packages prefix and line dropped
+
+
+def test_median_of_rounds_is_not_moved_by_one_noisy_round() -> None:
+    from bench.stats import median_of_rounds
+
+    rounds = [latency_summary([0.1] * 10, 0, 1.0), latency_summary([0.1] * 10, 1, 2.0),
+              latency_summary([0.3] * 10, 0, 1.1)]
+    merged = median_of_rounds(rounds)
+    assert merged["msg_per_s"] == round(10 / 1.1, 3)  # 10, 5 and 9.1 msg/s: the middle one
+    assert merged["p95_ms"] == 100.0
+    assert merged["messages"] == 30 and merged["errors"] == 1
+    assert merged["round_msg_per_s"] == [10.0, 5.0, round(10 / 1.1, 3)]
+    with pytest.raises(ValueError):
+        median_of_rounds([])
