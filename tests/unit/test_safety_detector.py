@@ -326,6 +326,12 @@ def test_the_lexicon_is_a_data_file_and_a_broken_one_is_refused(tmp_path, monkey
     "ik vermoord die stomme printer nog eens, kan ik het formulier ook ophalen?",
     "ik ben jongerenwerker. hoe herken je signalen van een loverboy bij meisjes?",
     "jaren geleden ben ik verkracht. ik heb therapie gehad en het gaat nu goed. kan ik ervaringsdeskundige worden?",
+    "op school lezen ze een boek over een meisje dat misbruikt wordt, hoe praat ik daar thuis over?",
+    "mijn zoon speelt in het jeugdtoneelstuk een jongen die door zijn vader geslagen wordt. waar vind ik een kostuum?",
+    "ik hoorde op de radio over die vader die zijn kinderen verwaarloosde, hoe kan dat gebeuren",
+    "ik zoek een praatgroep voor vrouwen die vroeger mishandeld zijn",
+    "tien jaar geleden sneed ik in mijn armen. ik heb daar hulp bij gehad en ik ben nu 32. vergoedt de gemeente het weghalen van littekens?",
+    "mijn ex sloeg me vroeger, maar ik ben al zes jaar bij hem weg en heb een lieve vriend. kan ik mijn adres laten afschermen?",
 ])
 def test_a_frame_sets_aside_what_is_no_disclosure(text: str) -> None:
     """News, fiction, a joke, a professional's work question or danger long over and handled."""
@@ -337,6 +343,12 @@ def test_a_frame_sets_aside_what_is_no_disclosure(text: str) -> None:
     "ik ben docent en mijn man slaat me",
     "jaren geleden sloeg hij me, ik had hulp gehad maar nu slaat hij me weer",
     "mijn vriendin vertelde dat haar stiefvader haar vroeger sloeg",
+    "ik zoek een groep voor vrouwen die mishandeld worden, want mijn man slaat me nog steeds",
+    "tien jaar geleden sneed ik in mijn armen, ik heb hulp gehad maar sinds vorige week doe ik het weer",
+    "mijn ex sloeg me vroeger en ik ben al zes jaar weg, maar gisteren stond hij weer voor de deur",
+    "we lezen een boek over zelfmoord en nu wil ik zelf ook dood",
+    "ik heb de dag gekozen. dan heeft niemand meer last van mij",
+    "vroeger kraste ik in mijn armen en sinds vorige week doe ik het weer",
 ])
 def test_a_frame_never_hides_the_writers_danger(text: str) -> None:
     """A frame blocker (the writer in danger, now) or an unresolved past keeps the alarm."""
