@@ -448,6 +448,8 @@ _ACUTE_RX = {
 # explains it and helps with a bezwaar, which has a deadline.
 _DECISION_CUT_RX = (
     r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd|verlaagd|gekort|afgebouwd|minder uren|niet verlengd|stopt per)\b"
+    # the refusal told as the municipality's will: "de gemeente wil mij geen pgb geven"
+    r"|\b(?:gemeente|consulent|wijkteam|ze|zij) (?:wil|willen|weigert|weigeren) (?:mij|me|ons|hem|haar|mijn [a-z]+) (?:geen|niet langer|niet meer)\b"
 )
 _SERVICE_RX = (
     r"\bwmo\b|\bindicatie\w*|\bhuishoudelijke hulp\b|\bthuishulp\b|\bhulp (?:in|bij) het huishouden\b|\bpgb\b|\bjeugdhulp\b|\bbegeleiding\b|\bdagbesteding\b"
@@ -491,6 +493,26 @@ _DOMAIN_RX = {
 }
 
 
+# The life domain of each topic: several topics of one domain (a wheelchair, the taxi and the
+# escort's seat; household help and its eigen bijdrage) are one question about care, not a
+# tangle for the social team. Procedural topics (the loket, bezwaar, cliëntondersteuning) are
+# no life domain.
+_TOPIC_DOMAIN = {
+    "huishoudelijke_hulp": "zorg", "hulpmiddelen_woningaanpassing": "zorg", "vervoer": "zorg",
+    "begeleiding_dagbesteding": "zorg", "pgb": "zorg", "eigen_bijdrage_kosten": "zorg",
+    "mantelzorg": "zorg",
+    "bijstand_uitkering": "geld", "minimaregelingen_toeslagen": "geld", "schulden_geldzorgen": "geld",
+    "werk_reintegratie": "werk", "jeugdhulp_opvoeden": "kinderen",
+    "wonen_beschermd_wonen_opvang": "wonen", "psychische_problemen_crisis": "psychische gezondheid",
+    "huiselijk_geweld_veiligheid": "veiligheid", "eenzaamheid_meedoen": "meedoen",
+}
+
+
+def _topic_domains(topics: Sequence[str]) -> List[str]:
+    """The life domains of the message's topics, in order."""
+    return list(dict.fromkeys(_TOPIC_DOMAIN[t] for t in topics if t in _TOPIC_DOMAIN))
+
+
 def _has(rx: str, norm: str) -> bool:
     return re.search(rx, norm) is not None
 
@@ -500,7 +522,8 @@ def assess_complexity(text: MessageLike, topics: Sequence[str], use_classifier: 
 
     Complex when several life domains meet (debts and care; debts and children), when housing is
     about to be lost, when a mantelzorger is at the end of their strength, when children may be
-    unsafe, when three or more topics are involved, or when the resident says everything goes
+    unsafe, when three or more life domains are involved (money, care, children, housing,
+    work ...; not three topics of one domain), or when the resident says everything goes
     wrong at once. These are the situations the seeds route to the Integraal Sociaal Team /
     wijkteam instead of a single product: one answer from a bot cannot cover them.
     ``topics`` are topic labels (e.g. from :func:`detect_needs`); out-of-scope labels are ignored.
@@ -561,8 +584,8 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
         reasons.append("mantelzorger overbelast")
     if _has(_CHILD_SAFETY_RX, norm):
         reasons.append("veiligheid van kinderen")
-    if len(tset) >= 3:
-        reasons.append(f"{len(tset)} onderwerpen tegelijk")
+    if len(_topic_domains(real)) >= 3:
+        reasons.append(f"{len(_topic_domains(real))} levensgebieden tegelijk")
     if _has(_ALL_WRONG_RX, norm):
         reasons.append("inwoner zegt dat alles misloopt")
     if _has(_PERSON_RX, norm):
@@ -590,7 +613,7 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
     if _has(_AGGRESSION_WITH_CHILDREN_RX, norm) and "veiligheid van kinderen" not in reasons:
         reasons.append("agressie in een gezin met kinderen")
     domains = [name for name, rx in _DOMAIN_RX.items() if _has(rx, norm)]
-    if len(domains) >= 3 and len(tset) < 3:
+    if len(domains) >= 3 and len(_topic_domains(real)) < 3:
         reasons.append("problemen op " + ", ".join(domains))
     return reasons
 

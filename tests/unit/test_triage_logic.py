@@ -200,8 +200,10 @@ def test_walking_the_whole_ladder_visits_each_available_rung_once() -> None:
      "veiligheid van kinderen"),
     ("alles loopt mis: werk kwijt, relatie uit en nu dit", ["bijstand_uitkering"],
      "inwoner zegt dat alles misloopt"),
-    ("ik heb vragen over bijstand, de eigen bijdrage en een rolstoel",
-     ["bijstand_uitkering", "eigen_bijdrage_kosten", "hulpmiddelen_woningaanpassing"], "3 onderwerpen tegelijk"),
+    ("ik heb vragen over bijstand, opvoeden en een rolstoel",
+     ["bijstand_uitkering", "jeugdhulp_opvoeden", "hulpmiddelen_woningaanpassing"], "3 levensgebieden tegelijk"),
+    ("de gemeente wil mij geen pgb geven maar zorg in natura, dat wil ik niet", ["pgb"],
+     "besluit over hulp afgewezen of verlaagd"),
 ])
 def test_complex_cases(text: str, topics: list, reason: str) -> None:
     c = assess_complexity(text, topics)
@@ -394,3 +396,15 @@ def test_sanctions_release_without_a_home_and_callback_wishes_need_a_person(text
 
 def test_how_a_sanction_works_in_general_is_a_plain_question():
     assert not assess_complexity("hoe werkt een maatregel in de bijstand?", []).complex
+
+
+@pytest.mark.parametrize("text, topics", [
+    ("kan mijn rolstoel mee in de regiotaxi en mag mijn begeleider mee",
+     ["hulpmiddelen_woningaanpassing", "vervoer", "begeleiding_dagbesteding"]),
+    ("mijn vrouw krijgt huishoudelijke hulp en ik een scootmobiel, betalen we twee keer eigen bijdrage",
+     ["huishoudelijke_hulp", "hulpmiddelen_woningaanpassing", "eigen_bijdrage_kosten"]),
+])
+def test_several_topics_of_one_life_domain_are_one_question(text: str, topics: list) -> None:
+    """Three care topics are one question about care, not three problems at once."""
+    reasons = assess_complexity(text, topics, use_classifier=False).reasons
+    assert not [r for r in reasons if "tegelijk" in r or r.startswith("problemen op")], reasons
