@@ -367,3 +367,12 @@ def test_laughing_faces_count_as_a_joke() -> None:
 ])
 def test_a_job_or_a_film_beside_the_writers_own_life_never_hides_it(text: str) -> None:
     assert detect(text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "as ie gedronken heeft dan slaat ie me, ik weet niet waar ik heen moet",
+    "mn moeder kriegt gein loch en weurt blauw um de mond",
+    "hij heeft me geduwd en nu is mijn lip kapot",
+])
+def test_dialect_and_chat_forms_of_violence_and_breathlessness(text: str) -> None:
+    assert detect_rules_only(text).urgent
