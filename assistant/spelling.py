@@ -30,3 +30,11 @@ def standard_forms(text: str) -> List[str]:
     """The standard forms of the message's dialect and chat words, in order ("" when none)."""
     table = variants()
     return [table[w] for w in fold(text or "").split() if w in table]
+
+
+def standardised(text: str) -> str:
+    """The text (folded) with each dialect or chat word replaced by its standard form, for
+    phrase rules that must read "ik bin t nait ains mit de beslizzing" as "... niet eens met de
+    beslissing". Rules read it beside the original, so a wrong mapping only adds a reading."""
+    table = variants()
+    return " ".join(table.get(w, w) for w in fold(text or "").split())

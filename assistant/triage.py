@@ -28,6 +28,7 @@ from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, 
 from assistant import handoff_classifier
 from assistant.message import Message, MessageLike
 from assistant.safety_detector import detect
+from assistant.spelling import standardised
 
 from assistant.vocabulary import RUNGS
 from assistant.topics import OUT_OF_SCOPE, TOPICS
@@ -450,6 +451,8 @@ _DECISION_CUT_RX = (
     r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd|verlaagd|gekort|afgebouwd|minder uren|niet verlengd|stopt per)\b"
     # the refusal told as the municipality's will: "de gemeente wil mij geen pgb geven"
     r"|\b(?:gemeente|consulent|wijkteam|ze|zij) (?:wil|willen|weigert|weigeren) (?:mij|me|ons|hem|haar|mijn [a-z]+) (?:geen|niet langer|niet meer)\b"
+    # money asked back: "de gemeente wil 1.400 euro terug"
+    r"|\b(?:wil|willen|eist|eisen|vordert|vorderen) (?:[a-z0-9]+ ){0,3}(?:euro|geld|bedrag|pgb|budget)\w* (?:\w+ ){0,3}terug\b"
 )
 _SERVICE_RX = (
     r"\bwmo\b|\bindicatie\w*|\bhuishoudelijke hulp\b|\bthuishulp\b|\bhulp (?:in|bij) het huishouden\b|\bpgb\b|\bjeugdhulp\b|\bbegeleiding\b|\bdagbesteding\b"
@@ -462,6 +465,8 @@ _DISPUTE_RX = (
     r"\bniet eens met (?:het|de|dit|dat|mijn|hun|jullie) (?:[a-z]+ )?(?:besluit|beslissing|beschikking|brief|uitkomst|indicatie)\b"
     r"|\bbezwaar (?:maken |aantekenen |indienen )?tegen (?:het|de|dit|mijn|hun) (?:[a-z]+ )?(?:besluit|beslissing|beschikking|afwijzing|indicatie)\b"
     r"|\b(?:besluit|beslissing|beschikking) (?:[a-z]+ ){0,4}(?:klopt niet|onterecht|oneerlijk)\b"
+    # a complaint about how a staff member treated the resident
+    r"|\bklacht\w* (?:\w+ ){0,6}(?:over|tegen) (?:\w+ ){0,4}(?:consulent|medewerker|wijkcoach|wijkteam|klantmanager|keukentafelgesprek)\b"
 )
 # Threats that come with a date: beslag, a bailiff, a cut-off, an eviction.
 _DEBT_THREAT_RX = (
@@ -472,6 +477,11 @@ _SELF_NEGLECT_RX = (
     r"\bverwaarloo\w*|\bvervuil\w*|\bverloeder\w*|\b(?:eet|drinkt|wast) (?:zich )?(?:[a-z]+ ){0,2}(?:niet|nauwelijks) meer\b"
     r"|\b(?:komt|kwam) (?:[a-z]+ ){0,2}(?:de deur|het huis|zijn huis|haar huis) niet (?:meer )?uit\b|\bdoet (?:de deur )?niet (?:meer )?open\b|\bpost (?:[a-z]+ ){0,3}niet (?:meer )?open\b"
     r"|\bstapels (?:post|vuil|afval)\b|\bhuis (?:is |staat )?(?:vol|vies|smerig)\b|\bkijkt niet (?:meer )?naar zichzelf\b"
+    # a stench beside rubbish, mould or empty bottles: a home that has got out of hand
+    r"|\b(?:stinkt|stank|zure lucht|vieze lucht|rare lucht)\b(?=.*\b(?:vuilniszak\w*|afval|rommel|troep|lege (?:blikjes|flessen)|schimmel\w*|vuil)\b)"
+    r"|\b(?:vuilniszak\w*|afval|rommel|troep|lege (?:blikjes|flessen)|schimmel\w*|vuil)\b(?=.*\b(?:stinkt|stank|zure lucht|vieze lucht|rare lucht)\b)"
+    # and the person who says he needs nothing
+    r"|\bzegt (?:steeds |altijd )?dat (?:hij|ze|zij) (?:niks|niets|geen hulp) nodig (?:heeft|hebben)\b"
 )
 
 # A decision that stops or refuses someone's income: money is needed now, and a bezwaar has a term.
@@ -561,8 +571,12 @@ def _learned_reasons(text: MessageLike) -> List[str]:
 
 
 def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
-    """The reasons the complexity rules find, in a fixed order."""
+    """The reasons the complexity rules find, in a fixed order. The rules read the message and,
+    beside it, its standard Dutch form (dialect and chat words, :mod:`assistant.spelling`)."""
     norm = Message.of(text).normalised
+    standard = standardised(norm)
+    if standard.split() != norm.split():
+        norm = f"{norm} # {standard} "
     real = [t for t in dict.fromkeys(topics or ()) if _real(t)]
     tset = set(real)
     reasons: List[str] = []

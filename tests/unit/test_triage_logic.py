@@ -204,6 +204,16 @@ def test_walking_the_whole_ladder_visits_each_available_rung_once() -> None:
      ["bijstand_uitkering", "jeugdhulp_opvoeden", "hulpmiddelen_woningaanpassing"], "3 levensgebieden tegelijk"),
     ("de gemeente wil mij geen pgb geven maar zorg in natura, dat wil ik niet", ["pgb"],
      "besluit over hulp afgewezen of verlaagd"),
+    ("de gemeente wil 900 euro van het pgb terug omdat een bon zoek is", ["pgb"],
+     "besluit over hulp afgewezen of verlaagd"),
+    ("ik wil een klacht indienen over de manier waarop de consulent met mij praatte", ["bezwaar_klacht"],
+     "bezwaar tegen een besluit"),
+    ("ik bin t nait ains mit de beslizzing over mien hulp in huus", ["bezwaar_klacht"],
+     "bezwaar tegen een besluit"),
+    ("bij de buurman staan overal vuilniszakken en het stinkt tot op de galerij", [],
+     "iemand zorgt niet meer voor zichzelf"),
+    ("mijn oom eet slecht en zegt steeds dat hij niks nodig heeft", [],
+     "iemand zorgt niet meer voor zichzelf"),
 ])
 def test_complex_cases(text: str, topics: list, reason: str) -> None:
     c = assess_complexity(text, topics)
@@ -408,3 +418,8 @@ def test_several_topics_of_one_life_domain_are_one_question(text: str, topics: l
     """Three care topics are one question about care, not three problems at once."""
     reasons = assess_complexity(text, topics, use_classifier=False).reasons
     assert not [r for r in reasons if "tegelijk" in r or r.startswith("problemen op")], reasons
+
+
+def test_a_smelly_bin_is_no_self_neglect() -> None:
+    assert not assess_complexity("mijn afvalcontainer stinkt, wanneer wordt hij geleegd",
+                                 ["out_of_scope_municipal"], use_classifier=False).complex
