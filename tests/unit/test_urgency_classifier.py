@@ -156,26 +156,3 @@ def test_modules_are_pure(module: str) -> None:
         for a in n.names
     }
     assert not {m for m in imported if m.split(".")[0] in {"rasa", "rasa_sdk"}}
-
-
-def test_one_high_sentence_in_a_long_everyday_story_needs_the_whole_story_to_lean_that_way() -> None:
-    """The whole-message floor: a long story counts as danger through one sentence only when the
-    whole message leans that way too, or that sentence is near certain."""
-    from dataclasses import replace
-
-    from assistant import text_classifier as tc
-
-    texts = ([f"dreiging gevaar angst nummer {n}" for n in range(30)]
-             + [f"vraag over de bus en de stoep nummer {n}" for n in range(60)])
-    labels = ["danger", "threat", "harm"] * 10 + ["none"] * 60
-    plain = tc.TextClassifier(prepare=str.strip, negative="none")
-    fitted = plain.fit(texts, labels)
-    story = ("ik heb een vraag over de bus en de stoep bij ons in de straat. " * 8
-             + "dreiging gevaar angst. " + "ik heb een vraag over de bus en de stoep. " * 8)
-    without = plain.predict(story, lambda: fitted)
-    floored = replace(plain, whole_floor=0.5, piece_sure=1.01).predict(story, lambda: fitted)
-    whole = plain.fast_score(fitted.fast, fitted.kind_labels, story.strip())
-    assert without.probability > 0.5 > whole.probability
-    assert floored.probability == whole.probability
-    sure = replace(plain, whole_floor=0.5, piece_sure=without.probability).predict(story, lambda: fitted)
-    assert sure.probability == without.probability
