@@ -238,11 +238,6 @@ class TextClassifier:
     negative: str
     result: Type[Scores] = Scores
     whole_too: bool = False
-    #: Long messages: the highest piece counts only when the whole message scores at least this
-    #: (or the piece reaches :attr:`piece_sure`); otherwise the whole message's score is the
-    #: answer. None: the highest piece always counts.
-    whole_floor: Optional[float] = None
-    piece_sure: float = 0.97
     #: Fewer words than this after ``prepare``: no evidence for a learned judgement.
     min_words: int = 4
     window_words: int = 30
@@ -343,15 +338,9 @@ class TextClassifier:
             return self.fast_score(fitted.fast, fitted.kind_labels, prepared)
         pieces = [p for p in self.pieces(text) if len(p.split()) >= self.min_words] or [prepared]
         scored = self.score(fitted, pieces)
-        whole = (self.fast_score(fitted.fast, fitted.kind_labels, prepared)
-                 if self.whole_too or self.whole_floor is not None else None)
-        if self.whole_too and whole is not None:
-            scored.append(whole)
-        best = max(scored, key=lambda s: s.probability)
-        if (whole is not None and self.whole_floor is not None
-                and whole.probability < self.whole_floor and best.probability < self.piece_sure):
-            return whole
-        return best
+        if self.whole_too:
+            scored.append(self.fast_score(fitted.fast, fitted.kind_labels, prepared))
+        return max(scored, key=lambda s: s.probability)
 
     # ------------------------------------------------------------------------ cross-validation
 

@@ -114,15 +114,7 @@ def _prepare(text: str) -> str:
     return " ".join([kept, *standard_forms(kept)])
 
 
-#: Long messages: a single piece that looks like danger counts only when the whole message
-#: leans that way too (or the piece is near certain). Why: every long story has many sentences,
-#: and the highest of many noisy scores is high by chance; on the calibration sets the long
-#: everyday stories the classifier alone flagged scored 0.03-0.45 as a whole, the long urgent
-#: stories 0.65 or more.
-WHOLE_FLOOR: float = 0.5
-
-_CLASSIFIER = tc.TextClassifier(prepare=_prepare, negative=NOT_URGENT_LABEL, result=Prediction,
-                                whole_floor=WHOLE_FLOOR)
+_CLASSIFIER = tc.TextClassifier(prepare=_prepare, negative=NOT_URGENT_LABEL, result=Prediction)
 # The shared machinery under the names this module's tests and callers have always used.
 _fit = _CLASSIFIER.fit
 _fast_score = _CLASSIFIER.fast_score
