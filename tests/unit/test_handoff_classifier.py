@@ -59,7 +59,7 @@ def test_cross_validated_figures_stay_above_a_floor(cv: dict) -> None:
 
 
 def test_threshold_constant_matches_the_cv_choice(cv: dict) -> None:
-    assert abs(cv["chosen_threshold"] - hc.THRESHOLD) <= 0.1
+    assert abs(cv["chosen_threshold"] - hc.THRESHOLD) <= 0.1 + 1e-9  # 0.05 grid, float sums
 
 
 def test_training_is_deterministic() -> None:
