@@ -332,6 +332,8 @@ def test_the_lexicon_is_a_data_file_and_a_broken_one_is_refused(tmp_path, monkey
     "ik zoek een praatgroep voor vrouwen die vroeger mishandeld zijn",
     "tien jaar geleden sneed ik in mijn armen. ik heb daar hulp bij gehad en ik ben nu 32. vergoedt de gemeente het weghalen van littekens?",
     "mijn ex sloeg me vroeger, maar ik ben al zes jaar bij hem weg en heb een lieve vriend. kan ik mijn adres laten afschermen?",
+    "mijn neef speelt een game waarin je soldaten moet neerschieten, is dat erg op zijn leeftijd",
+    "als puber heb ik mezelf gesneden, ik ben nu al jaren klachtenvrij. kan ik vrijwilliger worden bij een jongerenlijn?",
 ])
 def test_a_frame_sets_aside_what_is_no_disclosure(text: str) -> None:
     """News, fiction, a joke, a professional's work question or danger long over and handled."""
@@ -376,3 +378,14 @@ def test_a_job_or_a_film_beside_the_writers_own_life_never_hides_it(text: str) -
 ])
 def test_dialect_and_chat_forms_of_violence_and_breathlessness(text: str) -> None:
     assert detect_rules_only(text).urgent
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("i want to kill myself, nobody can help me", "suicide"),
+    ("my husband hits me when he drinks", "domestic_violence"),
+    ("my father say he want to be with my mother in the grave", "suicide"),
+])
+def test_plain_english_danger_is_found(text: str, kind: str) -> None:
+    """Residents who write in English still get the help line for what they say plainly."""
+    r = detect_rules_only(text)
+    assert r.urgent and kind in r.kinds
