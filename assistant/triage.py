@@ -155,6 +155,8 @@ _GENERAL = (
     r"wie (?:bepaalt|betaalt)|waarom|bestaat er|is er|zijn er|geldt|klopt het)\b"
     r"|\bhoe werkt\b|\bwat houdt (?:[a-z]+ ){0,4}in\b|\bwat (?:betekent|is) (?:een|het|de) \w+\b(?= ?$)"
     r"|\bin het algemeen\b|\balgemene (?:vraag|informatie)\b|\bik wil (?:graag )?weten hoe (?:het|dat|dit) werkt\b"
+    # the term first, the question after it: "beslagvrije voet, wat is dat?"
+    r"|\b(?:wat is|wat betekent|wat houdt|hoe werkt) (?:dat|dit|dat precies|dat eigenlijk)(?: in)? ?$"
 )
 
 
@@ -451,6 +453,10 @@ _DECISION_CUT_RX = (
     r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd|verlaagd|gekort|afgebouwd|minder uren|niet verlengd|stopt per)\b"
     # the refusal told as the municipality's will: "de gemeente wil mij geen pgb geven"
     r"|\b(?:gemeente|consulent|wijkteam|ze|zij) (?:wil|willen|weigert|weigeren) (?:mij|me|ons|hem|haar|mijn [a-z]+) (?:geen|niet langer|niet meer)\b"
+    # less help than before: "nog maar anderhalf uur in plaats van drie"
+    r"|\bnog maar\b(?:\s+\S+){0,6}?\s+(?:in plaats van|ipv)\b"
+    # the decision told as what the municipality says: "de gemeente zegt dat ik met de bus kan"
+    r"|\b(?:(?:gemeente|consulent|wijkteam) (?:zegt|vindt|heeft besloten|besloot)|(?:zegt|vindt|besloot) (?:de |het )?(?:gemeente|consulent|wijkteam)) (?:nu )?dat (?:ik|hij|zij|ze|we|wij) (?:\w+ ){0,4}(?:gewone bus|het zelf|zelf kan|zelf kunnen|niet meer|geen)\b"
     # money asked back: "de gemeente wil 1.400 euro terug"
     r"|\b(?:wil|willen|eist|eisen|vordert|vorderen) (?:[a-z0-9]+ ){0,3}(?:euro|geld|bedrag|pgb|budget)\w* (?:\w+ ){0,3}terug\b"
 )

@@ -214,6 +214,10 @@ def test_walking_the_whole_ladder_visits_each_available_rung_once() -> None:
      "iemand zorgt niet meer voor zichzelf"),
     ("mijn oom eet slecht en zegt steeds dat hij niks nodig heeft", [],
      "iemand zorgt niet meer voor zichzelf"),
+    ("sinds maart krijg ik nog maar een uur thuishulp in plaats van twee", ["huishoudelijke_hulp"],
+     "besluit over hulp afgewezen of verlaagd"),
+    ("ich höb jaore n vervoerspas gehad en noe zeet de gemeinte dat ich mèt de gewoene bus kin",
+     ["vervoer"], "besluit over hulp afgewezen of verlaagd"),
 ])
 def test_complex_cases(text: str, topics: list, reason: str) -> None:
     c = assess_complexity(text, topics)
@@ -423,3 +427,11 @@ def test_several_topics_of_one_life_domain_are_one_question(text: str, topics: l
 def test_a_smelly_bin_is_no_self_neglect() -> None:
     assert not assess_complexity("mijn afvalcontainer stinkt, wanneer wordt hij geleegd",
                                  ["out_of_scope_municipal"], use_classifier=False).complex
+
+
+def test_the_term_first_and_the_question_after_it_is_a_general_question() -> None:
+    from assistant.triage import is_general_question
+
+    assert is_general_question("beslagvrije voet, wat is dat?")
+    assert not assess_complexity("beslagvrije voet wat is dat", ["schulden_geldzorgen"],
+                                 use_classifier=False).complex
