@@ -16,8 +16,7 @@ from actions import conversation, handoff, knowledge, triage
 from knowledge import get_glossary
 from actions.common import AssistantAction, catalogue, current_municipality
 from assistant.replies import BUTTON_HUMAN
-from assistant.decisions import clarify_options, decide
-from assistant.topics import TOPIC_NAMES, topic_ranking
+from assistant.decisions import decide
 
 CAPABILITIES = ("Ik help u met vragen over hulp thuis, zorg, vervoer, mantelzorg, opvoeden, "
                 "geld en schulden, werk, eenzaamheid en wonen. Ik zoek met u uit wat u zelf kunt "
@@ -122,21 +121,7 @@ class ActionClarify(AssistantAction):
             return conversation.explain_term(dispatcher, decision.term)
         if decision.topic and not decision.clarify:
             return knowledge.answer_decision(dispatcher, tracker, decision)
-        count = float(tracker.get_slot("fallback_count") or 0) + 1
-        if count >= 2:
-            dispatcher.utter_message(text="Het lukt mij niet goed om uw vraag te begrijpen. "
-                                          "Een medewerker kan u beter helpen.")
-            return handoff.start(dispatcher, tracker, reason="fallback") + [
-                SlotSet("fallback_count", 0.0)]
-        candidates = decision.options or clarify_options(text, topic_ranking(tracker.latest_message),
-                                                         catalogue())
-        buttons = [{"title": TOPIC_NAMES[t].capitalize(), "payload": f'/choose_topic{{"topic":"{t}"}}'}
-                   for t in candidates]
-        dispatcher.utter_message(
-            text="Ik weet niet zeker of ik u goed begrijp. Gaat uw vraag over een van deze "
-                 "onderwerpen? U kunt het ook anders zeggen.",
-            buttons=buttons + [BUTTON_HUMAN])
-        return [SlotSet("fallback_count", count), SlotSet("awaiting", "clarify")]
+        return knowledge.ask_back(dispatcher, tracker, decision)
 
 
 class ActionConfirm(AssistantAction):

@@ -22,13 +22,13 @@ from actions import handoff
 from knowledge import get_glossary
 from actions.common import AssistantAction, catalogue, entity, user_texts, utter_long
 from assistant.replies import BUTTON_HUMAN, details_button
-from assistant.decisions import Decision, decide
+from assistant.decisions import Decision, clarify_options, decide
 from actions.feedback import offer_feedback
 from assistant.ladder_text import rung_buttons, rung_message
 from assistant.triage import tried_rungs
 from assistant.acknowledge import acknowledgement
 from assistant.vocabulary import RUNGS
-from assistant.topics import OUT_OF_SCOPE, TOPIC_NAMES, names
+from assistant.topics import OUT_OF_SCOPE, TOPIC_NAMES, names, topic_ranking
 
 
 def answer_entry(dispatcher: CollectingDispatcher, entry: Any, rung: Optional[str],
@@ -66,6 +66,8 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
     if decision.complexity.complex:
         return handoff.offer_person(dispatcher, decision.complexity, decision.needs,
                                     decision.topic)
+    if decision.clarify:  # too unsure of the topic: ask, as the evaluation counts it
+        return ask_back(dispatcher, tracker, decision)
     if decision.entry is None:
         dispatcher.utter_message(text=f"Over {TOPIC_NAMES.get(decision.topic or '', 'dit onderwerp')} "
                                       f"heb ik nog geen informatie. {cat.profile.general_contact}",
@@ -90,6 +92,28 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
     rung = decision.ladder if decision.ladder in RUNGS else None
     events = answer_entry(dispatcher, decision.entry, rung, tried, extra_intro=intro)
     return events + [SlotSet("pending_topics", pending), SlotSet("fallback_count", 0.0)]
+
+
+def ask_back(dispatcher: CollectingDispatcher, tracker: Tracker,
+             decision: Decision) -> List[EventType]:
+    """Unsure what the resident means: ask with buttons for the likeliest topics (plus a
+    person); the second time in a row, hand over. Why here: the answer action and the
+    fallback action must ask back on the same decisions the evaluation counts as asking back."""
+    count = float(tracker.get_slot("fallback_count") or 0) + 1
+    if count >= 2:
+        dispatcher.utter_message(text="Het lukt mij niet goed om uw vraag te begrijpen. "
+                                      "Een medewerker kan u beter helpen.")
+        return handoff.start(dispatcher, tracker, reason="fallback") + [
+            SlotSet("fallback_count", 0.0)]
+    candidates = decision.options or clarify_options(
+        decision.text, topic_ranking(tracker.latest_message), catalogue())
+    buttons = [{"title": TOPIC_NAMES[t].capitalize(), "payload": f'/choose_topic{{"topic":"{t}"}}'}
+               for t in candidates]
+    dispatcher.utter_message(
+        text="Ik weet niet zeker of ik u goed begrijp. Gaat uw vraag over een van deze "
+             "onderwerpen? U kunt het ook anders zeggen.",
+        buttons=buttons + [BUTTON_HUMAN])
+    return [SlotSet("fallback_count", count), SlotSet("awaiting", "clarify")]
 
 
 def answer_story(dispatcher: CollectingDispatcher, tracker: Tracker,
