@@ -55,6 +55,9 @@ class Message:
     ranking: List[Tuple[str, float]]
     channel: str
     actions: List[str] = field(default_factory=list)
+    #: The assistant asked which topic was meant (``awaiting`` set to ``clarify``): by the fallback
+    #: action or by the answer action when it was too unsure of the topic.
+    asked_back: bool = False
 
 
 @dataclass
@@ -111,7 +114,10 @@ def conversations(events: Iterable[Tuple[str, float, str, str]],
     for sender, _ts, type_name, raw in events:
         event = json.loads(raw)
         conv = by_sender.get(sender)
-        if type_name == "slot" and event.get("name") == "municipality" and event.get("value"):
+        if (type_name == "slot" and event.get("name") == "awaiting" and event.get("value") == "clarify"
+                and conv is not None and conv.messages):
+            conv.messages[-1].asked_back = True
+        elif type_name == "slot" and event.get("name") == "municipality" and event.get("value"):
             conv = conv or by_sender.setdefault(sender, Conversation(sender, default_municipality, "rest"))
             conv.municipality = str(event["value"])
         elif type_name == "user" and _resident(event):
@@ -138,7 +144,7 @@ def why_unhandled(message: Message) -> Optional[str]:
         return None
     if message.intent == "nlu_fallback":
         return "fallback"
-    if "action_clarify" in message.actions:
+    if "action_clarify" in message.actions or message.asked_back:
         return "clarify"
     if "action_out_of_scope" in message.actions:
         if any(name in IN_SCOPE and conf >= SOCIAL_HINT for name, conf in message.ranking):

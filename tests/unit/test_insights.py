@@ -138,3 +138,21 @@ def test_an_unsure_out_of_scope_answer_goes_to_the_inbox_and_a_sure_one_does_not
     assert insights.why_unhandled(message(0.2)) == "out_of_scope_unsure"
     assert insights.why_unhandled(message(0.9)) is None
     assert "out_of_scope_unsure" in insights.WHY
+
+
+def test_an_answer_action_that_asked_back_counts_as_asking_back() -> None:
+    """The answer action asks back when it is too unsure of the topic (awaiting = clarify), not
+    only action_clarify: such a message belongs in the review inbox too."""
+    import json as _json
+
+    from kcc.insights import conversations, why_unhandled
+
+    parse = {"intent": {"name": "jeugdhulp_opvoeden", "confidence": 0.16}, "intent_ranking": []}
+    events = [("s1", 1.0, "user", _json.dumps({"event": "user", "text": "het gaat niet goed thuis",
+                                                "timestamp": 1.0, "parse_data": parse})),
+              ("s1", 1.1, "action", _json.dumps({"event": "action", "name": "action_answer_topic",
+                                                  "timestamp": 1.1})),
+              ("s1", 1.2, "slot", _json.dumps({"event": "slot", "name": "awaiting", "value": "clarify",
+                                                "timestamp": 1.2}))]
+    [conv] = conversations(events, "het-hogeland")
+    assert why_unhandled(conv.messages[0]) == "clarify"
