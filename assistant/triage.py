@@ -479,13 +479,14 @@ _DEBT_THREAT_RX = (
     r"\bbeslag\w*|\bdeurwaarder\w*|\bloonbeslag\b|\bbeslaglegging\b|\bdwangbevel\w*|\bincassobureau\w*|\bafsluit\w*|\bafgesloten\b|\bexecutie\w*"
 )
 # Someone (often an older or confused person) who no longer looks after himself.
+# A stench beside rubbish, mould or empty bottles, in either order: a home that has got out of hand.
+_STENCH = r"(?:stinkt|stank|zure lucht|vieze lucht|rare lucht)"
+_MESS = r"(?:vuilniszak\w*|afval|rommel|troep|lege (?:blikjes|flessen)|schimmel\w*|vuil)"
 _SELF_NEGLECT_RX = (
     r"\bverwaarloo\w*|\bvervuil\w*|\bverloeder\w*|\b(?:eet|drinkt|wast) (?:zich )?(?:[a-z]+ ){0,2}(?:niet|nauwelijks) meer\b"
     r"|\b(?:komt|kwam) (?:[a-z]+ ){0,2}(?:de deur|het huis|zijn huis|haar huis) niet (?:meer )?uit\b|\bdoet (?:de deur )?niet (?:meer )?open\b|\bpost (?:[a-z]+ ){0,3}niet (?:meer )?open\b"
     r"|\bstapels (?:post|vuil|afval)\b|\bhuis (?:is |staat )?(?:vol|vies|smerig)\b|\bkijkt niet (?:meer )?naar zichzelf\b"
-    # a stench beside rubbish, mould or empty bottles: a home that has got out of hand
-    r"|\b(?:stinkt|stank|zure lucht|vieze lucht|rare lucht)\b(?=.*\b(?:vuilniszak\w*|afval|rommel|troep|lege (?:blikjes|flessen)|schimmel\w*|vuil)\b)"
-    r"|\b(?:vuilniszak\w*|afval|rommel|troep|lege (?:blikjes|flessen)|schimmel\w*|vuil)\b(?=.*\b(?:stinkt|stank|zure lucht|vieze lucht|rare lucht)\b)"
+    rf"|\b{_STENCH}\b(?=.*\b{_MESS}\b)|\b{_MESS}\b(?=.*\b{_STENCH}\b)"
     # and the person who says he needs nothing
     r"|\bzegt (?:steeds |altijd )?dat (?:hij|ze|zij) (?:niks|niets|geen hulp) nodig (?:heeft|hebben)\b"
 )
@@ -604,8 +605,9 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
         reasons.append("mantelzorger overbelast")
     if _has(_CHILD_SAFETY_RX, norm):
         reasons.append("veiligheid van kinderen")
-    if len(_topic_domains(real)) >= 3:
-        reasons.append(f"{len(_topic_domains(real))} levensgebieden tegelijk")
+    life = _topic_domains(real)
+    if len(life) >= 3:
+        reasons.append(f"{len(life)} levensgebieden tegelijk")
     if _has(_ALL_WRONG_RX, norm):
         reasons.append("inwoner zegt dat alles misloopt")
     if _has(_PERSON_RX, norm):
@@ -633,7 +635,7 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
     if _has(_AGGRESSION_WITH_CHILDREN_RX, norm) and "veiligheid van kinderen" not in reasons:
         reasons.append("agressie in een gezin met kinderen")
     domains = [name for name, rx in _DOMAIN_RX.items() if _has(rx, norm)]
-    if len(domains) >= 3 and len(_topic_domains(real)) < 3:
+    if len(domains) >= 3 and len(life) < 3:
         reasons.append("problemen op " + ", ".join(domains))
     return reasons
 

@@ -307,7 +307,6 @@ def load_part(
         for key, url, script in variants:
             warm = warm_up(url, script, s)
             raw["load"][f"warmup_errors_{key}"] = warm["errors"]
-            raw["load"][key] = {}
         from bench.load import run_level
         from bench.scripts import plan
         from bench.stats import median_of_rounds
@@ -317,7 +316,7 @@ def load_part(
             for c, messages in s.levels.items():
                 # Each round starts with another variant, so none is always measured right
                 # after the heaviest one (the stock bot).
-                for key, url, script in variants[rnd % 3:] + variants[:rnd % 3]:
+                for key, url, script in variants[rnd % len(variants):] + variants[:rnd % len(variants)]:
                     res = asyncio.run(
                         run_level(url, script, plan(messages, 5, c), c, s.level_deadline_s,
                                   f"{key}-r{rnd}-c{c}")
