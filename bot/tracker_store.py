@@ -8,12 +8,13 @@ PostgreSQL are a matter of configuration. Recently used conversations are mirror
 """
 from __future__ import annotations
 
+import asyncio
 import gc
 import itertools
 import json
 import logging
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional, TypeVar
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -33,6 +34,7 @@ from bot.tracker_cache import LAST_ID_ATTR, STORED_ATTR, TrackerMirror, mark, sn
 
 logger = logging.getLogger(__name__)
 DEFAULT_URL = "sqlite:///var/tracker.db"
+T = TypeVar("T")
 
 
 class TrackerStoreUnavailable(Exception):
@@ -63,6 +65,8 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             query=dict(url.query) or None,
         )
+        # A database server is waited for; SQLite works in this process (see _in_worker).
+        self._queries_off_loop = not url.drivername.startswith("sqlite")
         if url.drivername.startswith("sqlite"):
             self._use_pooled_sqlite_engine()
         self.mirror = TrackerMirror(settings().tracker_mirror_size)
@@ -90,6 +94,25 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """The current session, from the mirror when no one else changed it (see tracker_cache)."""
         freeze_loaded_heap()
+        return await self._in_worker(self._read_session, sender_id)
+
+    async def _in_worker(self, work: Callable[..., T], *args: Any) -> T:
+        """Run blocking database work in a worker thread when the database is a server.
+
+        Rasa's SQL tracker store calls SQLAlchemy synchronously on the event loop. With
+        PostgreSQL every query and commit waits for a socket (and the commit for the server's
+        fsync), and while it waits no other resident's message moves; in a worker thread the loop
+        goes on with other conversations (bench/README.md). SQLite works inside this process: a
+        thread hop only adds a GIL hand-over there and lowered throughput, so SQLite stays on
+        the loop. The mirror is
+        thread-safe (tracker_cache.Recent) and Rasa's lock store keeps one message per
+        conversation at a time, so no two workers touch one tracker.
+        """
+        if self._queries_off_loop:
+            return await asyncio.to_thread(work, *args)
+        return work(*args)
+
+    def _read_session(self, sender_id: str) -> Optional[DialogueStateTracker]:
         try:
             with self.session_scope() as session:
                 last_id = self._last_event_id(session, sender_id)
@@ -146,6 +169,9 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         decides, and the mirror forgets the conversation.
         """
         await self.stream_events(tracker)
+        await self._in_worker(self._write_new_events, tracker)
+
+    def _write_new_events(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         with self.session_scope() as session:
             base_id = getattr(tracker, LAST_ID_ATTR, None)

@@ -184,3 +184,28 @@ def test_tracker_copy_without_replay_equals_rasas_copy(undo_rasa_patches) -> Non
     training = TrackerWithCachedStates("t", DOMAIN.slots, domain=DOMAIN)
     training.update(UserUttered("hallo"))
     assert type(training.copy()) is TrackerWithCachedStates  # Rasa's own copy for these
+
+
+async def test_server_database_queries_run_beside_the_event_loop(tmp_path: Path) -> None:
+    """With a database server the queries run in a worker thread (the loop serves others while
+    one waits); the stored conversation is the same as with the queries on the loop."""
+    import threading
+
+    on_loop, beside = _store(tmp_path / "a.db"), _store(tmp_path / "b.db")
+    assert not on_loop._queries_off_loop  # SQLite works in-process: it stays on the loop
+    beside._queries_off_loop = True  # what a PostgreSQL URL sets
+    threads: List[str] = []
+    read = beside._read_session
+    beside._read_session = lambda sender: threads.append(  # type: ignore[method-assign]
+        threading.current_thread().name) or read(sender)
+    for store in (on_loop, beside):
+        for turn in (_turn("hallo", "groet"), _turn("hulp thuis", "hulp_thuis", "hulp")):
+            await _message(store, "s1", turn)
+    assert threads and threading.main_thread().name not in threads
+    a, b = await on_loop.retrieve("s1"), await beside.retrieve("s1")
+    assert a is not None and b is not None
+    assert _view(a)["slots"] == _view(b)["slots"] and len(a.events) == len(b.events)
+    fresh = _store(tmp_path / "b.db", mirror=0)
+    rebuilt = await fresh.retrieve("s1")
+    assert rebuilt is not None and [e.as_dict() for e in rebuilt.events][-3:] == [
+        e.as_dict() for e in b.events][-3:]
