@@ -389,3 +389,37 @@ def test_plain_english_danger_is_found(text: str, kind: str) -> None:
     """Residents who write in English still get the help line for what they say plainly."""
     r = detect_rules_only(text)
     assert r.urgent and kind in r.kinds
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("mijn man praat sinds tien minuten ineens heel onduidelijk en zijn mond hangt aan een kant",
+     "medical_emergency"),
+    ("ze kan haar kopje niet meer vasthouden en haar gezicht hangt opzij", "medical_emergency"),
+    ("ik werk voor een gezin, mijn paspoort ligt bij mevrouw in de kast", "exploitation"),
+    ("ik krijg geen geld want ik moet eerst de reis terugbetalen", "exploitation"),
+])
+def test_signs_of_a_stroke_and_of_labour_exploitation(text: str, kind: str) -> None:
+    result = detect_rules_only(text)
+    assert result.urgent and kind in result.kinds, result
+
+
+@pytest.mark.parametrize("text", [
+    "Ik ben vaak alleen. Ik wil niet dood of zo, ik wil alleen mensen zien.",
+    "ik ben jongerenwerker en zoek een training in het herkennen van suicidaliteit bij jongeren",
+    "kan iemand een gastles geven over loverboys en uitbuiting op onze school",
+    "Is er een praatgroep voor nabestaanden na zelfdoding? Mijn broer is vier jaar geleden overleden.",
+    "Bij onze toneelvereniging speel ik een vader die zijn kinderen slaat. Hoe werkt Veilig Thuis?",
+    "Twee jaar geleden had ik een psychose. Ik ben nu stabiel en wil weer aan het werk.",
+    "Vroeger sneed mijn dochter zichzelf. Dat is zes jaar geleden, ze is nu 25 en het gaat heel goed.",
+])
+def test_denials_courses_support_groups_roles_and_handled_pasts_are_not_urgent(text: str) -> None:
+    assert not detect_rules_only(text).urgent, detect_rules_only(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ik wil niet dood maar ik zie echt geen uitweg meer",
+    "ik zoek een cursus want ik denk aan zelfmoord",
+    "vroeger sloeg hij me en nu slaat hij me weer, ik ben nu 30",
+])
+def test_the_new_frames_leave_danger_in_place(text: str) -> None:
+    assert detect_rules_only(text).urgent
