@@ -200,7 +200,7 @@ def test_walking_the_whole_ladder_visits_each_available_rung_once() -> None:
      "veiligheid van kinderen"),
     ("alles loopt mis: werk kwijt, relatie uit en nu dit", ["bijstand_uitkering"],
      "inwoner zegt dat alles misloopt"),
-    ("ik heb vragen over bijstand, opvoeden en een rolstoel",
+    ("ik heb vragen over de bijstand want ik heb geen inkomen, over opvoeden want mijn zoon luistert niet, en over een rolstoel",
      ["bijstand_uitkering", "jeugdhulp_opvoeden", "hulpmiddelen_woningaanpassing"], "3 levensgebieden tegelijk"),
     ("de gemeente wil mij geen pgb geven maar zorg in natura, dat wil ik niet", ["pgb"],
      "besluit over hulp afgewezen of verlaagd"),
@@ -435,3 +435,19 @@ def test_the_term_first_and_the_question_after_it_is_a_general_question() -> Non
     assert is_general_question("beslagvrije voet, wat is dat?")
     assert not assess_complexity("beslagvrije voet wat is dat", ["schulden_geldzorgen"],
                                  use_classifier=False).complex
+
+
+def test_a_short_question_naming_several_schemes_is_no_tangle() -> None:
+    topics = ["eenzaamheid_meedoen", "bijstand_uitkering", "werk_reintegratie"]
+    short = "Mag ik vrijwilligerswerk doen met behoud van uitkering, en moet ik dat vooraf melden?"
+    assert not any("levensgebieden" in r for r in assess_complexity(short, topics, False).reasons)
+    story = ("Sinds mijn ontslag zit ik in de bijstand, ik kom de deur niet meer uit en zie "
+             "niemand meer, en nu moet ik van de consulent ook nog vrijwilligerswerk doen.")
+    assert "3 levensgebieden tegelijk" in assess_complexity(story, topics, False).reasons
+
+
+def test_put_on_the_street_by_an_employer_is_not_homelessness() -> None:
+    fired = "Na 38 jaar bij dezelfde drukkerij op straat gezet. Hoe vraag ik een uitkering aan?"
+    assert "inwoner heeft geen slaapplek" not in assess_complexity(fired, [], False).reasons
+    home = "Mijn vriend heeft me vanavond op straat gezet, ik weet niet waar ik moet slapen."
+    assert "inwoner heeft geen slaapplek" in assess_complexity(home, [], False).reasons
