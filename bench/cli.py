@@ -46,7 +46,7 @@ class Settings:
     time_training: bool
     profile_seconds: int
     profile_concurrency: int = 50
-    load_rounds: int = 3  # each load level is measured this often per variant (median reported)
+    load_rounds: int = 5  # each load level is measured this often per variant (median reported)
     level_deadline_s: float = 240.0
     memory_deadline_s: float = 600.0
     notes: List[str] = field(default_factory=list)
