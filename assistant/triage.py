@@ -619,7 +619,8 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
         reasons.append("mantelzorger overbelast")
     if _has(_CHILD_SAFETY_RX, norm):
         reasons.append("veiligheid van kinderen")
-    life = _topic_domains(real) if len(norm.split()) >= MULTI_DOMAIN_MIN_WORDS else []
+    long_enough = len(norm.split()) >= MULTI_DOMAIN_MIN_WORDS
+    life = _topic_domains(real) if long_enough else []
     if len(life) >= MULTI_DOMAIN_MIN:
         reasons.append(f"{len(life)} levensgebieden tegelijk")
     if _has(_ALL_WRONG_RX, norm):
@@ -650,7 +651,7 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
     if _has(_AGGRESSION_WITH_CHILDREN_RX, norm) and "veiligheid van kinderen" not in reasons:
         reasons.append("agressie in een gezin met kinderen")
     domains = [name for name, rx in _DOMAIN_RX.items() if _has(rx, norm)]
-    if len(domains) >= 3 and len(life) < 3 and len(norm.split()) >= MULTI_DOMAIN_MIN_WORDS:
+    if len(domains) >= MULTI_DOMAIN_MIN and len(life) < MULTI_DOMAIN_MIN and long_enough:
         reasons.append("problemen op " + ", ".join(domains))
     return reasons
 

@@ -104,9 +104,8 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         fsync), and while it waits no other resident's message moves; in a worker thread the loop
         goes on with other conversations (bench/README.md). SQLite works inside this process: a
         thread hop only adds a GIL hand-over there and lowered throughput, so SQLite stays on
-        the loop. The mirror is
-        thread-safe (tracker_cache.Recent) and Rasa's lock store keeps one message per
-        conversation at a time, so no two workers touch one tracker.
+        the loop. The mirror is thread-safe (tracker_cache.Recent) and Rasa's lock store keeps
+        one message per conversation at a time, so no two workers touch one tracker.
         """
         if self._queries_off_loop:
             return await asyncio.to_thread(work, *args)
