@@ -423,3 +423,35 @@ def test_denials_courses_support_groups_roles_and_handled_pasts_are_not_urgent(t
 ])
 def test_the_new_frames_leave_danger_in_place(text: str) -> None:
     assert detect_rules_only(text).urgent
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("mijn zoontjes van 3 en 4 blijven 's middags alleen thuis als ik naar mijn werk ga",
+     "child_abuse"),
+    ("de peuter van de overburen is vaak urenlang alleen thuis", "child_abuse"),
+    ("mijn nichtje van 9 moet deze zomer in Guinee besneden worden, haar moeder wil het",
+     "child_abuse"),
+    ("ze hebben het over meisjesbesnijdenis voor mijn dochter als we op vakantie gaan",
+     "child_abuse"),
+    ("mijn zus zorgt voor ma maar sluit zij haar 's nachts op in de kamer", "domestic_violence"),
+    ("opa is asgrauw en zweet, hij zegt dat er een steen op zijn borst ligt", "medical_emergency"),
+    ("ik doe het weer, die brandwonden op mijn arm heb ik zelf gemaakt", "self_harm"),
+])
+def test_young_children_alone_a_girl_to_be_cut_locking_up_heart_signs_and_burns(
+        text: str, kind: str) -> None:
+    result = detect_rules_only(text)
+    assert result.urgent and kind in result.kinds, result
+
+
+@pytest.mark.parametrize("text", [
+    "ik denk niet aan doodgaan hoor, ik zoek alleen een leuke hobby",
+    "Als ik boos ben slaat mijn broer de deur dicht en gaat hij fietsen. Verder is het rustig.",
+    "Onze buurtvereniging leest een boek over een loverboy, kan iemand daarover komen vertellen?",
+    "De wijkverpleging vraagt wie de aandachtsfunctionaris kindermishandeling is bij jullie.",
+    "Het gaat niet om acuut gevaar maar om iemand die vereenzaamt.",
+    "Ik zou die ambtenaar wel kunnen wurgen, maar waar vraag ik nou bijzondere bijstand aan?",
+    "Vroeger sloeg mijn moeder mij, zij leeft niet meer. Nu heb ik zelf een kind en zoek ik opvoedtips.",
+    "mijn zoon wordt volgende maand besneden in het ziekenhuis, betaalt de gemeente iets?",
+])
+def test_denials_door_slams_reading_clubs_colleagues_idioms_and_the_dead(text: str) -> None:
+    assert not detect_rules_only(text).urgent, detect_rules_only(text)
