@@ -595,6 +595,7 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
     """The reasons the complexity rules find, in a fixed order. The rules read the message and,
     beside it, its standard Dutch form (dialect and chat words, :mod:`assistant.spelling`)."""
     norm = Message.of(text).normalised
+    own_words = len(norm.split())  # the resident's words, not their standard copy beside them
     standard = standardised(norm)
     if standard.split() != norm.split():
         norm = f"{norm} # {standard} "
@@ -619,7 +620,7 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
         reasons.append("mantelzorger overbelast")
     if _has(_CHILD_SAFETY_RX, norm):
         reasons.append("veiligheid van kinderen")
-    long_enough = len(norm.split()) >= MULTI_DOMAIN_MIN_WORDS
+    long_enough = own_words >= MULTI_DOMAIN_MIN_WORDS
     life = _topic_domains(real) if long_enough else []
     if len(life) >= MULTI_DOMAIN_MIN:
         reasons.append(f"{len(life)} levensgebieden tegelijk")

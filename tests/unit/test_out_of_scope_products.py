@@ -125,3 +125,40 @@ def test_product_file_matches_the_upl():
         if p["where"] == "national":
             host = urlsplit(p["national_url"]).netloc
             assert host.endswith(("overheid.nl", "rijksoverheid.nl")), host
+
+
+def _decided_answer(text, ranking):
+    """The first answer through the real decision, as the action gives it."""
+    from rasa_sdk import Tracker
+
+    from assistant.decisions import decide
+    parse = {"intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
+             "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking]}
+    decision = decide(text, parse, ka.catalogue(), knowledge.get_glossary())
+    tracker = Tracker("t", {}, {"text": text, "intent": parse["intent"]}, [], False, None, {},
+                      "action_listen")
+    dispatcher = CollectingDispatcher()
+    ka.answer_decision(dispatcher, tracker, decision)
+    return decision, dispatcher.messages
+
+
+@pytest.mark.parametrize("text, who", [
+    ("hoe vraag ik huurtoeslag aan", "Dienst Toeslagen"),
+    ("mijn kinderbijslag is niet betaald", "SVB"),
+])
+def test_a_national_term_says_who_does_handle_it(text, who):
+    """Huurtoeslag and kinderbijslag are Rijk products (UPL; domain/standards-and-facts.md):
+    the resident hears who handles them, and is still offered a person."""
+    decision, msgs = _decided_answer(text, [("out_of_scope_other", 0.8), ("minimaregelingen_toeslagen", 0.1)])
+    assert decision.out_of_scope
+    assert who in all_text(msgs)
+    payloads = [b["payload"] for m in msgs for b in m.get("buttons") or []]
+    assert any("human" in p for p in payloads), payloads
+
+
+def test_a_social_question_about_a_national_allowance_stays_social():
+    """Debts beside a national allowance: the NLU's sure social topic decides, no referral."""
+    decision, msgs = _decided_answer("ik heb schulden en moet ook nog zorgtoeslag terugbetalen",
+                                     [("schulden_geldzorgen", 0.85), ("out_of_scope_other", 0.1)])
+    assert decision.topic == "schulden_geldzorgen"
+    assert "Dienst Toeslagen" not in all_text(msgs)

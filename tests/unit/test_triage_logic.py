@@ -451,3 +451,11 @@ def test_put_on_the_street_by_an_employer_is_not_homelessness() -> None:
     assert "inwoner heeft geen slaapplek" not in assess_complexity(fired, [], False).reasons
     home = "Mijn vriend heeft me vanavond op straat gezet, ik weet niet waar ik moet slapen."
     assert "inwoner heeft geen slaapplek" in assess_complexity(home, [], False).reasons
+
+
+def test_a_short_dialect_question_is_not_counted_twice_for_its_length() -> None:
+    """The standard Dutch copy of dialect words sits beside the message for the rules; it must
+    not make a short dialect question long enough to count as a tangle of life domains."""
+    topics = ["eenzaamheid_meedoen", "bijstand_uitkering", "werk_reintegratie"]
+    short = "mag ik mit mien uutkering vrijwilligerswark doun, en mot ik dat ais melden bie joe?"
+    assert not any("levensgebieden" in r for r in assess_complexity(short, topics, False).reasons)
