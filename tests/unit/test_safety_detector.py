@@ -455,3 +455,11 @@ def test_young_children_alone_a_girl_to_be_cut_locking_up_heart_signs_and_burns(
 ])
 def test_denials_door_slams_reading_clubs_colleagues_idioms_and_the_dead(text: str) -> None:
     assert not detect_rules_only(text).urgent, detect_rules_only(text)
+
+
+def test_a_moment_worked_out_when_nobody_is_there_is_a_suicide_plan() -> None:
+    text = ("ik heb alles bedacht: zondag is mijn zus weg en dan is er niemand thuis. "
+            "dan is het voorbij.")
+    result = detect_rules_only(text)
+    assert result.urgent and "suicide" in result.kinds, result
+    assert not detect_rules_only("ik heb uitgerekend dat ik in juni klaar ben met afbetalen").urgent
