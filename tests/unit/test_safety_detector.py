@@ -463,3 +463,8 @@ def test_a_moment_worked_out_when_nobody_is_there_is_a_suicide_plan() -> None:
     result = detect_rules_only(text)
     assert result.urgent and "suicide" in result.kinds, result
     assert not detect_rules_only("ik heb uitgerekend dat ik in juni klaar ben met afbetalen").urgent
+
+
+def test_cruelty_to_an_animal_is_for_the_animal_police_not_a_danger_to_people() -> None:
+    assert not detect_rules_only("de buurvrouw slaat haar hond elke avond, wie moet ik bellen").urgent
+    assert detect_rules_only("hij schopt de hond en daarna slaat hij mij").urgent
