@@ -59,8 +59,8 @@ def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
                     decision: Decision) -> List[EventType]:
     """Act on a decision: complex → person, two needs → name both, else answer and offer a rung."""
     cat = catalogue()
-    term = decision.term if decision.term is not None else _outside_term(decision)
-    if term is not None and decision.out_of_scope:
+    term = decision.referral_term
+    if term is not None:
         dispatcher.utter_message(text=f"{term.term}: {term.explain}")
     if decision.out_of_scope:
         return out_of_scope(dispatcher, decision.topic, decision.text)
@@ -129,15 +129,6 @@ def answer_story(dispatcher: CollectingDispatcher, tracker: Tracker,
             or decision.confidence < STORY_MIN_CONFIDENCE):
         return None
     return answer_decision(dispatcher, tracker, decision)
-
-
-def _outside_term(decision: Decision) -> Any:
-    """The first non-social glossary term of an out-of-scope question ("huurtoeslag aanvragen"),
-    else None. Why: its sourced explanation says who does handle it (Dienst Toeslagen, the
-    CJIB, the zorgkantoor), which helps more than "not my subject" alone."""
-    if not decision.out_of_scope:
-        return None
-    return next((t for t in get_glossary().find(decision.text) if t.topic in OUT_OF_SCOPE), None)
 
 
 # A topic ranked below a conversational intent still decides the answer from this confidence on.

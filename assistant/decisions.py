@@ -55,6 +55,7 @@ class Decision:
     ranking: List[Tuple[str, float]] = field(default_factory=list)
     options: List[str] = field(default_factory=list)
     term: Any = None  # the glossary term whose meaning the resident asked, if any
+    terms: List[Any] = field(default_factory=list)  # every glossary term in the text
 
     @property
     def urgent(self) -> bool:
@@ -63,6 +64,17 @@ class Decision:
     @property
     def out_of_scope(self) -> bool:
         return self.topic in OUT_OF_SCOPE
+
+    @property
+    def referral_term(self) -> Any:
+        """The term an out-of-scope answer explains first: the one asked about, else the first
+        non-social term in the text. Why: its sourced explanation says who does handle it (the
+        CIZ, the CJIB, the zorgkantoor), which helps more than "not my subject" alone."""
+        if not self.out_of_scope:
+            return None
+        if self.term is not None:
+            return self.term
+        return next((t for t in self.terms if t.topic in OUT_OF_SCOPE), None)
 
     @property
     def handoff(self) -> bool:
@@ -127,7 +139,7 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any, glossary: Any,
     complexity = assess_complexity(message, counted or ([topic] if topic else []))
     decision = Decision(text=text, intent=intent, topic=topic, confidence=confidence,
                         safety=safety, needs=needs, complexity=complexity, rescued=rescued,
-                        clarify=clarify, ranking=ranking, term=asked)
+                        clarify=clarify, ranking=ranking, term=asked, terms=list(terms))
     if clarify or topic is None:
         decision.options = clarify_options(text, ranking, catalogue)
     if topic and topic not in OUT_OF_SCOPE:
