@@ -220,7 +220,8 @@ def test_walking_the_whole_ladder_visits_each_available_rung_once() -> None:
      ["vervoer"], "besluit over hulp afgewezen of verlaagd"),
 ])
 def test_complex_cases(text: str, topics: list, reason: str) -> None:
-    c = assess_complexity(text, topics)
+    """Each rule on its own (the life-domain count also needs the classifier: see below)."""
+    c = assess_complexity(text, topics, use_classifier=False)
     assert c.complex
     assert reason in c.reasons, c.reasons
 
@@ -459,3 +460,35 @@ def test_a_short_dialect_question_is_not_counted_twice_for_its_length() -> None:
     topics = ["eenzaamheid_meedoen", "bijstand_uitkering", "werk_reintegratie"]
     short = "mag ik mit mien uutkering vrijwilligerswark doun, en mot ik dat ais melden bie joe?"
     assert not any("levensgebieden" in r for r in assess_complexity(short, topics, False).reasons)
+
+
+def test_a_life_domain_count_alone_needs_the_classifier_to_see_a_case(monkeypatch) -> None:
+    """Counting subjects cannot tell a long plain story from a tangle: when the count is the only
+    reason, the handoff classifier has to agree (MULTI_DOMAIN_SUPPORT); other rules stand alone."""
+    from types import SimpleNamespace
+
+    from assistant import triage
+
+    topics = ["huishoudelijke_hulp", "bijstand_uitkering", "jeugdhulp_opvoeden"]
+    story = ("Mijn vrouw heeft een nieuwe heup en mag zes weken niet stofzuigen. Ik heb een "
+             "uitkering en wil weer gaan werken, en onze dochter van tien moet twee keer per week "
+             "naar zwemles. Wie helpt er met het huishouden?")
+    assert "3 levensgebieden tegelijk" in assess_complexity(story, topics, False).reasons
+
+    def seen(p: float) -> None:
+        monkeypatch.setattr(triage.handoff_classifier, "predict",
+                            lambda text: SimpleNamespace(probability=p, reason=""))
+
+    seen(triage.MULTI_DOMAIN_SUPPORT - 0.1)
+    assert not assess_complexity(story, topics).complex
+    seen(triage.MULTI_DOMAIN_SUPPORT)
+    assert "3 levensgebieden tegelijk" in assess_complexity(story, topics).reasons
+    seen(0.0)
+    eviction = "de woningcorporatie wil ons huis uit zetten vanwege huurachterstand"
+    assert assess_complexity(eviction, ["schulden_geldzorgen"]).complex
+
+    def broken(text: str) -> None:
+        raise RuntimeError("no model")
+
+    monkeypatch.setattr(triage.handoff_classifier, "predict", broken)
+    assert "3 levensgebieden tegelijk" in assess_complexity(story, topics).reasons
