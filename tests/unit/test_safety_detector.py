@@ -448,6 +448,7 @@ def test_young_children_alone_a_girl_to_be_cut_locking_up_heart_signs_and_burns(
     "Als ik boos ben slaat mijn broer de deur dicht en gaat hij fietsen. Verder is het rustig.",
     "Onze buurtvereniging leest een boek over een loverboy, kan iemand daarover komen vertellen?",
     "De wijkverpleging vraagt wie de aandachtsfunctionaris kindermishandeling is bij jullie.",
+    "Waar staat de meldcode ouderenmishandeling en huiselijk geweld voor ons buurthuis?",
     "Het gaat niet om acuut gevaar maar om iemand die vereenzaamt.",
     "Ik zou die ambtenaar wel kunnen wurgen, maar waar vraag ik nou bijzondere bijstand aan?",
     "Vroeger sloeg mijn moeder mij, zij leeft niet meer. Nu heb ik zelf een kind en zoek ik opvoedtips.",
@@ -468,3 +469,7 @@ def test_a_moment_worked_out_when_nobody_is_there_is_a_suicide_plan() -> None:
 def test_cruelty_to_an_animal_is_for_the_animal_police_not_a_danger_to_people() -> None:
     assert not detect_rules_only("de buurvrouw slaat haar hond elke avond, wie moet ik bellen").urgent
     assert detect_rules_only("hij schopt de hond en daarna slaat hij mij").urgent
+
+
+def test_the_meldcode_topics_listed_do_not_hide_a_disclosure_after_them() -> None:
+    assert detect_rules_only("de meldcode huiselijk geweld ken ik wel, maar nu slaat mijn man mij").urgent
