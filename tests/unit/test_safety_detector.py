@@ -473,3 +473,30 @@ def test_cruelty_to_an_animal_is_for_the_animal_police_not_a_danger_to_people() 
 
 def test_the_meldcode_topics_listed_do_not_hide_a_disclosure_after_them() -> None:
     assert detect_rules_only("de meldcode huiselijk geweld ken ik wel, maar nu slaat mijn man mij").urgent
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Ik ziek. Tabletten alles genomen, nu moe. Dag.", "suicide"),
+    ("hij smeet gisteravond een fles tegen mijn hoofd en ik bloedde", "domestic_violence"),
+    ("de trainer zegt dat het ons geheim is, anders mag ik niet meer meedoen", "sexual_violence"),
+    ("de man van de groep raakt me aan op een manier die ik niet fijn vind", "sexual_violence"),
+    ("als ik weer een afwijzing krijg neem ik een hamer mee naar dat kantoor", "danger_to_others"),
+    ("mijn vader praat opeens met een dikke tong, wat moet ik doen", "medical_emergency"),
+    ("bij de huisarts zei ik niet dat mijn vriend mij elke week schopt", "domestic_violence"),
+])
+def test_pills_in_beginners_order_things_thrown_at_the_head_grooming_weapons_and_a_stroke(
+        text: str, kind: str) -> None:
+    result = detect_rules_only(text)
+    assert result.urgent and kind in result.kinds, result
+
+
+@pytest.mark.parametrize("text", [
+    "ik heb de medicijnen allemaal ingenomen zoals de huisarts zei, mag ik nu rijden?",
+    "mijn moeder zegt dat het cadeau voor papa geheim is",
+    "neem ik mijn paspoort en mijn loonstrook mee naar het gesprek?",
+    "Ik kan mijn hoofd wel tegen de muur slaan met dat formulier, wat is een hulpvraag?",
+    "We maken ruzie over geld maar ik ben niet bang voor hem. Is er relatietherapie?",
+    "Ik schrijf voor mijn opleiding een verslag over huiselijk geweld, wie kan ik interviewen?",
+])
+def test_routine_pills_a_surprise_and_papers_to_bring_are_no_danger(text: str) -> None:
+    assert not detect_rules_only(text).urgent, detect_rules_only(text)
