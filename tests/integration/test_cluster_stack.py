@@ -254,6 +254,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
         stack.start_console()
         _spawn(stack, "console-b", ["kcc.server", "--port", str(ports["console_b"])])
         stack._wait(f"http://127.0.0.1:{ports['console_b']}/healthz", "console-b")
+        _script("ensure-package.sh", dict(os.environ), "haproxy")  # Debian's, installed when missing
         log = open(workdir / "balancer.log", "ab")
         stack.procs["balancer"] = subprocess.Popen(
             ["haproxy", "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")], cwd=ROOT,
