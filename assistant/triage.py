@@ -574,10 +574,20 @@ def assess_complexity(text: MessageLike, topics: Sequence[str], use_classifier: 
     of :data:`ACUTE_NEEDS`, so same-day help lines never depend on a learned guess.
     """
     reasons = _rule_reasons(text, topics)
-    if reasons and use_classifier and all(r.endswith(_COUNT_REASON) for r in reasons):
-        reasons = _supported_count(text, reasons)
-    if not reasons and use_classifier and not _not_ours(topics) and not is_general_question(text):
-        reasons = _learned_reasons(text)
+    if not use_classifier:
+        return Complexity(bool(reasons), tuple(reasons))
+    if reasons and all(r.endswith(_COUNT_REASON) for r in reasons):
+        # A long story touches many subjects ("mijn man is geopereerd, ik werk fulltime, wie
+        # doet de boodschappen?") without being a tangle; the count cannot tell them apart, the
+        # classifier has read the difference. Below MULTI_DOMAIN_SUPPORT it is also below its
+        # own threshold, so it has no reason of its own to add. If it cannot load, the count
+        # stands.
+        seen = _prediction(text)
+        if seen is not None and seen.probability < MULTI_DOMAIN_SUPPORT:
+            reasons = []
+    elif not reasons and not _not_ours(topics) and not is_general_question(text):
+        seen = _prediction(text)
+        reasons = [seen.reason] if seen is not None and seen.reason else []
     return Complexity(bool(reasons), tuple(reasons))
 
 
@@ -588,29 +598,14 @@ def _not_ours(topics: Sequence[str]) -> bool:
     return any(t in OUT_OF_SCOPE for t in labels) and not any(_real(t) for t in labels)
 
 
-def _supported_count(text: MessageLike, reasons: List[str]) -> List[str]:
-    """A count of life domains alone, kept only when the classifier also sees a case for a
-    person (:data:`MULTI_DOMAIN_SUPPORT`). A long story touches many subjects ("mijn man is
-    geopereerd, ik werk fulltime, wie doet de boodschappen?") without being a tangle; the count
-    cannot tell them apart, the classifier has read the difference. If the model cannot load,
-    the count stands."""
+def _prediction(text: MessageLike) -> Optional[handoff_classifier.Prediction]:
+    """The handoff classifier's view of the message, or None when the model cannot load (never
+    raises: the rules must keep working without it)."""
     try:
-        probability = handoff_classifier.predict(Message.of(text).text).probability
-    except Exception:  # noqa: BLE001
-        logger.exception("handoff classifier unavailable; the life-domain count stands")
-        return reasons
-    return reasons if probability >= MULTI_DOMAIN_SUPPORT else []
-
-
-def _learned_reasons(text: MessageLike) -> List[str]:
-    """The classifier's reason, if it finds the case one for a person (never raises: the rules
-    must keep working if the model cannot load)."""
-    try:
-        reason = handoff_classifier.predict(Message.of(text).text).reason
+        return handoff_classifier.predict(Message.of(text).text)
     except Exception:  # noqa: BLE001
         logger.exception("handoff classifier unavailable; complexity rules only")
-        return []
-    return [reason] if reason else []
+        return None
 
 
 def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:

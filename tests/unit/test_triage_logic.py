@@ -467,8 +467,10 @@ def test_a_life_domain_count_alone_needs_the_classifier_to_see_a_case(monkeypatc
     reason, the handoff classifier has to agree (MULTI_DOMAIN_SUPPORT); other rules stand alone."""
     from types import SimpleNamespace
 
-    from assistant import triage
+    from assistant import handoff_classifier, triage
 
+    # Below the support it is below the classifier's own threshold: no reason of its own to add.
+    assert triage.MULTI_DOMAIN_SUPPORT <= handoff_classifier.THRESHOLD
     topics = ["huishoudelijke_hulp", "bijstand_uitkering", "jeugdhulp_opvoeden"]
     story = ("Mijn vrouw heeft een nieuwe heup en mag zes weken niet stofzuigen. Ik heb een "
              "uitkering en wil weer gaan werken, en onze dochter van tien moet twee keer per week "
