@@ -276,6 +276,14 @@ def test_module_is_pure_python() -> None:
     ("mijn zus moet van haar vriend met klanten mee", "exploitation", "centrum_seksueel_geweld"),
     ("ik zei nee maar hij ging toch door", "sexual_violence", "centrum_seksueel_geweld"),
     ("vroeger schopte hij me tegen mijn buik", "domestic_violence", "veilig_thuis"),
+    ("de slaaptabletten van mijn vrouw heb ik allemaal gespaard in een doosje", "suicide", "113"),
+    ("onze werkgever houdt alle id-kaarten in zijn kantoor", "exploitation", "veilig_thuis"),
+    ("ik weet waar die ambtenaar werkt, dan steek ik zijn auto in de fik", "danger_to_others", "112"),
+    ("mijn vader krijgt al een kwartier bijna geen lucht", "medical_emergency", "112"),
+    ("mijn opa kan zijn linker arm ineens niet meer bewegen", "medical_emergency", "112"),
+    ("mijn man heeft diabetes en is heel zweterig en suf, hij reageert traag", "medical_emergency", "112"),
+    ("er komt rook uit het raam van de buren beneden", "acute_danger", "112"),
+    ("mijn moeder met dementie is weggelopen en we hebben de hele wijk afgezocht", "acute_danger", "112"),
 ])
 def test_new_kinds_from_the_rules(text: str, kind: str, first: str) -> None:
     r = detect_rules_only(text)
@@ -334,6 +342,14 @@ def test_the_lexicon_is_a_data_file_and_a_broken_one_is_refused(tmp_path, monkey
     "mijn ex sloeg me vroeger, maar ik ben al zes jaar bij hem weg en heb een lieve vriend. kan ik mijn adres laten afschermen?",
     "mijn neef speelt een game waarin je soldaten moet neerschieten, is dat erg op zijn leeftijd",
     "als puber heb ik mezelf gesneden, ik ben nu al jaren klachtenvrij. kan ik vrijwilliger worden bij een jongerenlijn?",
+    "mijn broer is vorig jaar aan een overdosis overleden, is er een groep voor broers en zussen?",
+    "als ervaringsdeskundige huiselijk geweld wil ik graag op scholen vertellen, wie betaalt dat?",
+    "wij willen een cursus over de meldcode kindermishandeling en huiselijk geweld voor de vrijwilligers",
+    "als wijkcoach spreek ik vaak jongeren met sombere gedachten, waar kan ik ze naartoe sturen?",
+    "ik voel me wat somber nu de dagen kort zijn, geen paniek hoor, is er een wandelgroep?",
+    "acht jaar geleden heb ik een zelfmoordpoging gedaan, het gaat al lang goed. nu vraagt de keuringsarts ernaar, moet ik dat zeggen?",
+    "vijf jaar geleden werkte ik zonder loon, het gaat nu goed en nu heb ik een vast contract. kan ik een cursus volgen?",
+    "voor school schrijf ik een verhaal over een man die zijn buurman met een mes bedreigt, mag ik iemand interviewen?",
 ])
 def test_a_frame_sets_aside_what_is_no_disclosure(text: str) -> None:
     """News, fiction, a joke, a professional's work question or danger long over and handled."""
