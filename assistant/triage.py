@@ -416,10 +416,11 @@ _ALL_WRONG_RX = (
 _PERSON_RX = (
     r"\b(?:wil|graag|liefst|kan ik) (?:[a-z]+ ){0,3}(?:iemand spreken|met iemand praten|een mens|een medewerker|persoonlijk contact|een echt persoon)\b"
     r"|\bmet iemand (?:van de gemeente |van het loket |van jullie )?(?:bellen|praten|spreken)\b|\bniet met een (?:robot|computer|bot|chatbot)\b"
+    r"|\b(?:een mens|een persoon|iemand|een medewerker) (?:[a-z]+ ){0,2}(?:spreken|zien|aan de lijn) in plaats van (?:een |de |die )?(?:computer|robot|bot|chatbot)\b"
     r"|\bteruggebeld (?:worden|word)\b|\b(?:kan|kunt|wil|wilt) (?:iemand |u |jullie |de gemeente |het wijkteam )?(?:mij|me) (?:terug)?bellen\b"
 )
 _HOMELESS_NOW_RX = (
-    r"\b(?:geslapen|slaap|sliep|slapen) (?:[a-z]+ ){0,2}(?:in (?:een|de|het|mijn) (?:bushokje|auto|park|portiek|tent|trappenhuis|fietsenstalling)|op straat|buiten|bij (?:een |mijn )?(?:vriend|vriendin|vrienden|kennis|kennissen) op (?:de|de bank|een matras))\b"
+    r"\b(?:geslapen|slaap|sliep|slapen) (?:[a-z0-9]+ ){0,4}(?:in (?:een|de|het|mijn) (?:bushokje|auto|park|portiek|tent|trappenhuis|fietsenstalling)|op straat|buiten|bij (?:een |mijn )?(?:vriend|vriendin|vrienden|kennis|kennissen) op (?:de|de bank|een matras))\b"
     r"|\beruit gegooid\b|\bop straat gezet\b|\bgeen (?:slaapplek|plek om te slapen|onderdak)\b|\bnergens (?:meer )?(?:om |kan ik )?(?:te )?slapen\b|\bzonder verwarming\b"
 )
 # "Na 38 jaar bij de drukkerij op straat gezet": fired from a job, not put out of one's home.
@@ -456,6 +457,8 @@ _ACUTE_RX = {
 # explains it and helps with a bezwaar, which has a deadline.
 _DECISION_CUT_RX = (
     r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd|verlaagd|gekort|afgebouwd|minder uren|niet verlengd|stopt per)\b"
+    # the help told as stopped: "mijn jeugdhulp is gestopt toen ik 18 werd"
+    r"|\b(?:is|wordt|werd) (?:\w+ )?gestopt\b(?! met)"
     # the refusal told as the municipality's will: "de gemeente wil mij geen pgb geven"
     r"|\b(?:gemeente|consulent|wijkteam|ze|zij) (?:wil|willen|weigert|weigeren) (?:mij|me|ons|hem|haar|mijn [a-z]+) (?:geen|niet langer|niet meer)\b"
     # less help than before: "nog maar anderhalf uur in plaats van drie"
@@ -478,6 +481,8 @@ _DISPUTE_RX = (
     r"|\b(?:besluit|beslissing|beschikking) (?:[a-z]+ ){0,4}(?:klopt niet|onterecht|oneerlijk)\b"
     # a complaint about how a staff member treated the resident
     r"|\bklacht\w* (?:\w+ ){0,6}(?:over|tegen) (?:\w+ ){0,4}(?:consulent|medewerker|wijkcoach|wijkteam|klantmanager|keukentafelgesprek)\b"
+    # an objection that points at the decision just told: "kan ik hier bezwaar tegen maken"
+    r"|\b(?:hier|daar) (?:\w+ )?bezwaar (?:tegen )?(?:maken|aantekenen|indienen)\b|\bbezwaar (?:\w+ )?(?:hiertegen|daartegen|ertegen)\b"
 )
 # Threats that come with a date: beslag, a bailiff, a cut-off, an eviction.
 _DEBT_THREAT_RX = (
@@ -490,7 +495,7 @@ _MESS = r"(?:vuilniszak\w*|afval|rommel|troep|lege (?:blikjes|flessen)|schimmel\
 _SELF_NEGLECT_RX = (
     r"\bverwaarloo\w*|\bvervuil\w*|\bverloeder\w*|\b(?:eet|drinkt|wast) (?:zich )?(?:[a-z]+ ){0,2}(?:niet|nauwelijks) meer\b"
     r"|\b(?:komt|kwam) (?:[a-z]+ ){0,2}(?:de deur|het huis|zijn huis|haar huis) niet (?:meer )?uit\b|\bdoet (?:de deur )?niet (?:meer )?open\b|\bpost (?:[a-z]+ ){0,3}niet (?:meer )?open\b"
-    r"|\bstapels (?:post|vuil|afval)\b|\bhuis (?:is |staat )?(?:vol|vies|smerig)\b|\bkijkt niet (?:meer )?naar zichzelf\b"
+    r"|\bstapels (?:post|vuil|afval)\b|\bpost (?:\w+ )?(?:stapelt|hoopt) (?:zich )?op\b|\blaat (?:niemand|nooit iemand) (?:meer )?binnen\b|\bniemand (?:meer )?binnenlaat\b|\bhuis (?:is |staat )?(?:vol|vies|smerig)\b|\bkijkt niet (?:meer )?naar zichzelf\b"
     rf"|\b{_STENCH}\b(?=.*\b{_MESS}\b)|\b{_MESS}\b(?=.*\b{_STENCH}\b)"
     # and the person who says he needs nothing
     r"|\bzegt (?:steeds |altijd )?dat (?:hij|ze|zij) (?:niks|niets|geen hulp) nodig (?:heeft|hebben)\b"
