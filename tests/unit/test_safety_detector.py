@@ -516,3 +516,36 @@ def test_pills_in_beginners_order_things_thrown_at_the_head_grooming_weapons_and
 ])
 def test_routine_pills_a_surprise_and_papers_to_bring_are_no_danger(text: str) -> None:
     assert not detect_rules_only(text).urgent, detect_rules_only(text)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("het touw heb ik gisteren al in de schuur opgehangen, regel jij dan de kat?", "suicide"),
+    ("ik weet nu hoe ik het ga doen, wie zegt daarna de huur op?", "suicide"),
+    ("ik heb de gaskraan in de garage uitgezocht", "suicide"),
+    ("de sneetjes worden steeds dieper, ik plak er pleisters op zodat niemand het ziet", "self_harm"),
+    ("ik moest er verband om doen om de wond dicht te houden, niemand mag het weten", "self_harm"),
+    ("mijn vriend heeft mijn paspoort afgepakt en mijn telefoon ingenomen", "coercive_control"),
+    ("ik mag alleen nog met hem naar buiten", "coercive_control"),
+    ("de stroom is afgesloten en mijn vader ligt aan de thuisbeademing", "medical_emergency"),
+    ("opa heeft zuurstof nodig en de accu van het apparaat houdt het nog een uur", "medical_emergency"),
+])
+def test_a_rope_hung_a_method_worked_out_deeper_cuts_keys_taken_and_oxygen_without_power(
+        text: str, kind: str) -> None:
+    result = detect_rules_only(text)
+    assert result.urgent and kind in result.kinds, result
+
+
+@pytest.mark.parametrize("text", [
+    "die wachtlijst is echt om je op te hangen, wanneer ben ik aan de beurt?",
+    "ik ben zo boos op de verhuurder dat ik hem wel kan wurgen, wie helpt met de schimmel?",
+    "ik begeleid een groep moeders die huiselijk geweld hebben meegemaakt, is er subsidie voor een uitje?",
+    "ik ben tolk Arabisch en zit vaak bij gesprekken over kindermishandeling, is er nazorg voor tolken?",
+    "onze parkiet roept de hele dag help ik ga dood, de buren schrikken, mag ik hem houden?",
+])
+def test_idioms_about_things_groups_interpreters_and_talking_birds_are_no_danger(text: str) -> None:
+    assert not detect_rules_only(text).urgent, detect_rules_only(text)
+
+
+def test_a_hung_rope_is_still_danger_beside_an_idiom() -> None:
+    text = "dit weer is om je op te hangen, maar het touw heb ik echt al in de schuur opgehangen"
+    assert detect_rules_only(text).urgent
