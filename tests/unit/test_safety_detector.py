@@ -549,3 +549,19 @@ def test_idioms_about_things_groups_interpreters_and_talking_birds_are_no_danger
 def test_a_hung_rope_is_still_danger_beside_an_idiom() -> None:
     text = "dit weer is om je op te hangen, maar het touw heb ik echt al in de schuur opgehangen"
     assert detect_rules_only(text).urgent
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("my boyfriend is nice to others but at home he locks me in the bathroom", "coercive_control"),
+    ("she said next week she breaks my arm if I tell anyone", "domestic_violence"),
+    ("hij zei dat hij het als een ongeluk laat lijken als ik wegga", "domestic_violence"),
+])
+def test_control_in_english_and_a_threat_made_to_look_like_an_accident(text: str, kind: str) -> None:
+    result = detect_rules_only(text)
+    assert result.urgent and kind in result.kinds, result
+
+
+def test_a_limp_baby_is_an_emergency_and_a_laughing_fit_is_not() -> None:
+    assert "medical_emergency" in detect_rules_only(
+        "onze baby van 3 maanden drinkt slecht en is sinds vanmiddag heel slap, kan de gemeente de melk betalen").kinds
+    assert not detect_rules_only("mijn dochtertje kreeg de slappe lach bij de tandarts, is er een regeling voor de rekening").urgent
