@@ -528,8 +528,11 @@ def test_routine_pills_a_surprise_and_papers_to_bring_are_no_danger(text: str) -
     ("ik mag alleen nog met hem naar buiten", "coercive_control"),
     ("de stroom is afgesloten en mijn vader ligt aan de thuisbeademing", "medical_emergency"),
     ("opa heeft zuurstof nodig en de accu van het apparaat houdt het nog een uur", "medical_emergency"),
+    ("my boyfriend is nice to others but at home he locks me in the bathroom", "coercive_control"),
+    ("she said next week she breaks my arm if I tell anyone", "domestic_violence"),
+    ("hij zei dat hij het als een ongeluk laat lijken als ik wegga", "domestic_violence"),
 ])
-def test_a_rope_hung_a_method_worked_out_deeper_cuts_keys_taken_and_oxygen_without_power(
+def test_a_rope_hung_a_method_worked_out_deeper_cuts_control_threats_and_oxygen_without_power(
         text: str, kind: str) -> None:
     result = detect_rules_only(text)
     assert result.urgent and kind in result.kinds, result
@@ -549,16 +552,6 @@ def test_idioms_about_things_groups_interpreters_and_talking_birds_are_no_danger
 def test_a_hung_rope_is_still_danger_beside_an_idiom() -> None:
     text = "dit weer is om je op te hangen, maar het touw heb ik echt al in de schuur opgehangen"
     assert detect_rules_only(text).urgent
-
-
-@pytest.mark.parametrize("text, kind", [
-    ("my boyfriend is nice to others but at home he locks me in the bathroom", "coercive_control"),
-    ("she said next week she breaks my arm if I tell anyone", "domestic_violence"),
-    ("hij zei dat hij het als een ongeluk laat lijken als ik wegga", "domestic_violence"),
-])
-def test_control_in_english_and_a_threat_made_to_look_like_an_accident(text: str, kind: str) -> None:
-    result = detect_rules_only(text)
-    assert result.urgent and kind in result.kinds, result
 
 
 def test_a_limp_baby_is_an_emergency_and_a_laughing_fit_is_not() -> None:
