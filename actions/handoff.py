@@ -23,6 +23,7 @@ from assistant.replies import BUTTON_HUMAN
 from actions.feedback import ask_satisfaction
 from assistant.ladder_text import RUNG_LABEL
 from assistant.safety_detector import SafetyResult
+from assistant.handoff_classifier import UNSURE_PREFIX
 from assistant.triage import ACUTE_NEEDS, Complexity
 from assistant.masking import EMAIL, PHONE, mask
 from assistant.topics import TOPIC_NAMES
@@ -73,6 +74,8 @@ RESIDENT_WHY = {
     "gas, stroom of water afgesloten": "uw gas, stroom of water wordt afgesloten",
     "geen slaapplek vannacht": "u vannacht geen slaapplek heeft",
 }
+# A reason the classifier only guessed: a neutral sentence, never a wrong worry said aloud.
+UNSURE_WHY = "uw vraag beter persoonlijk bekeken kan worden"
 # Same-day help per acute need: the catalogue entry that says where to go today.
 ACUTE_ENTRY = {"geen eten vandaag": "voedselbank",
                "geen slaapplek vannacht": "maatschappelijke-opvang-dakloosheid"}
@@ -86,8 +89,9 @@ def urgency_for(reason: str) -> str:
 
 def why_text(reasons: Any) -> str:
     """One short resident sentence about why a person helps better here."""
-    phrases = list(dict.fromkeys(RESIDENT_WHY.get(r, "er veel dingen tegelijk spelen")
-                                 for r in reasons))[:2]
+    phrases = list(dict.fromkeys(
+        UNSURE_WHY if r.startswith(UNSURE_PREFIX) else RESIDENT_WHY.get(r, "er veel dingen tegelijk spelen")
+        for r in reasons))[:2]
     return " en ".join(phrases)
 
 

@@ -48,6 +48,8 @@ __all__ = [
     "THRESHOLD",
     "TARGET_RECALL",
     "REASONS",
+    "UNSURE_KIND",
+    "UNSURE_PREFIX",
     "Prediction",
     "load_examples",
     "predict",
@@ -86,6 +88,11 @@ THRESHOLD: float = 0.70
 #: 0.78 (threshold 0.60) 10, while every case for a person there was still found.
 TARGET_RECALL: float = 0.78
 
+#: Below this probability of the likeliest reason, the reason is given as a guess.
+UNSURE_KIND: float = 0.5
+#: How a guessed reason starts; the resident hears a neutral sentence for it (actions/handoff.py).
+UNSURE_PREFIX: str = "misschien: "
+
 _RANDOM_STATE = 0
 
 
@@ -101,8 +108,18 @@ class Prediction(tc.Scores):
 
     @property
     def reason(self) -> str:
-        """The Dutch reason for staff; empty for a message the classifier would not hand off."""
-        return REASONS.get(self.kind, "") if self.handoff else ""
+        """The Dutch reason for staff; empty for a message the classifier would not hand off.
+
+        When the model is unsure which reason it is (:data:`UNSURE_KIND`), the reason says so
+        (:data:`UNSURE_PREFIX`): staff still read the guess, and the resident is not told "u maakt
+        zich zorgen over de veiligheid van een kind" about a question on a doorbell lamp for a
+        deaf son. Acute need keeps its name, because it brings same-day help."""
+        if not self.handoff:
+            return ""
+        name = REASONS.get(self.kind, "")
+        if name and self.kind != "acute_need" and self.kind_probability < UNSURE_KIND:
+            return f"{UNSURE_PREFIX}{name}"
+        return name
 
 
 # Intents whose NLU examples are, by nature, often cases for a person: a request for one, an

@@ -129,6 +129,36 @@ def test_reasons_are_short_dutch_and_never_acute() -> None:
     assert not assess_complexity(text, keyword_topics(text)).acute
 
 
+@pytest.mark.parametrize("kind, sure, reason", [
+    ("child_danger", 0.93, "veiligheid van kinderen"),
+    ("child_danger", 0.33, hc.UNSURE_PREFIX + "veiligheid van kinderen"),
+    ("acute_need", 0.30, "mogelijk acute materiële nood"),
+])
+def test_a_reason_the_model_is_unsure_of_is_given_as_a_guess(kind, sure, reason) -> None:
+    """Staff read the guess; the resident hears a neutral sentence instead of a wrong worry."""
+    from actions.handoff import UNSURE_WHY, why_text
+
+    p = hc.Prediction(probability=0.9, kind=kind, kind_probability=sure, second_kind="dispute")
+    assert p.reason == reason
+    said = why_text([p.reason])
+    assert (said == UNSURE_WHY) == reason.startswith(hc.UNSURE_PREFIX)
+    assert "veiligheid" not in said or sure >= hc.UNSURE_KIND
+
+
+def test_an_unsure_reason_reaches_the_ticket_as_a_guess(monkeypatch) -> None:
+    """Through the real complexity check: the classifier's guessed reason is what the ticket
+    note and the resident's sentence are made of."""
+    from actions.handoff import UNSURE_WHY, why_text
+
+    guess = hc.Prediction(probability=0.8, kind="child_danger", kind_probability=0.35,
+                          second_kind="dispute")
+    monkeypatch.setattr(hc, "predict", lambda text: guess)
+    text = "de school zegt dat mijn zoon een lamp bij de deurbel nodig heeft, waar vraag ik dat aan"
+    result = assess_complexity(text, keyword_topics(text))
+    assert result.complex and result.reasons == (hc.UNSURE_PREFIX + "veiligheid van kinderen",)
+    assert why_text(result.reasons) == UNSURE_WHY
+
+
 def test_subjects_outside_the_social_domain_never_ask_the_classifier(monkeypatch) -> None:
     def boom(text: str) -> hc.Prediction:
         raise AssertionError("classifier asked")
