@@ -531,9 +531,17 @@ def test_routine_pills_a_surprise_and_papers_to_bring_are_no_danger(text: str) -
     ("my boyfriend is nice to others but at home he locks me in the bathroom", "coercive_control"),
     ("she said next week she breaks my arm if I tell anyone", "domestic_violence"),
     ("hij zei dat hij het als een ongeluk laat lijken als ik wegga", "domestic_violence"),
+    ("het touw ligt al klaar op zolder, wie moet er daarna de huur opzeggen?", "suicide"),
+    ("ik weet nu precies hoeveel slaappillen genoeg zijn, ik heb ze al gespaard", "suicide"),
+    ("mijn zoon brandt zich met een sigaret op zijn arm, hij zegt dat het rust geeft", "self_harm"),
+    ("de uitzendbaas houdt al onze paspoorten in zijn kantoor", "exploitation"),
+    ("er wonen nu drie jongens bij hem die elke maand zijn uitkering opnemen", "exploitation"),
+    ("er zitten twee types bij haar in huis die haar pinpas hebben afgepakt", "exploitation"),
+    ("het jongetje van de overkant komt elke avond bij ons om eten vragen, zijn moeder is nooit thuis", "child_abuse"),
 ])
-def test_a_rope_hung_a_method_worked_out_deeper_cuts_control_threats_and_oxygen_without_power(
-        text: str, kind: str) -> None:
+def test_danger_found_by_the_rules_of_calibration_10_to_12(text: str, kind: str) -> None:
+    """A rope hung or laid ready, a method or a dose worked out, deeper cuts and burns, control
+    and threats, oxygen without power, documents kept, cuckooing and a hungry child."""
     result = detect_rules_only(text)
     assert result.urgent and kind in result.kinds, result
 
@@ -544,8 +552,13 @@ def test_a_rope_hung_a_method_worked_out_deeper_cuts_control_threats_and_oxygen_
     "ik begeleid een groep moeders die huiselijk geweld hebben meegemaakt, is er subsidie voor een uitje?",
     "ik ben tolk Arabisch en zit vaak bij gesprekken over kindermishandeling, is er nazorg voor tolken?",
     "onze parkiet roept de hele dag help ik ga dood, de buren schrikken, mag ik hem houden?",
+    "ik weet niet hoeveel insuline genoeg is als ik ga sporten, wie kan me dat uitleggen?",
+    "ik voel me soms leeg, maar ik ben niet van plan mezelf iets aan te doen. is er een koffieochtend?",
+    "mijn zoon van 17 kweekt wiet op zijn kamer, waar kan ik als ouder advies krijgen?",
 ])
-def test_idioms_about_things_groups_interpreters_and_talking_birds_are_no_danger(text: str) -> None:
+def test_close_calls_of_calibration_10_to_12_are_no_danger(text: str) -> None:
+    """Idioms about things, groups and interpreters, talking birds, not knowing a dose, saying
+    no to self-harm, a son who grows weed."""
     assert not detect_rules_only(text).urgent, detect_rules_only(text)
 
 
@@ -558,27 +571,3 @@ def test_a_limp_baby_is_an_emergency_and_a_laughing_fit_is_not() -> None:
     assert "medical_emergency" in detect_rules_only(
         "onze baby van 3 maanden drinkt slecht en is sinds vanmiddag heel slap, kan de gemeente de melk betalen").kinds
     assert not detect_rules_only("mijn dochtertje kreeg de slappe lach bij de tandarts, is er een regeling voor de rekening").urgent
-
-
-@pytest.mark.parametrize("text, kind", [
-    ("het touw ligt al klaar op zolder, wie moet er daarna de huur opzeggen?", "suicide"),
-    ("ik weet nu precies hoeveel slaappillen genoeg zijn, ik heb ze al gespaard", "suicide"),
-    ("mijn zoon brandt zich met een sigaret op zijn arm, hij zegt dat het rust geeft", "self_harm"),
-    ("de uitzendbaas houdt al onze paspoorten in zijn kantoor", "exploitation"),
-    ("er wonen nu drie jongens bij hem die elke maand zijn uitkering opnemen", "exploitation"),
-    ("er zitten twee types bij haar in huis die haar pinpas hebben afgepakt", "exploitation"),
-    ("het jongetje van de overkant komt elke avond bij ons om eten vragen, zijn moeder is nooit thuis", "child_abuse"),
-])
-def test_a_rope_laid_ready_a_dose_known_burns_documents_kept_cuckooing_and_a_hungry_child(
-        text: str, kind: str) -> None:
-    result = detect_rules_only(text)
-    assert result.urgent and kind in result.kinds, result
-
-
-@pytest.mark.parametrize("text", [
-    "ik weet niet hoeveel insuline genoeg is als ik ga sporten, wie kan me dat uitleggen?",
-    "ik voel me soms leeg, maar ik ben niet van plan mezelf iets aan te doen. is er een koffieochtend?",
-    "mijn zoon van 17 kweekt wiet op zijn kamer, waar kan ik als ouder advies krijgen?",
-])
-def test_not_knowing_a_dose_and_saying_no_to_self_harm_are_no_danger(text: str) -> None:
-    assert not detect_rules_only(text).urgent, detect_rules_only(text)
