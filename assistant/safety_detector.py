@@ -217,7 +217,8 @@ def _lexicon() -> _Lexicon:
 #: The cue patterns the detector combines with the rules (see the lexicon file for each).
 _CUES: Tuple[str, ...] = ("acute_cues", "acute_not", "acute_violence", "child_self", "light_cues",
                           "elder_context", "past_cues", "present_cues", "frame_clause",
-                          "frame_message", "resolved_cues", "frame_blockers", "frame_self")
+                          "frame_message", "resolved_cues", "frame_blockers", "frame_self",
+                          "reassured_cues")
 
 
 @lru_cache(maxsize=1)
@@ -250,6 +251,7 @@ class _Compiled:
     resolved: Pattern[str]
     blockers: Pattern[str]
     self_harm_words: Pattern[str]
+    reassured: Pattern[str]
 
 
 def _lead_space(pattern: str) -> str:
@@ -308,6 +310,7 @@ def _compiled() -> _Compiled:
         resolved=_rx(lex.cues["resolved_cues"]),
         blockers=_rx(lex.cues["frame_blockers"]),
         self_harm_words=_rx(lex.cues["frame_self"]),
+        reassured=_rx(lex.cues["reassured_cues"]),
     )
 
 
@@ -443,6 +446,20 @@ def _nlu_sure_it_is_ordinary(intent: Optional[str], confidence: float) -> bool:
             and (confidence or 0.0) >= ORDINARY_SURE)
 
 
+def _reassured(text: str) -> bool:
+    """Does the writer say, in so many words, that it is safe or in hand ("hij raakt mij nooit
+    aan", "verder is ze vrolijk", "de huisarts kent het")?
+
+    Why only against the classifier: it scores mood and words ("deuren smijten", "dood", "bloed")
+    and cannot read such a reassurance; the phrase rules name danger itself, which a reassurance
+    beside it does not undo, so they still decide.
+    """
+    from assistant.spelling import standard_forms
+
+    norm = neutralised(text)
+    return any(_compiled().reassured.search(f" {form} ") for form in (norm, *standard_forms(norm)))
+
+
 def _classifier_kinds(text: str, ordinary: bool = False) -> Optional[Tuple[Tuple[str, ...], float]]:
     """The classifier's kinds when it finds the message urgent, else None (never raises).
 
@@ -459,6 +476,8 @@ def _classifier_kinds(text: str, ordinary: bool = False) -> Optional[Tuple[Tuple
         logger.exception("urgency classifier unavailable; phrase rules only")
         return None
     if not p.urgent or p.kind not in _KIND_ORDER or (ordinary and p.probability < CLASSIFIER_SURE):
+        return None
+    if _reassured(text):
         return None
     kinds: Tuple[str, ...] = (p.kind,)
     if p.kind_probability < urgency_classifier.UNSURE_KIND and p.second_kind in _KIND_ORDER:

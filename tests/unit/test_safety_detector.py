@@ -571,3 +571,25 @@ def test_a_limp_baby_is_an_emergency_and_a_laughing_fit_is_not() -> None:
     assert "medical_emergency" in detect_rules_only(
         "onze baby van 3 maanden drinkt slecht en is sinds vanmiddag heel slap, kan de gemeente de melk betalen").kinds
     assert not detect_rules_only("mijn dochtertje kreeg de slappe lach bij de tandarts, is er een regeling voor de rekening").urgent
+
+
+@pytest.mark.parametrize("text", [
+    "Mijn vriend gooit met deuren als hij boos is, maar hij raakt mij nooit aan. Wie repareert de deur?",
+    "sinds oma dood is praat opa tegen haar foto en zegt hij dat hij snel bij haar wil zijn. de huisarts "
+    "weet ervan en zegt dat het rouw is. is er een koffiemiddag voor weduwnaars?",
+])
+def test_a_reassurance_in_so_many_words_quiets_the_learned_classifier(text: str) -> None:
+    """The classifier alone scores these urgent on their mood; the writer says it is safe or in hand."""
+    from assistant import urgency_classifier
+
+    assert urgency_classifier.predict(text).urgent
+    assert not detect(text).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "Hij raakt me nooit aan, maar hij sluit me elke avond op in de slaapkamer en pakt mijn telefoon af.",
+    "mijn vader slaat mij met zijn riem als hij dronken is. verder is hij best lief",
+    "ik snij mezelf elke avond met een mesje, mijn begeleider weet het niet",
+])
+def test_a_reassurance_never_hides_danger_the_rules_name(text: str) -> None:
+    assert detect(text).urgent
