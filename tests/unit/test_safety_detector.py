@@ -593,3 +593,13 @@ def test_a_reassurance_in_so_many_words_quiets_the_learned_classifier(text: str)
 ])
 def test_a_reassurance_never_hides_danger_the_rules_name(text: str) -> None:
     assert detect(text).urgent
+
+
+def test_a_panic_disorder_is_a_question_and_panic_with_despair_is_a_crisis() -> None:
+    """"Paniekaanvallen" names a condition people wait months to have treated, not a crisis; the
+    crisis intent still needs a lighter cue of its own."""
+    intent = "psychische_problemen_crisis"
+    assert not detect_rules_only("al maanden paniekaanvallen en de wachtlijst bij de psycholoog is lang,"
+                                 " waar kan ik tussendoor terecht", intent, 0.95).urgent
+    assert detect_rules_only("ik raak in paniek en ben wanhopig, ik weet het niet meer", intent, 0.95).urgent
+    assert detect_rules_only("ik heb een paniekaanval en ik ben zo bang, wat moet ik doen", intent, 0.95).urgent
