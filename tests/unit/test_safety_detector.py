@@ -603,3 +603,49 @@ def test_a_panic_disorder_is_a_question_and_panic_with_despair_is_a_crisis() -> 
                                  " waar kan ik tussendoor terecht", intent, 0.95).urgent
     assert detect_rules_only("ik raak in paniek en ben wanhopig, ik weet het niet meer", intent, 0.95).urgent
     assert detect_rules_only("ik heb een paniekaanval en ik ben zo bang, wat moet ik doen", intent, 0.95).urgent
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Na de veiling is het klaar. Ik loop bij eb het wad op en dan kom ik niet meer terug.", "suicide"),
+    ("mijn dochter van 5 is weg, de poort naar de vaart stond open en ze kan nog niet zwemmen", "acute_danger"),
+    ("ons zoontje van 3 is kwijt in het bos en het wordt donker", "acute_danger"),
+    ("ik snij mezelf in mijn vingers als ik me rot voel", "self_harm"),
+])
+def test_danger_found_by_the_rules_of_calibration_13(text: str, kind: str) -> None:
+    """Walking into the water and not coming back; a young child missing near water or at dusk."""
+    assert kind in detect_rules_only(text).kinds
+
+
+@pytest.mark.parametrize("text", [
+    "ik ga volgend jaar naar Spanje wonen en dan kom ik niet meer terug naar Nederland, moet ik me uitschrijven?",
+    "mijn zoon is met de auto weg naar de dijk om te vissen, kan hij een visvergunning krijgen",
+    "onze zoon van 10 is weg met vrienden naar de film, hoe laat moet hij thuis zijn",
+    "mijn opa en zijn broer zijn in de oorlog vermoord. ik wil een herdenking bezoeken, is daar een regeling voor?",
+    "ik sneed me in mijn duim bij het schillen, het is gehecht. kan ik de eigen bijdrage in termijnen betalen?",
+])
+def test_close_calls_of_calibration_13_are_no_danger(text: str) -> None:
+    """Emigrating, a grown son out fishing, family killed in a war long ago, a kitchen cut."""
+    assert not detect_rules_only(text).urgent, detect_rules_only(text)
+
+
+def test_a_threat_now_is_danger_beside_a_killing_long_ago() -> None:
+    assert detect_rules_only("hij dreigt mij te vermoorden, en mijn broer is in de oorlog vermoord").urgent
+    assert detect("hij heeft gisteren gezegd dat hij mij vermoordt, en mijn broer is in de oorlog vermoord").urgent
+
+
+def test_anxiety_treated_by_the_poh_is_a_question() -> None:
+    text = "wat is een poh ggz, mijn huisarts stuurt me daarheen voor mijn angst"
+    assert not detect_rules_only(text, "psychische_problemen_crisis", 0.95).urgent
+    assert detect_rules_only("ik zit vol angst en weet niet meer wat ik moet", "psychische_problemen_crisis",
+                             0.95).urgent
+
+
+@pytest.mark.parametrize("text", [
+    "Bij het frituren vatte de pan vlam, ik heb het deksel erop gedaan en alles is in orde. Mag ik een blusdeken van de gemeente?",
+    "Mijn buurjongen praat 's nachts hardop in zijn eentje en bonkt op de muur. Gevaarlijk is hij niet. Wie bemiddelt?",
+])
+def test_more_reassurances_quiet_only_the_classifier(text: str) -> None:
+    from assistant.safety_detector import _reassured
+
+    assert _reassured(text)
+    assert not detect(text).urgent
