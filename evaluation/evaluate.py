@@ -25,8 +25,10 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
-from assistant.vocabulary import LADDER_VALUES
+from assistant.safety_detector import CRISIS_INTENTS
 from assistant.topics import OUT_OF_SCOPE, TOPICS
+from assistant.triage import ACUTE_NEEDS
+from assistant.vocabulary import LADDER_VALUES
 
 
 
@@ -195,6 +197,14 @@ def gold_topics(questions: Sequence[Question], answers: Sequence[Dict[str, Any]]
     return [a["topic"] if a["topic"] in q.accepted else q.topic for q, a in zip(questions, answers)]
 
 
+def _same_day_help(question: Question, answer: Dict[str, Any]) -> bool:
+    """Did an urgent material need (no food today, no bed tonight, energy cut off) get the
+    same-day help the assistant gives for it (where to go today, a high-urgency person)? That is
+    the urgent rung for such a need; danger (a crisis topic) needs the help line instead."""
+    return (question.topic not in CRISIS_INTENTS
+            and any(r in ACUTE_NEEDS for r in answer.get("handoff_reasons") or ()))
+
+
 def outcome(question: Question, answer: Dict[str, Any]) -> str:
     """How the first answer went for the resident: ``right`` (at once), ``after_clarify`` (the
     right topic is among the options of the question back), ``wrong`` (an answer about another
@@ -205,7 +215,9 @@ def outcome(question: Question, answer: Dict[str, Any]) -> str:
     gold_oos = question.topic in OUT_OF_SCOPE
     topic_ok = answer["topic"] in question.accepted
     if question.ladder == "urgent":
-        return "right" if kind == "urgent" else ("failed" if kind in ("handoff", "clarify") else "wrong")
+        if kind == "urgent" or (kind == "handoff" and _same_day_help(question, answer)):
+            return "right"
+        return "failed" if kind in ("handoff", "clarify") else "wrong"
     if kind == "urgent":
         return "right" if question.handoff_expected else "failed"
     if kind == "handoff":

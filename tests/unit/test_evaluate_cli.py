@@ -117,3 +117,13 @@ def test_handoff_is_reported_per_kind_of_case_and_per_reason():
     assert kinds["recall_per_topic"] == {"bezwaar_klacht": {"n": 1, "recall": 0.0},
                                          "schulden_geldzorgen": {"n": 1, "recall": 1.0}}
     assert kinds["precision_per_reason"] == {"dreigende schulden": {"n": 2, "precision": 0.5}}
+
+
+def test_same_day_help_is_the_urgent_rung_for_a_material_need_not_for_danger():
+    no_food = Question("a", "bijstand_uitkering", "urgent", True)
+    danger = Question("b", "psychische_problemen_crisis", "urgent", True)
+    same_day = dict(_answer("bijstand_uitkering", "handoff"), handoff_reasons=["geen eten vandaag"])
+    other = dict(_answer("bijstand_uitkering", "handoff"), handoff_reasons=["inwoner wil een persoon spreken"])
+    assert outcome(no_food, same_day) == "right"
+    assert outcome(no_food, other) == "failed"
+    assert outcome(danger, dict(same_day, topic="psychische_problemen_crisis")) == "failed"
