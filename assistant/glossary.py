@@ -22,6 +22,9 @@ class Term:
     explain: str
     variants: Tuple[str, ...] = ()
     source: str = ""
+    #: Phrases in which the term is only the resident's background, not the subject ("ik heb
+    #: alleen AOW" beside a question about the eigen bijdrage): there it does not count.
+    background: Tuple[str, ...] = ()
 
 
 def fold(text: str) -> str:
@@ -55,6 +58,11 @@ class Glossary:
                 if len(key) >= 2 and key not in forms and key not in skip:
                     forms[key] = term
         self._forms = forms
+        context = sorted({fold(b) for term in self.terms for b in term.background if fold(b)},
+                         key=len, reverse=True)
+        self._background: Optional[Pattern[str]] = (
+            re.compile(r"\b(?:" + "|".join(re.escape(b) for b in context) + r")\b")
+            if context else None)
         ordered = sorted(forms, key=len, reverse=True)
         self._rx: Optional[Pattern[str]] = (
             re.compile(r"\b(?:" + "|".join(re.escape(f) for f in ordered) + r")\b")
@@ -70,7 +78,8 @@ class Glossary:
             terms.append(Term(term=str(item["term"]), topic=str(item.get("topic") or ""),
                               explain=" ".join(str(item["explain"]).split()),
                               variants=tuple(str(v) for v in item.get("variants") or ()),
-                              source=str(item.get("source") or "")))
+                              source=str(item.get("source") or ""),
+                              background=tuple(str(b) for b in item.get("background") or ())))
         return cls(terms, everyday=[str(w) for w in data.get("everyday_words") or ()])
 
     def find(self, text: str) -> List[Term]:
@@ -78,7 +87,10 @@ class Glossary:
         if self._rx is None or not text:
             return []
         found: List[Term] = []
-        for m in self._rx.finditer(fold(text)):
+        folded = fold(text)
+        if self._background is not None:
+            folded = self._background.sub(" # ", folded)
+        for m in self._rx.finditer(folded):
             term = self._forms[m.group(0)]
             if term not in found:
                 found.append(term)

@@ -20,3 +20,21 @@ def test_the_everyday_list_is_read_from_the_data():
                                        "topic": "pgb", "explain": "Uitleg."}]})
     assert not g.find("geen zin") and g.find("zorg in natura")
     assert Glossary([Term("zorg in natura", "pgb", "Uitleg.", ("zin",))]).find("geen zin")
+
+
+def test_a_term_named_as_background_is_not_the_subject():
+    aow = Term("AOW", "out_of_scope_other", "Het staatspensioen.", variants=("aow",),
+               background=("alleen aow", "aow er"))
+    glossary = Glossary([aow])
+    assert glossary.find("ik heb alleen AOW, kan ik een bijdrage krijgen voor een wasmachine") == []
+    assert glossary.find("kan ik als AOW'er meedoen met de kortingspas") == []
+    assert glossary.find("ik heb alleen aow, wanneer wordt de aow gestort") == [aow]
+
+
+def test_the_real_glossary_reads_aow_as_background_and_leaves_the_national_ombudsman_named():
+    glossary = get_glossary()
+    assert "out_of_scope_other" not in glossary.topics(
+        "Ik heb alleen AOW en een klein pensioen. Wat kost de huishoudelijke hulp?")
+    assert "out_of_scope_other" in glossary.topics("wanneer wordt mijn aow gestort")
+    assert "out_of_scope_other" not in glossary.topics("kan ik naar de ombudsman als de gemeente niet luistert")
+    assert "out_of_scope_other" in glossary.topics("klacht over de belastingdienst bij de nationale ombudsman")
