@@ -103,8 +103,14 @@ class ActionOutOfScope(AssistantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return knowledge.out_of_scope(dispatcher, intent, text=tracker.latest_message.get("text"))
+        """The NLU's "not ours" is a guess like any other: the same decision as for a topic
+        (a social term, a weak guess to ask about, a case for a person) says what to answer."""
+        text = tracker.latest_message.get("text") or ""
+        if text.startswith("/"):
+            intent = (tracker.latest_message.get("intent") or {}).get("name")
+            return knowledge.out_of_scope(dispatcher, intent, text=text)
+        decision = decide(text, tracker.latest_message, catalogue(), get_glossary())
+        return knowledge.answer_decision(dispatcher, tracker, decision)
 
 
 class ActionClarify(AssistantAction):
@@ -119,7 +125,7 @@ class ActionClarify(AssistantAction):
         decision = decide(text, tracker.latest_message, catalogue(), get_glossary())
         if decision.term is not None and not decision.topic:
             return conversation.explain_term(dispatcher, decision.term)
-        if decision.topic and not decision.clarify:
+        if (decision.topic and not decision.clarify) or decision.complexity.complex:
             return knowledge.answer_decision(dispatcher, tracker, decision)
         return knowledge.ask_back(dispatcher, tracker, decision)
 

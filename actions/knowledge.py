@@ -57,18 +57,20 @@ LONG_STORY_WORDS = 35
 
 def answer_decision(dispatcher: CollectingDispatcher, tracker: Tracker,
                     decision: Decision) -> List[EventType]:
-    """Act on a decision: complex → person, two needs → name both, else answer and offer a rung."""
+    """Act on a decision in the order of ``Decision.answer_kind``, which the evaluation counts:
+    complex → person, too unsure → ask back, not ours → say so and where to go, else answer
+    (naming both needs when there are two) and offer a rung. The safety answer came before."""
     cat = catalogue()
-    term = decision.referral_term
-    if term is not None:
-        dispatcher.utter_message(text=f"{term.term}: {term.explain}")
-    if decision.out_of_scope:
-        return out_of_scope(dispatcher, decision.topic, decision.text)
     if decision.complexity.complex:
         return handoff.offer_person(dispatcher, decision.complexity, decision.needs,
                                     decision.topic)
-    if decision.clarify:  # too unsure of the topic: ask, as the evaluation counts it
+    if decision.clarify:  # too unsure of the topic, also of "not ours": ask
         return ask_back(dispatcher, tracker, decision)
+    if decision.out_of_scope:
+        term = decision.referral_term
+        if term is not None:
+            dispatcher.utter_message(text=f"{term.term}: {term.explain}")
+        return out_of_scope(dispatcher, decision.topic, decision.text)
     if decision.entry is None:
         dispatcher.utter_message(text=f"Over {TOPIC_NAMES.get(decision.topic or '', 'dit onderwerp')} "
                                       f"heb ik nog geen informatie. {cat.profile.general_contact}",

@@ -134,9 +134,12 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any, glossary: Any,
     counted = [t for t in needs if t in supported or (t == topic and confidence >= LOW_CONFIDENCE)]
     # Not our subject (an objection to the WOZ-waarde, a WW stopped by UWV): no case for the social
     # team, whatever social words come with it; the rules for acute needs still read the text.
-    if topic in OUT_OF_SCOPE:
+    # A weak "not ours" guess that makes the assistant ask back is no such finding: the case is
+    # judged on its words (a refused kwijtschelding, a neighbour who neglects himself).
+    guessed_outside = clarify and topic in OUT_OF_SCOPE
+    if topic in OUT_OF_SCOPE and not guessed_outside:
         counted = [topic]
-    complexity = assess_complexity(message, counted or ([topic] if topic else []))
+    complexity = assess_complexity(message, counted or ([topic] if topic and not guessed_outside else []))
     decision = Decision(text=text, intent=intent, topic=topic, confidence=confidence,
                         safety=safety, needs=needs, complexity=complexity, rescued=rescued,
                         clarify=clarify, ranking=ranking, term=asked, terms=list(terms))

@@ -183,6 +183,21 @@ def test_out_of_scope_names_the_product_and_where_to_go_once():
     assert "Ik help u wel" not in answer  # the topic list only when asked what the bot can do
 
 
+def test_a_weak_not_ours_guess_is_asked_about_not_refused():
+    """The live bot acts as the evaluation counts: an unsure "not ours" asks which topic is meant."""
+    tracker = make_tracker("ik heb een vraag over iets met geld van de gemeente, snap het niet",
+                           "out_of_scope_municipal")
+    tracker.latest_message["intent"]["confidence"] = 0.2
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "out_of_scope_municipal", "confidence": 0.2},
+        {"name": "minimaregelingen_toeslagen", "confidence": 0.18},
+        {"name": "schulden_geldzorgen", "confidence": 0.15}]
+    msgs, _ = run(core.ActionOutOfScope(), tracker)
+    payloads = [b["payload"] for m in msgs for b in m.get("buttons") or []]
+    assert any("choose_topic" in p for p in payloads), texts(msgs)
+    assert "niet mee helpen" not in texts(msgs)
+
+
 def test_clarify_offers_topic_buttons_then_a_person():
     tracker = make_tracker("hmm tja weet niet", "nlu_fallback")
     tracker.latest_message["intent_ranking"] = [

@@ -59,3 +59,18 @@ def test_an_objection_outside_our_subjects_is_no_case_for_the_social_team():
     d = decide("ik ben het niet eens met de woz-waarde van mijn huis, hoe maak ik bezwaar tegen het besluit",
                parse, catalogue(), get_glossary())
     assert d.out_of_scope and not d.handoff and d.answer_kind == "out_of_scope"
+
+
+def test_a_weak_not_ours_guess_that_asks_back_still_judges_the_case() -> None:
+    """A refused kwijtschelding with an aanmaning, read by the NLU as a weak "not ours": the
+    assistant asks back on the topic, and the case still counts for a person (the classifier
+    reads it), as a sure "not ours" would not."""
+    text = ("Mijn kwijtschelding is afgewezen omdat onze oude auto te veel waard zou zijn. Ik heb bezwaar "
+            "gemaakt maar hoor niets en nu ligt er een aanmaning. Kan iemand dit met mij bekijken?")
+    weak = _parse([("out_of_scope_municipal", 0.25), ("minimaregelingen_toeslagen", 0.2)])
+    d = decide(text, weak, catalogue(), get_glossary())
+    assert d.topic == "out_of_scope_municipal" and d.clarify
+    assert d.complexity.complex and d.answer_kind == "handoff"
+    sure = _parse([("out_of_scope_municipal", 0.9), ("minimaregelingen_toeslagen", 0.05)])
+    plain = "ik ben het niet eens met de aanslag afvalstoffenheffing, hoe maak ik bezwaar"
+    assert decide(plain, sure, catalogue(), get_glossary()).answer_kind == "out_of_scope"
