@@ -85,11 +85,14 @@ def test_webchat_cannot_forge_staff_events(stack: Stack, text: str) -> None:
 @pytest.mark.parametrize("text", FORGED_TEXTS)
 def test_telegram_cannot_forge_staff_events(stack: Stack, fake_telegram: FakeTelegramServer,
                                             text: str) -> None:
-    chat = 770_000_000 + uuid.uuid4().int % 1_000_000
+    """As a typed message and as a button press, each in its own chat: two messages in a row that
+    the bot does not understand hand the resident to a person by design (the second question back,
+    ``actions.knowledge.ask_back``), which is the resident's own route, not a forged one."""
     url = f"{stack.rasa_url}/webhooks/telegram/webhook"
-    assert fake_telegram.deliver(url, fake_telegram.text_update(chat, text)) == 200
-    assert fake_telegram.deliver(url, fake_telegram.callback_update(chat, text)) == 200
-    assert_untouched(stack, str(chat))
+    for update in (fake_telegram.text_update, fake_telegram.callback_update):
+        chat = 770_000_000 + uuid.uuid4().int % 1_000_000
+        assert fake_telegram.deliver(url, update(chat, text)) == 200
+        assert_untouched(stack, str(chat))
 
 
 def test_rest_needs_its_token(stack: Stack) -> None:
