@@ -43,6 +43,13 @@ _DEFINITION = re.compile(
     r"|\b(?:wat is dat|wat betekent dat|wat houdt dat in|wat betekend dat)\s*$")
 
 
+def _any_of(phrases: Iterable[str]) -> Optional[Pattern[str]]:
+    """One pattern for whole folded phrases, longest first ("bijzondere bijstand" before
+    "bijstand"); None when there are none."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b") if ordered else None
+
+
 class Glossary:
     """Finds glossary terms in a text, longest first (so "bijzondere bijstand" beats "bijstand")."""
 
@@ -58,15 +65,8 @@ class Glossary:
                 if len(key) >= 2 and key not in forms and key not in skip:
                     forms[key] = term
         self._forms = forms
-        context = sorted({fold(b) for term in self.terms for b in term.background if fold(b)},
-                         key=len, reverse=True)
-        self._background: Optional[Pattern[str]] = (
-            re.compile(r"\b(?:" + "|".join(re.escape(b) for b in context) + r")\b")
-            if context else None)
-        ordered = sorted(forms, key=len, reverse=True)
-        self._rx: Optional[Pattern[str]] = (
-            re.compile(r"\b(?:" + "|".join(re.escape(f) for f in ordered) + r")\b")
-            if ordered else None)
+        self._background = _any_of({f for term in self.terms for f in map(fold, term.background) if f})
+        self._rx = _any_of(forms)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> "Glossary":

@@ -45,6 +45,7 @@ __all__ = [
     "detect",
     "detect_rules_only",
     "neutralised",
+    "neutralised_forms",
     "normalise",
     "KINDS",
     "HELPLINE_KEYS",
@@ -380,6 +381,19 @@ def neutralised(text: str) -> str:
     return _SPACES.sub(" ", _compiled().neutralisers.sub(" ", unframed(text))).strip()
 
 
+def neutralised_forms(text: str) -> Tuple[str, ...]:
+    """:func:`neutralised` and the standard Dutch forms of its dialect and chat words ("mien man
+    holdt aal t geld" beside "mijn man houdt al het geld"), as the learned classifier reads them.
+
+    Only the words left after the frames get their standard forms, so a framed-away sentence
+    stays away.
+    """
+    from assistant.spelling import standard_forms
+
+    kept = neutralised(text)
+    return (kept, *standard_forms(kept))
+
+
 # Laughing faces mean a joke as much as "haha"; normalising would drop them.
 _LAUGHTER = re.compile("[\U0001F602\U0001F605\U0001F606\U0001F923\U0001F61C\U0001F61D\U0001F643]")
 
@@ -454,10 +468,7 @@ def _reassured(text: str) -> bool:
     and cannot read such a reassurance; the phrase rules name danger itself, which a reassurance
     beside it does not undo, so they still decide.
     """
-    from assistant.spelling import standard_forms
-
-    norm = neutralised(text)
-    return any(_compiled().reassured.search(f" {form} ") for form in (norm, *standard_forms(norm)))
+    return any(_compiled().reassured.search(f" {form} ") for form in neutralised_forms(text))
 
 
 def _classifier_kinds(text: str, ordinary: bool = False) -> Optional[Tuple[Tuple[str, ...], float]]:

@@ -102,16 +102,11 @@ def load_examples(path: Path = DATA_FILE, ordinary: bool = True) -> Tuple[List[s
 
 
 def _prepare(text: str) -> str:
-    """The form the phrase rules read (canonical spelling, safe negations, idioms and frames
-    removed), with the standard Dutch forms of its dialect and chat words beside it: "mien man
-    holdt aal t geld" must look like "mijn man houdt al het geld" (see :mod:`assistant.spelling`).
-    Only the words left after the frames get their standard forms, so a framed-away sentence
-    stays away."""
-    from assistant.safety_detector import neutralised
-    from assistant.spelling import standard_forms
+    """The form the phrase rules read, with the standard Dutch forms of its dialect and chat
+    words beside it, in one string (see :func:`assistant.safety_detector.neutralised_forms`)."""
+    from assistant.safety_detector import neutralised_forms
 
-    kept = neutralised(text)
-    return " ".join([kept, *standard_forms(kept)])
+    return " ".join(neutralised_forms(text))
 
 
 _CLASSIFIER = tc.TextClassifier(prepare=_prepare, negative=NOT_URGENT_LABEL, result=Prediction)
