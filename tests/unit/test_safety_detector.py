@@ -678,3 +678,60 @@ def test_dementia_that_hurts_the_carer_never_hides_abuse_of_the_person_with_deme
     assert detect_rules_only("Mijn vader met dementie wordt door de thuiszorg geslagen, hij weet niet wat hij "
                              "doet als ze komen").urgent
     assert detect_rules_only("Mijn man met dementie slaat me elke dag, hij weet niet wat hij doet").urgent
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("my flatmate cut his wrists in the bathroom, what do I do", "self_harm"),
+    ("I am cutting myself again since my girlfriend left", "self_harm"),
+    ("my boyfriend slammed me against the wall last night and I can't breathe well", "domestic_violence"),
+    ("he keeps my passport and my bank card and I cannot go out without him", "coercive_control"),
+    ("our neighbour leaves her toddler alone in the flat for hours every day", "child_abuse"),
+    ("I was raped after the staff party and I don't know what to do", "sexual_violence"),
+    ("the boss of the agency keeps our passports and we work 12 hours for 40 euro", "exploitation"),
+    ("my cousin says he will burn the car of his ex tonight, he bought petrol", "danger_to_others"),
+    ("my son is not breathing properly and does not respond, what number", "medical_emergency"),
+    ("there is smoke in the hallway of our flat and the alarm goes", "acute_danger"),
+    ("my sister hears voices and says God tells her to stop eating", "psychiatric_crisis"),
+    ("I have the pills ready and the letters written, better off without me", "suicide"),
+    ("ya no puedo, me quiero morir esta noche", "suicide"),
+    ("el novio de mi hermana la toca de noche, ella tiene 12", "sexual_violence"),
+    ("Ek het weer begin sny en ek is bang vir myself", "self_harm"),
+    ("Ek is verkrag deur my baas se vriend", "sexual_violence"),
+    ("Het testament is getekend en de pillen liggen klaar, zaterdag is het over", "suicide"),
+    ("De baby heeft hoge koorts en zijn ogen draaien weg", "medical_emergency"),
+    ("Er komt rook uut het huus van de buurvrouw en ik zie haar niet", "acute_danger"),
+])
+def test_danger_in_english_spanish_and_afrikaans_and_the_dutch_rules_of_calibration_15(
+        text: str, kind: str) -> None:
+    """Residents who write English, Spanish or Afrikaans (labour migrants, expats, newcomers) are in
+    danger in those words too; and a will made with the pills ready, a febrile fit, smoke from a
+    house in dialect."""
+    assert kind in detect_rules_only(text).kinds
+
+
+@pytest.mark.parametrize("text", [
+    "this heat is killing me, can I get a fan from the gemeente",
+    "My grandmother does not recognise me anymore because of her dementia, is there dagbesteding?",
+    "There is a lot of blood test results in the letter I do not understand",
+    "My husband took my passport to the town hall to register our baby",
+    "We watched a movie about a man who hears voices, is there a film club for seniors?",
+    "Hace años me quise morir, ahora estoy bien. Ik wil ervaringsdeskundige worden.",
+    "Mi hijo dice 'me quiero morir' cada vez que apago la tele. Is dat een fase?",
+    "de pillen liggen klaar in de weekdoos, kan de thuiszorg ze ook geven?",
+    "Mijn dochter is van de trampoline gevallen en heeft blauwe plekken op haar been, moet ik iets melden?",
+    "Vroeger sloeg mijn ex me. Nu ben ik gescheiden en gelukkig. Kan ik vrijwilliger worden?",
+    "Heb je die documentaire gezien over uitbuiting in de bloementeelt? Hoe herken ik een goed uitzendbureau?",
+    "Op school kregen we een les over grooming. Wat doe ik als iemand online raar doet? Er is niks gebeurd.",
+    "Als dierenarts wil ik de meldcode huiselijk geweld invoeren in onze praktijk. Wie helpt daarbij?",
+])
+def test_close_calls_of_calibration_15_are_no_danger(text: str) -> None:
+    """Idioms and questions in English and Spanish, pills set out for the week, bruises from a fall,
+    violence over and a life moved on, a documentary, a school lesson, a vet's reporting code."""
+    assert not detect_rules_only(text).urgent, detect_rules_only(text)
+
+
+def test_students_partying_next_door_quiet_the_classifier() -> None:
+    from assistant.safety_detector import _reassured
+
+    assert _reassured("Bij de buren wordt geschreeuwd en gebonkt, maar het zijn studenten, gewoon herrie.")
+    assert _reassured("Ik zag mijn buurman niet, maar hij zei dat hij naar zijn dochter in Assen ging.")
