@@ -118,10 +118,14 @@ def decide(text: str, parse: Mapping[str, Any], catalogue: Any, glossary: Any,
     elif outside is not None:
         topic, rescued = outside, outside != topic
     elif intent == "nlu_fallback" or confidence < LOW_CONFIDENCE or topic is None:
-        rescue = _rescue(text, ranking, catalogue) or _term_topic(terms)
+        # A specific term that names the NLU's own (weak) guess confirms it ("leerlingenvervoer"
+        # in a story in broken English): no catalogue search is needed to rescue it.
+        term_topic = _term_topic(terms)
+        confirmed = intent != "nlu_fallback" and topic is not None and term_topic == topic
+        rescue = None if confirmed else (_rescue(text, ranking, catalogue) or term_topic)
         if rescue:
             topic, rescued = rescue, True
-        elif confidence < CLARIFY_BELOW:
+        elif confidence < CLARIFY_BELOW and not confirmed:
             clarify = True
     safety = detect(message, topic, confidence)
     # The NLU ranks a second need low (one intent per message); a keyword hit in the text counts.

@@ -416,12 +416,14 @@ _ALL_WRONG_RX = (
 _PERSON_RX = (
     r"\b(?:wil|graag|liefst|kan ik) (?:[a-z]+ ){0,3}(?:iemand spreken|met iemand praten|een mens|een medewerker|persoonlijk contact|een echt persoon)\b"
     r"|\bmet iemand (?:van de gemeente |van het loket |van jullie )?(?:bellen|praten|spreken)\b|\bniet met een (?:robot|computer|bot|chatbot)\b"
+    r"|\b(?:ik wil|wil ik|ik zou|graag) (?:\w+ ){0,2}(?:praten|spreken) met (?:iemand|een mens|een medewerker|een persoon|een consulent)\b"
     r"|\b(?:een mens|een persoon|iemand|een medewerker) (?:[a-z]+ ){0,2}(?:spreken|zien|aan de lijn) in plaats van (?:een |de |die )?(?:computer|robot|bot|chatbot)\b"
     r"|\bteruggebeld (?:worden|word)\b|\b(?:kan|kunt|wil|wilt) (?:iemand |u |jullie |de gemeente |het wijkteam )?(?:mij|me) (?:terug)?bellen\b"
 )
 _HOMELESS_NOW_RX = (
     r"\b(?:geslapen|slaap|sliep|slapen) (?:[a-z0-9]+ ){0,4}(?:in (?:een|de|het|mijn) (?:bushokje|auto|park|portiek|tent|trappenhuis|fietsenstalling)|op straat|buiten|bij (?:een |mijn )?(?:vriend|vriendin|vrienden|kennis|kennissen) op (?:de|de bank|een matras))\b"
     r"|\beruit gegooid\b|\bop straat gezet\b|\bgeen (?:slaapplek|plek om te slapen|onderdak)\b|\bnergens (?:meer )?(?:om |kan ik )?(?:te )?slapen\b|\bzonder verwarming\b"
+    r"|\b(?:no place|nowhere) to sleep\b|\b(?:sleep|slept|sleeping) (?:[a-z]+ ){0,3}(?:on the street|in (?:my|the|a) car|in the park|outside)\b"
 )
 # "Na 38 jaar bij de drukkerij op straat gezet": fired from a job, not put out of one's home.
 _FIRED_RX = re.compile(
@@ -444,13 +446,20 @@ _ACUTE_RX = {
     "geen eten vandaag": (
         r"\bgeen (?:eten|boodschappen|melk|luiers|brood)\b(?= (?:[a-z]+ ){0,6}(?:vandaag|vanavond|meer in huis|in huis|voor (?:de|mijn|onze) (?:kinderen|kids|kleine|baby)))"
         r"|\b(?:vandaag|vanavond) (?:[a-z]+ ){0,4}geen (?:eten|geld voor eten|boodschappen)\b|\bniks (?:meer )?te eten\b|\bniets (?:meer )?te eten\b"
-        r"|\b(?:kinderen|kids|baby) (?:[a-z]+ ){0,4}honger\b|\bhonger (?:en|maar) geen geld\b"),
+        r"|\b(?:kinderen|kids|baby) (?:[a-z]+ ){0,4}honger\b|\bhonger (?:en|maar) geen geld\b"
+        # English and Afrikaans, as newcomers and labour migrants write it
+        r"|\bno (?:food|money for food)\b(?= (?:[a-z]+ ){0,6}(?:today|tonight|in the house|for the (?:kids|children|baby)))"
+        r"|\bnothing (?:left )?to eat\b|\b(?:kids|children|baby) (?:are |is )?hungry\b"
+        r"|\bvandag (?:[a-z]+ ){0,4}(?:geen|niet? meer) kos\b|\bniet? meer kos in (?:die|het|de) huis\b"),
     "gas, stroom of water afgesloten": (
         r"\b(?:gas|stroom|elektriciteit|water|energie)\b(?= (?:[a-z]+ ){0,4}(?:afgesloten|afsluiten|afgesneden|eraf))"
         r"|\bafgesloten van (?:het |de )?(?:gas|stroom|water|energie)\b"),
     "geen slaapplek vannacht": (
         r"\b(?:vannacht|vanavond) (?:[a-z]+ ){0,4}(?:geen (?:slaapplek|plek|dak)|nergens)\b"
-        r"|\bgeen (?:slaapplek|plek om te slapen|dak boven (?:mijn|ons) hoofd) (?:voor )?vannacht\b"),
+        r"|\bgeen (?:slaapplek|plek om te slapen|dak boven (?:mijn|ons) hoofd) (?:voor )?vannacht\b"
+        r"|\b(?:tonight|this night) (?:[a-z]+ ){0,5}(?:no place|nowhere|on the street)\b"
+        r"|\b(?:no place|nowhere|no room|no bed) (?:[a-z]+ ){0,3}(?:to sleep|for the night)\b(?= (?:[a-z]+ ){0,8}tonight)"
+        r"|\b(?:leave|out of) (?:the|my|our) (?:house|room|caravan|home|flat) tonight\b"),
 }
 
 # A concrete decision about someone's help or income was cut, refused or stopped: a person

@@ -74,3 +74,12 @@ def test_a_weak_not_ours_guess_that_asks_back_still_judges_the_case() -> None:
     sure = _parse([("out_of_scope_municipal", 0.9), ("minimaregelingen_toeslagen", 0.05)])
     plain = "ik ben het niet eens met de aanslag afvalstoffenheffing, hoe maak ik bezwaar"
     assert decide(plain, sure, catalogue(), get_glossary()).answer_kind == "out_of_scope"
+
+
+def test_a_term_that_names_the_weak_guess_confirms_it(cat: Any) -> None:
+    """A story in broken English with "leerlingenvervoer" in it: the term and the NLU agree on
+    transport, so no catalogue search moves the answer to another subject, and no question back."""
+    text = ("my son 16 year has autism, school in other city 30 km, we have no car and I work early in "
+            "the kas. leerlingenvervoer is possible for him? my dutch is not good")
+    d = decide(text, _parse([("vervoer", 0.3), ("minimaregelingen_toeslagen", 0.25)]), cat, get_glossary())
+    assert (d.topic, d.rescued, d.clarify) == ("vervoer", False, False)

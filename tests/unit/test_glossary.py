@@ -38,3 +38,10 @@ def test_the_real_glossary_reads_aow_as_background_and_leaves_the_national_ombud
     assert "out_of_scope_other" in glossary.topics("wanneer wordt mijn aow gestort")
     assert "out_of_scope_other" not in glossary.topics("kan ik naar de ombudsman als de gemeente niet luistert")
     assert "out_of_scope_other" in glossary.topics("klacht over de belastingdienst bij de nationale ombudsman")
+
+
+def test_without_digid_is_the_way_in_not_the_subject():
+    glossary = get_glossary()
+    assert "out_of_scope_municipal" not in glossary.topics("Kan ik bij het wijkteam een afspraak maken zonder DigiD?")
+    assert "out_of_scope_municipal" in glossary.topics("ik heb geen digid, hoe kom ik daaraan")
+    assert "eenzaamheid_meedoen" in glossary.topics("wat doet een buurtsportcoach")

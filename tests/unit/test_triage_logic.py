@@ -494,3 +494,23 @@ def test_a_life_domain_count_alone_needs_the_classifier_to_see_a_case(monkeypatc
 
     monkeypatch.setattr(triage.handoff_classifier, "predict", broken)
     assert "3 levensgebieden tegelijk" in assess_complexity(story, topics).reasons
+
+
+@pytest.mark.parametrize("text, need", [
+    ("the agency says I must leave the room tonight and I have nowhere to go", "geen slaapplek vannacht"),
+    ("no place to sleep for me and my wife, tonight we are on the street", "geen slaapplek vannacht"),
+    ("we have no food for the children today and no money until Friday", "geen eten vandaag"),
+    ("vandag is daar nie meer kos in die huis nie", "geen eten vandaag"),
+])
+def test_acute_need_in_english_and_afrikaans_gets_same_day_help(text, need):
+    result = assess_complexity(text, [])
+    assert result.complex and result.acute and need in result.reasons
+
+
+def test_sleeping_well_in_english_is_no_acute_need():
+    assert not assess_complexity("I sleep badly since my divorce, is there a course for that", []).acute
+
+
+def test_a_wish_to_talk_to_someone_in_either_word_order():
+    for text in ("ik wil graag praten met iemand over mijn huis", "kan ik met iemand praten over mijn huis"):
+        assert "inwoner wil een persoon spreken" in assess_complexity(text, keyword_topics(text)).reasons
