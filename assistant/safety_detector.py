@@ -127,7 +127,7 @@ def normalise(text: str) -> str:
         return ""
     text = str(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
+        text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NON_WORD.sub(" ", text.lower())
     for rx, repl in _contractions():
@@ -136,6 +136,10 @@ def normalise(text: str) -> str:
 
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+#: Latin letters that have no decomposition, so stripping accents would drop them ("zgwałcił",
+#: Turkish "almıyor", Danish "ø"): written as the plain letter residents would type instead.
+_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
+                          "ß": "ss", "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE"})
 _SPACES = re.compile(r"\s+")
 
 

@@ -735,3 +735,29 @@ def test_students_partying_next_door_quiet_the_classifier() -> None:
 
     assert _reassured("Bij de buren wordt geschreeuwd en gebonkt, maar het zijn studenten, gewoon herrie.")
     assert _reassured("Ik zag mijn buurman niet, maar hij zei dat hij naar zijn dochter in Assen ging.")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Nie chcę już żyć, mam tabletki", "suicide"),
+    ("Mąż mnie bije i zabrał mi telefon", "domestic_violence"),
+    ("Zgwałcił mnie kolega z pracy", "sexual_violence"),
+    ("Mój syn nie oddycha!", "medical_emergency"),
+    ("Artık yaşamak istemiyorum, ölmek istiyorum", "suicide"),
+    ("Kocam beni dövüyor, ne yapmalıyım", "domestic_violence"),
+    ("Babam nefes almıyor", "medical_emergency"),
+])
+def test_danger_in_polish_and_turkish(text: str, kind: str) -> None:
+    """The letters without a decomposition (ł, ı) are read as their plain letter, so the words match."""
+    assert kind in detect_rules_only(text).kinds
+
+
+def test_letters_without_a_decomposition_become_their_plain_letter() -> None:
+    from assistant.safety_detector import normalise
+
+    assert normalise("Zgwałcił, almıyor, Søren, Straße") == " zgwalcil almiyor soren strasse "
+
+
+def test_self_harm_in_english_told_with_the_body_part_and_on_purpose() -> None:
+    assert "self_harm" in detect_rules_only("yesterday I burned my arm with the iron on purpose").kinds
+    assert "self_harm" in detect_rules_only("when she shouts I hit my head against the wall").kinds
+    assert not detect_rules_only("I burned my hand while cooking, can I still go to my dagbesteding").urgent
