@@ -52,6 +52,22 @@ class Console:
                                       allow_redirects=False)
 
 
+def _keep_review_in(app, tmp_path) -> None:
+    """A test console never writes the project's reviewed examples or trains and switches the
+    project's live model: a route walk that presses the retraining button would otherwise start
+    the real ``evaluation.retrain`` in the working tree. Tests that exercise them set their own."""
+    import sys
+
+    from kcc.review import REVIEW_KEY
+    from kcc.review_examples import ReviewedExamples
+
+    if REVIEW_KEY in app:
+        review = app[REVIEW_KEY]
+        review.examples = ReviewedExamples(tmp_path / "nlu" / "reviewed_examples.yml")
+        review.runs_dir = tmp_path / "retrain-runs"
+        review.retrain_command = (sys.executable, "-c", "pass")
+
+
 async def start_console(tmp_path, **config_kw) -> tuple:
     """A console on a fresh SQLite database, staff anna and bert, and its fake Rasa server."""
     rasa = FakeRasa()
@@ -66,6 +82,8 @@ async def start_console(tmp_path, **config_kw) -> tuple:
     auth.create_staff("anna", PASSWORD, "Anna")
     auth.create_staff("bert", PASSWORD, "Bert")
     store = TicketStore(db_url)
-    client = TestClient(TestServer(create_app(config, store), host="127.0.0.1"))
+    app = create_app(config, store)
+    _keep_review_in(app, tmp_path)
+    client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     return Console(client, store, rasa, db_url), rasa_server
