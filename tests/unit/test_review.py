@@ -19,7 +19,6 @@ from kcc.audit import AuditLog
 from kcc.auth import StaffAuth
 from kcc.feedback import FeedbackDraft, FeedbackStore
 from kcc.review import REVIEW_KEY
-from kcc.review_examples import ReviewedExamples
 from tests.support.console import CHEAP_HASHER, PASSWORD, Console, start_console as _start
 
 NOW = datetime.now(timezone.utc).timestamp()
@@ -57,10 +56,7 @@ async def review(tmp_path, monkeypatch):
     FeedbackStore(running.db_url).add(FeedbackDraft(
         "e", "answer", "down", "telegram", "het-hogeland", "vervoer", "wmo-vervoer",
         "Ik wil een taxi naar het ziekenhuis, bel 0612345678"))
-    config = running.client.server.app[REVIEW_KEY]
-    config.examples = ReviewedExamples(tmp_path / "nlu" / "reviewed_examples.yml")
-    config.runs_dir = tmp_path / "runs"
-    yield running
+    yield running  # the test console keeps examples and retraining runs in tmp_path
     await running.client.close()
     await rasa_server.close()
 
