@@ -3,7 +3,9 @@
 Why a separate, pure module: the same decisions are made in three places (the action server
 choosing what to say, the evaluation CLI scoring the bot, the unit tests) and must agree. No
 rasa_sdk import, no state: every function takes text and data and returns a value (the only I/O is
-the handoff classifier reading its examples once, at the first complexity judgement).
+reading the phrase patterns, ``assistant/data/triage_patterns.yml``, and the handoff classifier's
+examples, each once, at first use). The patterns are data so that a word list can be read and
+extended without touching the rules that use them.
 
 The ladder (lowest first): ``zelf`` -> ``netwerk`` -> ``voorliggend_veld`` -> ``sociaal_loket``.
 A catalogue entry says per rung what a resident can do there (``None`` = not applicable for that
@@ -23,7 +25,10 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
+
+import yaml
 
 from assistant import handoff_classifier
 from assistant.message import Message, MessageLike
@@ -47,73 +52,58 @@ __all__ = [
     "first_ladder_label",
     "is_explicit_municipal_request",
     "is_general_question",
-    "TOPIC_KEYWORDS",
 ]
 
 _RUNG_INDEX: Dict[str, int] = {r: i for i, r in enumerate(RUNGS)}
 
 
-def _c(pattern: str) -> Pattern[str]:
-    return re.compile(pattern)
+PATTERNS_FILE: Path = Path(__file__).resolve().parent / "data" / "triage_patterns.yml"
+_REFERENCE = re.compile(r"<<([a-z_]+)>>")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> Mapping[str, Any]:
+    """The phrase patterns (``assistant/data/triage_patterns.yml``), read once at first use."""
+    return yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8")) or {}
+
+
+def _joined(value: Any, seen: Tuple[str, ...] = ()) -> str:
+    """One pattern of the file as a regular expression: the lines of a list are alternatives,
+    and ``<<name>>`` becomes the top-level pattern of that name, as a group."""
+    text = "|".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+    def expand(match: "re.Match[str]") -> str:
+        name = match.group(1)
+        if name in seen:
+            raise ValueError(f"{PATTERNS_FILE.name}: <<{name}>> refers to itself")
+        return "(?:" + _joined(_patterns()[name], (*seen, name)) + ")"
+
+    return _REFERENCE.sub(expand, text)
+
+
+@lru_cache(maxsize=None)
+def _rx(path: str) -> Pattern[str]:
+    """The compiled pattern at ``path`` in the file: "dispute", "acute.geen eten vandaag"."""
+    value: Any = _patterns()
+    for key in path.split("."):
+        value = value[key]
+    return re.compile(_joined(value))
+
+
+def _has(path: str, norm: str) -> bool:
+    return _rx(path).search(norm) is not None
 
 
 # ---------------------------------------------------------------------------------------------
 # Rungs the resident already tried or cannot use
 # ---------------------------------------------------------------------------------------------
 
-_NETWORK_NOUN = (
-    r"(?:kinderen|kind|zoon|zonen|dochter|dochters|familie|familieleden|buren|buurman|buurvrouw|"
-    r"vrienden|vriend|vriendin|vriendinnen|partner|man|vrouw|broer|broers|zus|zussen|kennissen|"
-    r"omgeving|netwerk|schoonzoon|schoondochter|neef|nicht|kleinkinderen|mantelzorger)"
-)
-
-_TRIED_PATTERNS: Mapping[str, Tuple[str, ...]] = {
-    "netwerk": (
-        # "mijn kinderen kunnen niet helpen", "mijn dochter kan niet meer komen"
-        r"\b(?:mijn|onze|de|me) " + _NETWORK_NOUN + r" (?:[a-z]+ ){0,3}(?:kan|kunnen|wil|willen|kon|konden|wilden|hebben|heeft) (?:[a-z]+ ){0,2}(?:niet|geen|niks|nooit)\b(?! alleen)",
-        r"\b(?:heb|hebben|heeft) (?:[a-z]+ ){0,2}(?:geen|weinig) (?:familie|kinderen|vrienden|netwerk|kennissen|mensen om me heen|mantelzorger|contact met (?:mijn )?familie)\b",
-        r"\bniemand (?:in (?:mijn|de|onze) (?:omgeving|buurt|familie)|om (?:me|mij|ons) heen|die (?:me|mij|ons) (?:kan|wil) helpen|kan (?:me |mij |ons )?helpen|die kan helpen|die helpt)\b",
-        r"\b" + _NETWORK_NOUN + r" (?:woont|wonen) (?:te |heel |erg )?(?:ver|ver weg|in het buitenland|aan de andere kant)\b",
-        r"\bsta (?:er|ik) (?:helemaal )?alleen (?:voor)?\b|\bik ben (?:helemaal )?alleen\b(?! (?:thuis|op) )",
-        r"\b(?:kan|kunnen) (?:niet|nergens) (?:meer )?(?:op (?:mijn |onze )?" + _NETWORK_NOUN + r"|op iemand) (?:rekenen|terugvallen)\b",
-        r"\b(?:netwerk|familie) (?:is|kan) (?:te klein|er niet|niet helpen|weg|uitgeput|overbelast)\b",
-        r"\b(?:wehelpen|buren) (?:al )?(?:geprobeerd|gevraagd)\b",
-        r"\b" + _NETWORK_NOUN + r" (?:zijn|is) (?:overleden|te druk|zelf ziek|er niet)\b",
-    ),
-    "zelf": (
-        r"\b(?:kan|kunnen|lukt|red) (?:het |ik |we |me |mij )*(?:zelf|alleen) (?:niet|nie)(?: meer)?\b",
-        r"\b(?:kan|kunnen) (?:het |ik |we )?(?:niet|nie) (?:meer )?(?:zelf|alleen)\b",
-        r"\blukt (?:me|mij|ons|het) (?:[a-z]+ ){0,2}niet (?:meer )?(?:alleen|zelf)\b",
-        r"\b(?:red|redt|redden) (?:het|ik het|me|mij|ons) (?:[a-z]+ ){0,2}niet (?:meer )?(?:alleen|zelf)?\b",
-        r"\b(?:kan|kunnen|kon) (?:het|dat|dit) (?:[a-z]+ ){0,2}niet (?:meer )?(?:betalen|opbrengen|zelf betalen|bekostigen)\b",
-        r"\bgeen geld (?:voor|om)\b|\bte duur (?:voor mij|voor ons|om zelf)\b|\bniet (?:zelf )?te betalen\b",
-        r"\b(?:zelf|alles) (?:al )?(?:geprobeerd|gedaan|uitgezocht)\b|\bheb (?:het )?(?:al )?(?:zelf )?(?:alles )?geprobeerd\b",
-        r"\bzelf (?:niet|nie) meer\b|\bniet meer zelfstandig\b",
-        r"\b(?:tips|website|folder|uitleg) (?:helpen|hielpen|helpt|hielp) (?:niet|me niet|mij niet)\b",
-    ),
-    "voorliggend_veld": (
-        r"\b(?:bij|naar|met|van|via) (?:de |het |een )?" + r"(?P<org>WELZIJN) " + r"(?:[a-z]+ ){0,3}(?:geweest|gegaan|gebeld|gesproken|gemaild|geholpen|contact|al hulp|geprobeerd|kon|konden|kan niet|kunnen niet|helpt al|helpen al|verwezen|aangemeld|ingeschreven)\b",
-        r"\b(?:WELZIJN) (?:[a-z]+ ){0,3}(?:helpt|helpen|hielp|hielpen|komt|kwam|kan|kon|kunnen|konden) (?:al|me al|mij al|ons al|niet|me niet|mij niet|ons niet|niet verder|niet meer)\b",
-        r"\b(?:krijg|krijgen|heb|hebben) (?:al )?(?:hulp|een maatje|ondersteuning|begeleiding) (?:van|via|bij) (?:de |het |een )?(?:WELZIJN)\b",
-        r"\b(?:al|ook al) (?:een )?(?:schuldhulpmaatje|maatje|vrijwilliger|thuisadministratie|formulierenbrigade|ouderenadviseur)\b",
-    ),
-}
-_WELZIJN = (
-    r"(?:welzijn\w*|buurthuis|buurtcentrum|wijkcentrum|dorpshuis|vrijwilligers\w*|vrijwilliger|"
-    r"schuldhulpmaatje\w*|maatje|humanitas|ouderenadviseur\w*|ouderenwerk\w*|maatschappelijk werk\w*|"
-    r"maatschappelijk werker|formulierenbrigade|formulierenhulp|thuisadministratie|voedselbank|"
-    r"steunpunt mantelzorg|mantelzorgsteunpunt|mantelzorgconsulent|buurtcoach|opbouwwerk\w*|"
-    r"inloopspreekuur|sociaal raadslied\w*|sociaal raadsman|geldfit|zonnebloem|rode kruis|kerk|diaconie|"
-    r"stichting [a-z]+)"
-)
-
 
 @lru_cache(maxsize=1)
 def _tried_rx() -> Mapping[str, Tuple[Pattern[str], ...]]:
-    return {
-        rung: tuple(_c(p.replace("(?P<org>WELZIJN)", _WELZIJN).replace("WELZIJN", _WELZIJN)) for p in pats)
-        for rung, pats in _TRIED_PATTERNS.items()
-    }
+    """Per rung its patterns; each line of the file is a pattern of its own."""
+    return {rung: tuple(re.compile(_joined(p)) for p in pats)
+            for rung, pats in (_patterns().get("tried") or {}).items()}
 
 
 def tried_rungs(text: MessageLike) -> FrozenSet[str]:
@@ -133,56 +123,14 @@ def tried_rungs(text: MessageLike) -> FrozenSet[str]:
 # Explicit municipal requests and general questions
 # ---------------------------------------------------------------------------------------------
 
-# Verbs of applying: these mean "I want the provision", even inside a how-question.
-_APPLY_VERB = (
-    r"\bhoe (?:vraag|vragen|vraagt) (?:ik|je|u|we|wij|men|mijn [a-z]+) (?:[a-z]+ ){0,6}aan\b"
-    r"|\b(?:wil|willen|wilt|moet|moeten|kan|kunnen|mag|ga|gaan|zou) (?:[a-z]+ ){0,6}aan ?vragen\b"
-    r"|\baan ?vragen (?:bij|via) (?:de |het )?(?:gemeente|sociaal loket|wijkteam|wmo)\b"
-    r"|\b(?:aanvraag|melding) (?:doen|indienen|maken|aanmaken|starten)\b"
-    r"|\b(?:een |de )?(?:wmo ?)?melding (?:doen|maken) (?:bij|voor)\b"
-    r"|\bwaar (?:vraag|kan) (?:ik|je|u|we) (?:[a-z]+ ){0,5}aan(?:vragen)?\b"
-    r"|\b(?:via|bij|van) de gemeente (?:regelen|krijgen|aanvragen|vergoed)\b"
-    r"|\b(?:wil|willen|graag) (?:een )?(?:gesprek|afspraak) (?:met|bij) (?:de gemeente|het sociaal loket|het wijkteam|een consulent|iemand van de gemeente)\b"
-)
-# Nouns of the formal procedure: a strong sign, unless the message is a general question.
-_APPLY_NOUN = (
-    r"\bindicatie\w*|\bherindicatie\w*|\bbeschikking\w*|\bkeukentafel ?gesprek\w*|\bwmo ?voorziening\w*"
-    r"|\bmaatwerk ?voorziening\w*|\bwmo ?(?:melding|aanvraag)\b|\baanvraag (?:bij|via) de gemeente\b"
-    r"|\bhulp (?:van|via) de gemeente (?:nodig|krijgen|aanvragen)\b"
-)
-_GENERAL = (
-    r"^ (?:hoe werkt|hoe zit het|wat is|wat zijn|wat houdt|wat betekent|wat doet|wat kost|wat kosten|hoeveel|"
-    r"wie (?:bepaalt|betaalt)|waarom|bestaat er|is er|zijn er|geldt|klopt het)\b"
-    r"|\bhoe werkt\b|\bwat houdt (?:[a-z]+ ){0,4}in\b|\bwat (?:betekent|is) (?:een|het|de) \w+\b(?= ?$)"
-    r"|\bin het algemeen\b|\balgemene (?:vraag|informatie)\b|\bik wil (?:graag )?weten hoe (?:het|dat|dit) werkt\b"
-    # the term first, the question after it: "beslagvrije voet, wat is dat?"
-    r"|\b(?:wat is|wat betekent|wat houdt|hoe werkt) (?:dat|dit|dat precies|dat eigenlijk)(?: in)? ?$"
-)
-
-
-# The resident already has municipal support and something is wrong with it: only the Sociaal
-# Loket (or the consulent) can look at that.
-_EXISTING_SERVICE = (
-    r"\b(?:mijn|zijn|haar|onze|de) (?:uren|indicatie|beschikking|uitkering|begeleider|begeleiding|hulp|thuiszorg|huishoudelijke hulp|taxipas|wmo ?pas|pgb) "
-    r"(?:[a-z]+ ){0,4}(?:verlaagd|verminderd|minder|stopt|gestopt|stopgezet|ingetrokken|afgepakt|niet (?:meer )?(?:betaald|binnen|gekomen|overgemaakt)|van \d+ naar \d+)\b"
-    r"|\b(?:aanvraag|melding) (?:gedaan|ingediend)\b(?= (?:[a-z]+ ){0,8}(?:niemand|niks|niets|geen (?:reactie|antwoord|bericht)))"
-)
-# Free, general provisions named by the resident: the voorliggend veld is the right start.
-_FREE_OFFER = (
-    r"\bzonder indicatie\b|\binloop\w*|\bmaatje\b|\blotgeno\w*|\bandere jongeren\b|\bop de koffie\b"
-    r"|\b(?:iemand|een vrijwilliger) (?:die|om) (?:[a-z]+ ){0,4}(?:langs|op bezoek|meegaat|mee te gaan|mee kan)\b"
-    r"|\b(?:lenen|uitlenen)\b|\bvoedselbank\b|\bbuurthuis\b|\bsamen met anderen\b"
-)
-
-
 def is_existing_service_problem(text: MessageLike) -> bool:
     """A problem with support the resident already gets ("mijn uren zijn verlaagd")."""
-    return re.search(_EXISTING_SERVICE, Message.of(text).normalised) is not None
+    return _has("existing_service", Message.of(text).normalised)
 
 
 def asks_for_free_offer(text: MessageLike) -> bool:
     """The resident asks for something the voorliggend veld offers (inloop, maatje, lenen)."""
-    return re.search(_FREE_OFFER, Message.of(text).normalised) is not None
+    return _has("free_offer", Message.of(text).normalised)
 
 
 def is_explicit_municipal_request(text: MessageLike) -> bool:
@@ -193,15 +141,15 @@ def is_explicit_municipal_request(text: MessageLike) -> bool:
     A general question about the same noun ("wat is een keukentafelgesprek?") is not.
     """
     norm = Message.of(text).normalised
-    if re.search(_APPLY_VERB, norm):
+    if _has("apply_verb", norm):
         return True
-    return bool(re.search(_APPLY_NOUN, norm)) and not is_general_question(text)
+    return _has("apply_noun", norm) and not is_general_question(text)
 
 
 def is_general_question(text: MessageLike) -> bool:
     """True for a question on how something works in general ("Hoe werkt de eigen bijdrage?")."""
     norm = Message.of(text).normalised
-    return bool(re.search(_GENERAL, norm)) and not re.search(_APPLY_VERB, norm)
+    return _has("general", norm) and not _has("apply_verb", norm)
 
 
 def _available(ladder: Mapping[str, Optional[str]], rung: str) -> bool:
@@ -273,36 +221,9 @@ def next_rung(
 # Topic keywords (distinct needs in one message, complexity)
 # ---------------------------------------------------------------------------------------------
 
-#: Compact, typo-tolerant stems per topic over normalised text. Only used *together* with the NLU
-#: ranking (or alone when no ranking is available), never to override the model's top topic.
-TOPIC_KEYWORDS: Mapping[str, str] = {
-    "huishoudelijke_hulp": r"\bhuishoud\w*|\bschoonma\w*|\bpoetsen|\bstofzuig\w*|\bhuishoudelijk\w*|\bhulp in (?:het|huis)\b|\bwas(?:goed)? doen\b|\bboodschappen\b|\bthuiszorg\b",
-    "begeleiding_dagbesteding": r"\bbegeleid\w*|\bdagbesteding\w*|\bdagopvang\b|\bdag ?activiteit\w*|\bstructuur in (?:mijn|zijn|haar) (?:dag|leven)\b|\bbeschermd wonen\b(?=.*begeleid)",
-    "hulpmiddelen_woningaanpassing": r"\bhulpmiddel\w*|\brolstoel\w*|\bscootmobiel\w*|\btraplift\w*|\brollator\w*|\btillift\b|\bwoning ?aanpassing\w*|\b(?:huis|badkamer|douche|woning) (?:aanpassen|aangepast|verbouwen)\b|\bdrempel\w*|\bdouchestoel\b|\bhoog ?laag ?bed\b",
-    "vervoer": r"\bvervoer\w*|\bregiotaxi\b|\bdeeltaxi\b|\btaxi\w*|\bvalys\b|\bleerlingenvervoer\b|\bparkeerkaart\b|\bgehandicaptenparkeer\w*|\bnaar het ziekenhuis (?:rijden|brengen)\b",
-    "mantelzorg": r"\bmantelzorg\w*|\bzorg voor mijn (?:man|vrouw|moeder|vader|partner|ouders|zoon|dochter|kind)\b|\bzorg(?:en)? (?:al jaren )?voor (?:hem|haar)\b|\brespijtzorg\b|\bontlasten\b|\bverzorg (?:mijn|hem|haar)\b",
-    "jeugdhulp_opvoeden": r"\bjeugd ?hulp\w*|\bopvoed\w*|\bspijbel\w*|\bpuber\w*|\btiener\w*|\bzoon\b|\bdochter\b|\bkind(?:eren)?\b|\badhd\b|\bautis\w*|\bdyslex\w*|\bschool\b|\bleerplicht\w*|\bcjg\b|\bjeugdconsulent\b",
-    "bijstand_uitkering": r"\bbijstand\w*|\buitkering\w*|\bparticipatiewet\b|\bgeen inkomen\b|\bioaw\b|\bbbz\b",
-    "werk_reintegratie": r"\bwerk\b|\bbaan\b|\bsolliciter\w*|\bsollicitatie\w*|\bre ?integratie\w*|\bwerkloos\b|\bjob ?coach\b|\bwerkervaring\w*|\bbeschut werk\b|\bwerk zoeken\b|\bbijbaan\w*",
-    "schulden_geldzorgen": r"\bschuld\w*|\bgeldzorg\w*|\bachterstand\w*|\bdeurwaarder\w*|\bincasso\w*|\baanmaning\w*|\brood staan\b|\bbetalingsachterstand\w*|\bbudget(?:ter|coach)\w*|\bkan (?:de |mijn )?(?:rekening\w*|huur|energie) niet (?:meer )?betalen\b|\bgeen geld\b|\bgeldfit\b",
-    "minimaregelingen_toeslagen": r"\bminima\w*|\btoeslag\w*|\bkwijtschelding\w*|\bstadspas\w*|\bregeling\w* (?:voor )?(?:een )?laag inkomen\b|\bbijzondere bijstand\b|\bmeedoenregeling\w*|\bindividuele inkomenstoeslag\b|\bzorgverzekering (?:via|van) de gemeente\b|\bvoedselbank\b|\bsportregeling\b|\bkindpakket\b|\benergietoeslag\b",
-    "eenzaamheid_meedoen": r"\beenza\w*|\balleen (?:en|sinds)\b|\bniemand om mee te praten\b|\bmeedoen\b|\bsociale contacten\b|\bactiviteit\w* in de buurt\b|\bvrijwilligerswerk\b|\bnieuwe mensen\b|\bmaatje\b",
-    "wonen_beschermd_wonen_opvang": r"\bdakloos\w*|\bopvang\b|\bnachtopvang\b|\bbeschermd wonen\b|\bhuisuitzetting\b|\buit ?zetting\b|\bontruiming\w*|\buit huis (?:gezet|zetten|moeten)\b|\bop straat\b|\bgeen (?:woning|huis|dak)\b|\burgentie\w*|\bwoning ?zoek\w*|\bhuurwoning\b|\bslaapplek\b|\bbankslap\w*",
-    "huiselijk_geweld_veiligheid": r"\bhuiselijk geweld\b|\bgeweld\b|\bmishandel\w*|\bveilig thuis\b|\bonveilig\b|\bslaat (?:me|mij)\b|\bbedreig\w*|\bvrouwenopvang\b",
-    "psychische_problemen_crisis": r"\bpsychisch\w*|\bdepress\w*|\bsomber\w*|\bangst\w*|\bpaniek\w*|\bburn ?out\b|\bggz\b|\bpsycholo\w*|\bpsychiat\w*|\bverslav\w*|\bpsychose\b|\boverspannen\b",
-    "eigen_bijdrage_kosten": r"\beigen bijdrage\w*|\bcak\b|\babonnementstarief\b|\bwat kost\b|\bkosten (?:van|voor) (?:de |het )?(?:hulp|wmo|huishoudelijke|zorg)\b",
-    "pgb": r"\bpgb\w*|\bpersoonsgebonden budget\w*|\bbudgethouder\w*|\bsvb\b|\bzorg in natura\b",
-    "bezwaar_klacht": r"\bbezwaar\w*|\bklacht\w*|\bberoep (?:aantekenen|instellen)\b|\boneens met\b|\bniet eens met\b|\bafgewezen\b|\bgeweigerd\b|\bombudsman\b",
-    "clientondersteuning": r"\bclient ?ondersteun\w*|\bonafhankelijk\w* (?:advies|ondersteun\w*|client\w*)\b|\biemand die (?:met me |met mij )?(?:meedenkt|meegaat)\b|\bmeegaan naar het gesprek\b",
-    "sociaal_loket_contact": r"\bsociaal loket\b|\bwijkteam\b|\bsociaal team\b|\bopeningstijden\b|\btelefoonnummer (?:van )?de gemeente\b|\bafspraak (?:maken|met de gemeente)\b",
-    "out_of_scope_municipal": r"\bpaspoort\w*|\brijbewijs\w*|\bid ?kaart\b|\bparkeervergunning\w*|\bafval\w*|\bgrofvuil\b|\bcontainer\w*|\bbouwvergunning\w*|\bomgevingsvergunning\w*|\bverhuizing doorgeven\b|\buittreksel\b|\bgemeentelijke belasting\w*|\bozb\b|\blantaarnpaal\w*",
-    "out_of_scope_other": r"\bweer (?:van|morgen)\b|\brecept\w*|\bvoetbal\w*|\bvakantie\w*|\bbelastingdienst\b|\bhuurtoeslag\b",
-}
-
-
 @lru_cache(maxsize=1)
 def _topic_rx() -> Mapping[str, Pattern[str]]:
-    return {t: _c(p) for t, p in TOPIC_KEYWORDS.items()}
+    return {t: _rx(f"topic_keywords.{t}") for t in _patterns()["topic_keywords"]}
 
 
 def keyword_topics(text: MessageLike) -> List[str]:
@@ -385,149 +306,6 @@ _CARE_TOPICS = frozenset({
     "huishoudelijke_hulp", "begeleiding_dagbesteding", "hulpmiddelen_woningaanpassing", "mantelzorg",
     "psychische_problemen_crisis", "wonen_beschermd_wonen_opvang", "pgb", "eigen_bijdrage_kosten",
 })
-_DEBT_RX = r"\bschuld\w*|\bdeurwaarder\w*|\bincasso\w*|\baanmaning\w*|\bbetalingsachterstand\w*|\bhuurachterstand\w*|\bachterstand\w*|\brekeningen (?:niet|stapelen)|\bkan (?:de |mijn )?(?:rekening\w*|huur|energie) niet (?:meer )?betalen\b"
-_CARE_RX = r"\bzorg\b|\bthuiszorg\b|\bhuishoud\w*|\bbegeleid\w*|\bdagbesteding\b|\bmantelzorg\w*|\bdement\w*|\bziek\w*|\bgehandicapt\w*|\bbeperking\w*|\brolstoel\w*|\bscootmobiel\w*|\bggz\b|\bpsychisch\w*|\bdepress\w*"
-_CHILD_RX = r"\bkind\w*|\bzoon\w*|\bdochter\w*|\bpuber\w*|\btiener\w*|\bbaby\b|\bjeugd\w*|\bschool\b|\bspijbel\w*"
-_EVICTION_RX = (
-    r"\bhuisuitzetting\w*|\bhuis uit (?:te )?(?:zetten|gezet)\b|\buit huis (?:te )?(?:zetten|gezet)\b|\buit ?zetting\w*|\bontruim\w*|\bvonnis\b|\buit (?:mijn |ons |het )?huis (?:gezet|zetten|moeten|geknikkerd)\b"
-    r"|\b(?:mijn|ons|het) huis uit moeten\b|\bmoet(?:en)? (?:mijn |ons |het )?huis uit\b|\bop straat (?:te )?(?:staan|komen|belanden|terecht)\b|\bstaan? (?:straks )?op straat\b"
-    r"|\bdakloos\w*|\bgeen dak boven\b|\bhuur (?:wordt )?opgezegd\b|\bhuurcontract (?:wordt )?(?:opgezegd|ontbonden)\b|\bslaap (?:nu )?(?:in (?:mijn|de) auto|bij vrienden op de bank|buiten)\b"
-    # Leaving prison, a clinic or care soon without a home to go to.
-    r"|\b(?:kom|komt) (?:[a-z0-9]+ ){0,3}(?:vrij|uit de (?:gevangenis|bajes|kliniek|instelling|opvang))\b(?= (?:[a-z]+ ){0,10}geen (?:woning|huis|onderdak|adres|kamer|plek)\b)"
-)
-_EXHAUSTED_RX = (
-    r"\bkan (?:het )?niet meer\b|\b(?:ik ben|ben ik|ben) (?:helemaal |echt |compleet |totaal |gewoon )?op\b(?! (?:zoek|de|het|een|tijd|weg|bezoek|straat|school|vakantie|reis|pad|mijn|zijn|haar|hun|dit|dat|deze|die|wachtlijst|werk|kantoor|tijd)\b)|\boverbelast\w*|\buitgeput\b|\bopgebrand\b"
-    r"|\btrek het niet (?:meer)?\b|\btrekt (?:het|dit|de zorg|alles)(?: [a-z]+){0,6} niet meer\b|\bhou (?:het )?niet (?:meer )?vol\b|\bhoud (?:het )?niet (?:meer )?vol\b|\bben (?:helemaal )?kapot\b|\bop van de zorg\b|\bop mijn tandvlees\b|\baan het eind van mijn latijn\b|\bten einde raad\b"
-    r"|\bgeen (?:tijd|energie) meer voor mezelf\b|\bmijn grens (?:is )?bereikt\b|\bvalt me zwaar\b|\bwordt me te veel\b|\bis me te veel\b|\bte zwaar\b"
-)
-_MANTELZORG_RX = (
-    r"\bmantelzorg\w*|\bzorg (?:al [a-z]+ (?:jaar|jaren) )?(?:voor|om) (?:mijn|hem|haar)\b|\bverzorg (?:mijn|hem|haar)\b"
-    r"|\b(?:mijn )?(?:man|vrouw|moeder|vader|partner|ouders|zoon|dochter) (?:[a-z]+ ){0,3}(?:dement\w*|alzheimer|parkinson|ziek|verzorgen)\b"
-)
-_CHILD_SAFETY_RX = (
-    r"\b(?:kind\w*|zoon\w*|dochter\w*|baby|puber\w*|kleintjes?) (?:[a-z]+ ){0,6}(?:niet veilig|onveilig|in gevaar|verwaarloos\w*|geslagen|mishandel\w*|drugs|ondergedoken|vermist|weggelopen|criminel\w*)\b"
-    r"|\b(?:niet veilig|onveilig|gevaar|huiselijk geweld|geweld thuis)\b(?= (?:[a-z]+ ){0,8}(?:kind\w*|zoon|dochter|baby))"
-    r"|\bondertoezichtstelling\b|\b(?:jeugdbescherming|raad voor de kinderbescherming|veilig thuis)\b(?= (?:[a-z]+ ){0,8}(?:kind\w*|zoon|dochter))"
-)
-_ALL_WRONG_RX = (
-    r"\balles (?:loopt|gaat) (?:mis|fout|tegelijk mis)\b|\balles tegelijk\b|\bvan alles tegelijk\b|\bweet niet (?:meer )?waar ik (?:moet )?beginnen\b"
-    r"|\bgroeit (?:me|mij) boven het hoofd\b|\bboven (?:mijn|het) hoofd\b|\bhet ene na het andere\b|\bchaos\b|\bstort (?:alles )?in\b|\bmijn leven (?:is )?een puinhoop\b"
-)
-_PERSON_RX = (
-    r"\b(?:wil|graag|liefst|kan ik) (?:[a-z]+ ){0,3}(?:iemand spreken|met iemand praten|een mens|een medewerker|persoonlijk contact|een echt persoon)\b"
-    r"|\bmet iemand (?:van de gemeente |van het loket |van jullie )?(?:bellen|praten|spreken)\b|\bniet met een (?:robot|computer|bot|chatbot)\b"
-    r"|\b(?:ik wil|wil ik|ik zou|graag) (?:\w+ ){0,2}(?:praten|spreken) met (?:iemand|een mens|een medewerker|een persoon|een consulent)\b"
-    r"|\b(?:een mens|een persoon|iemand|een medewerker) (?:[a-z]+ ){0,2}(?:spreken|zien|aan de lijn) in plaats van (?:een |de |die )?(?:computer|robot|bot|chatbot)\b"
-    r"|\bteruggebeld (?:worden|word)\b|\b(?:kan|kunt|wil|wilt) (?:iemand |u |jullie |de gemeente |het wijkteam )?(?:mij|me) (?:terug)?bellen\b"
-)
-_HOMELESS_NOW_RX = (
-    r"\b(?:geslapen|slaap|sliep|slapen) (?:[a-z0-9]+ ){0,4}(?:in (?:een|de|het|mijn) (?:bushokje|auto|park|portiek|tent|trappenhuis|fietsenstalling)|op straat|buiten|bij (?:een |mijn )?(?:vriend|vriendin|vrienden|kennis|kennissen) op (?:de|de bank|een matras))\b"
-    r"|\beruit gegooid\b|\bop straat gezet\b|\bgeen (?:slaapplek|plek om te slapen|onderdak)\b|\bnergens (?:meer )?(?:om |kan ik )?(?:te )?slapen\b|\bzonder verwarming\b"
-    r"|\b(?:no place|nowhere) to sleep\b|\b(?:sleep|slept|sleeping) (?:[a-z]+ ){0,3}(?:on the street|in (?:my|the|a) car|in the park|outside)\b"
-)
-# "Na 38 jaar bij de drukkerij op straat gezet": fired from a job, not put out of one's home.
-_FIRED_RX = re.compile(
-    r"\b(?:baas|werkgever|bedrijf|fabriek|drukkerij|zaak|werk|baan|jaar bij (?:[a-z]+ ){1,2})"
-    r"(?:[a-z0-9]+ ){0,4}op straat gezet\b"
-    r"|\bop straat gezet (?:[a-z]+ ){0,3}(?:door|bij) (?:mijn |de |het |hun )?(?:baas|werkgever|bedrijf)\b")
-_CARE_LOST_RX = (
-    r"\b(?:die|wie) (?:voor (?:hem|haar|mij|ons) )?zorgde (?:[a-z]+ ){0,3}(?:overleden|opgenomen|weg|gestorven)\b"
-    r"|\bmantelzorger (?:is )?(?:overleden|weggevallen|opgenomen|ziek geworden)\b"
-)
-_ADDICTION_RX = r"\bdrink (?:te veel|veel te veel|teveel)\b|\bverslaaf\w*|\bverslaving\w*|\bgok(?:t|ken|verslaving)?\b|\bdrugs\b|\bdrank\w*|\balcohol\w*"
-_NO_INCOME_RX = r"\bgeen (?:inkomen|uitkering|loon|geld (?:meer )?voor (?:eten|luiers|de huur|boodschappen))\b|\balles kwijt\b"
-_AGGRESSION_WITH_CHILDREN_RX = (
-    r"\b(?:agressief|gewelddadig|dreigend)\b(?= (?:[a-z]+ ){0,12}(?:kind\w*|kleine|baby))"
-    r"|\b(?:kind\w*|kleine kinderen|baby)\b(?= (?:[a-z]+ ){0,12}(?:agressief|gewelddadig|dreigend))"
-)
-# Material need today: no food, no roof tonight, energy or water cut off. Same-day help comes
-# before anything else, and the ticket gets a high urgency.
-_ACUTE_RX = {
-    "geen eten vandaag": (
-        r"\bgeen (?:eten|boodschappen|melk|luiers|brood)\b(?= (?:[a-z]+ ){0,6}(?:vandaag|vanavond|meer in huis|in huis|voor (?:de|mijn|onze) (?:kinderen|kids|kleine|baby)))"
-        r"|\b(?:vandaag|vanavond) (?:[a-z]+ ){0,4}geen (?:eten|geld voor eten|boodschappen)\b|\bniks (?:meer )?te eten\b|\bniets (?:meer )?te eten\b"
-        r"|\b(?:kinderen|kids|baby) (?:[a-z]+ ){0,4}honger\b|\bhonger (?:en|maar) geen geld\b"
-        # English and Afrikaans, as newcomers and labour migrants write it
-        r"|\bno (?:food|money for food)\b(?= (?:[a-z]+ ){0,6}(?:today|tonight|in the house|for the (?:kids|children|baby)))"
-        r"|\bnothing (?:left )?to eat\b|\b(?:kids|children|baby) (?:are |is )?hungry\b"
-        r"|\bvandag (?:[a-z]+ ){0,4}(?:geen|niet? meer) kos\b|\bniet? meer kos in (?:die|het|de) huis\b"),
-    "gas, stroom of water afgesloten": (
-        r"\b(?:gas|stroom|elektriciteit|water|energie)\b(?= (?:[a-z]+ ){0,4}(?:afgesloten|afsluiten|afgesneden|eraf))"
-        r"|\bafgesloten van (?:het |de )?(?:gas|stroom|water|energie)\b"),
-    "geen slaapplek vannacht": (
-        r"\b(?:vannacht|vanavond) (?:[a-z]+ ){0,4}(?:geen (?:slaapplek|plek|dak)|nergens)\b"
-        r"|\bgeen (?:slaapplek|plek om te slapen|dak boven (?:mijn|ons) hoofd) (?:voor )?vannacht\b"
-        r"|\b(?:tonight|this night) (?:[a-z]+ ){0,5}(?:no place|nowhere|on the street)\b"
-        r"|\b(?:no place|nowhere|no room|no bed) (?:[a-z]+ ){0,3}(?:to sleep|for the night)\b(?= (?:[a-z]+ ){0,8}tonight)"
-        r"|\b(?:leave|out of) (?:the|my|our) (?:house|room|caravan|home|flat) tonight\b"),
-}
-
-# A concrete decision about someone's help or income was cut, refused or stopped: a person
-# explains it and helps with a bezwaar, which has a deadline.
-_DECISION_CUT_RX = (
-    r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd|verlaagd|gekort|afgebouwd|minder uren|niet verlengd|stopt per)\b"
-    # the help told as stopped: "mijn jeugdhulp is gestopt toen ik 18 werd"
-    r"|\b(?:is|wordt|werd) (?:\w+ )?gestopt\b(?! met)"
-    # the refusal told as the municipality's will: "de gemeente wil mij geen pgb geven"
-    r"|\b(?:gemeente|consulent|wijkteam|ze|zij) (?:wil|willen|weigert|weigeren) (?:mij|me|ons|hem|haar|mijn [a-z]+) (?:geen|niet langer|niet meer)\b"
-    # less help than before: "nog maar anderhalf uur in plaats van drie"
-    r"|\bnog maar\b(?:\s+\S+){0,6}?\s+(?:in plaats van|ipv)\b"
-    # the decision told as what the municipality says: "de gemeente zegt dat ik met de bus kan"
-    r"|\b(?:(?:gemeente|consulent|wijkteam) (?:zegt|vindt|heeft besloten|besloot)|(?:zegt|vindt|besloot) (?:de |het )?(?:gemeente|consulent|wijkteam)) (?:nu )?dat (?:ik|hij|zij|ze|we|wij) (?:\w+ ){0,4}(?:gewone bus|het zelf|zelf kan|zelf kunnen|niet meer|geen)\b"
-    # money asked back: "de gemeente wil 1.400 euro terug"
-    r"|\b(?:wil|willen|eist|eisen|vordert|vorderen) (?:[a-z0-9]+ ){0,3}(?:euro|geld|bedrag|pgb|budget)\w* (?:\w+ ){0,3}terug\b"
-)
-_SERVICE_RX = (
-    r"\bwmo\b|\bindicatie\w*|\bhuishoudelijke hulp\b|\bthuishulp\b|\bhulp (?:in|bij) het huishouden\b|\bpgb\b|\bjeugdhulp\b|\bbegeleiding\b|\bdagbesteding\b"
-    r"|\bhulpmiddel\w*|\bscootmobiel\w*|\brolstoel\w*|\btraplift\w*|\bwoningaanpassing\w*|\bvervoer\w*|\bregiotaxi\b|\bleerlingenvervoer\b|\bzorg\b|\buren\b"
-)
-# An objection against a concrete decision ("niet eens met het besluit", "bezwaar tegen de
-# beschikking"): a person explains the decision and the deadline. Only for social decisions: the
-# topic or a service word must say so (a parking fine is not ours).
-_DISPUTE_RX = (
-    r"\bniet eens met (?:het|de|dit|dat|mijn|hun|jullie) (?:[a-z]+ )?(?:besluit|beslissing|beschikking|brief|uitkomst|indicatie)\b"
-    r"|\bbezwaar (?:maken |aantekenen |indienen )?tegen (?:het|de|dit|mijn|hun) (?:[a-z]+ )?(?:besluit|beslissing|beschikking|afwijzing|indicatie)\b"
-    r"|\b(?:besluit|beslissing|beschikking) (?:[a-z]+ ){0,4}(?:klopt niet|onterecht|oneerlijk)\b"
-    # a complaint about how a staff member treated the resident
-    r"|\bklacht\w* (?:\w+ ){0,6}(?:over|tegen) (?:\w+ ){0,4}(?:consulent|medewerker|wijkcoach|wijkteam|klantmanager|keukentafelgesprek)\b"
-    # an objection that points at the decision just told: "kan ik hier bezwaar tegen maken"
-    r"|\b(?:hier|daar) (?:\w+ )?bezwaar (?:tegen )?(?:maken|aantekenen|indienen)\b|\bbezwaar (?:\w+ )?(?:hiertegen|daartegen|ertegen)\b"
-)
-# Threats that come with a date: beslag, a bailiff, a cut-off, an eviction.
-_DEBT_THREAT_RX = (
-    r"\bbeslag\w*|\bdeurwaarder\w*|\bloonbeslag\b|\bbeslaglegging\b|\bdwangbevel\w*|\bincassobureau\w*|\bafsluit\w*|\bafgesloten\b|\bexecutie\w*"
-)
-# Someone (often an older or confused person) who no longer looks after himself.
-# A stench beside rubbish, mould or empty bottles, in either order: a home that has got out of hand.
-_STENCH = r"(?:stinkt|stank|zure lucht|vieze lucht|rare lucht)"
-_MESS = r"(?:vuilniszak\w*|afval|rommel|troep|lege (?:blikjes|flessen)|schimmel\w*|vuil)"
-_SELF_NEGLECT_RX = (
-    r"\bverwaarloo\w*|\bvervuil\w*|\bverloeder\w*|\b(?:eet|drinkt|wast) (?:zich )?(?:[a-z]+ ){0,2}(?:niet|nauwelijks) meer\b"
-    r"|\b(?:komt|kwam) (?:[a-z]+ ){0,2}(?:de deur|het huis|zijn huis|haar huis) niet (?:meer )?uit\b|\bdoet (?:de deur )?niet (?:meer )?open\b|\bpost (?:[a-z]+ ){0,3}niet (?:meer )?open\b"
-    r"|\bstapels (?:post|vuil|afval)\b|\bpost (?:\w+ )?(?:stapelt|hoopt) (?:zich )?op\b|\blaat (?:niemand|nooit iemand) (?:meer )?binnen\b|\bniemand (?:meer )?binnenlaat\b|\bhuis (?:is |staat )?(?:vol|vies|smerig)\b|\bkijkt niet (?:meer )?naar zichzelf\b"
-    rf"|\b{_STENCH}\b(?=.*\b{_MESS}\b)|\b{_MESS}\b(?=.*\b{_STENCH}\b)"
-    # and the person who says he needs nothing
-    r"|\bzegt (?:steeds |altijd )?dat (?:hij|ze|zij) (?:niks|niets|geen hulp) nodig (?:heeft|hebben)\b"
-)
-
-# A decision that stops or refuses someone's income: money is needed now, and a bezwaar has a term.
-_REJECTED_RX = r"\b(?:afgewezen|geweigerd|stopgezet|stop ?gezet|ingetrokken|beeindigd|teruggevorderd)\b"
-_INCOME_RX = r"\bbijstand\w*|\buitkering\w*|\bvoorschot\w*|\bleefgeld\b|\binkomen\b"
-# A sanction on benefits, threatened or given ("als ik weiger krijg ik een maatregel").
-_SANCTION_RX = (
-    r"\b(?:krijg|kreeg|krijgt|dreigt|dreigen) (?:ik |hij |zij |ze |we )?(?:een )?(?:maatregel|sanctie|korting op (?:mijn |de |zijn |haar )?(?:uitkering|bijstand))\b"
-    r"|\b(?:maatregel|sanctie) (?:krijg|krijgt|krijgen|opgelegd|gekregen)\b|\bgekort op (?:mijn |de )?(?:uitkering|bijstand)\b"
-)
-# Life domains a message touches; three or more at once is a case for a person.
-_DOMAIN_RX = {
-    "geld": _DEBT_RX + "|" + _NO_INCOME_RX + r"|\buitkering (?:is )?(?:nog )?niet (?:rond|betaald|binnen)\b",
-    "zorg": _CARE_RX,
-    "kinderen": _CHILD_RX,
-    "wonen": _EVICTION_RX + "|" + _HOMELESS_NOW_RX + r"|\bcaravan\b|\bhuis kwijt\b",
-    "verslaving": _ADDICTION_RX,
-    "werk": r"\bwerk kwijt\b|\bontslagen\b|\bwerkloos\b|\bbaan kwijt\b|\bkan (?:ik |hij |zij )?niet meer werken\b|\barbeidsongeschikt\w*",
-}
-
 
 # The life domain of each topic: several topics of one domain (a wheelchair, the taxi and the
 # escort's seat; household help and its eigen bijdrage) are one question about care, not a
@@ -548,9 +326,6 @@ def _topic_domains(topics: Sequence[str]) -> List[str]:
     """The life domains of the message's topics, in order."""
     return list(dict.fromkeys(_TOPIC_DOMAIN[t] for t in topics if t in _TOPIC_DOMAIN))
 
-
-def _has(rx: str, norm: str) -> bool:
-    return re.search(rx, norm) is not None
 
 
 #: Life domains that make a case for a person when they meet in one message.
@@ -634,9 +409,9 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
     tset = set(real)
     reasons: List[str] = []
 
-    debts = "schulden_geldzorgen" in tset or _has(_DEBT_RX, norm)
-    care = bool(tset & _CARE_TOPICS) or _has(_CARE_RX, norm)
-    children = "jeugdhulp_opvoeden" in tset or _has(_CHILD_RX, norm)
+    debts = "schulden_geldzorgen" in tset or _has("debt", norm)
+    care = bool(tset & _CARE_TOPICS) or _has("care", norm)
+    children = "jeugdhulp_opvoeden" in tset or _has("child", norm)
     # "Wat doet een deurwaarder?", "hoe werkt een huisuitzetting?": a question about how things
     # work, not a measure that threatens this resident.
     general = is_general_question(text)
@@ -645,44 +420,44 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
         reasons.append("schulden en zorg tegelijk")
     if debts and children:
         reasons.append("schulden en zorgen om kinderen")
-    if _has(_EVICTION_RX, norm) and not general:
+    if _has("eviction", norm) and not general:
         reasons.append("dreigend verlies van woning")
-    if ("mantelzorg" in tset or _has(_MANTELZORG_RX, norm)) and _has(_EXHAUSTED_RX, norm):
+    if ("mantelzorg" in tset or _has("mantelzorg", norm)) and _has("exhausted", norm):
         reasons.append("mantelzorger overbelast")
-    if _has(_CHILD_SAFETY_RX, norm):
+    if _has("child_safety", norm):
         reasons.append("veiligheid van kinderen")
     long_enough = own_words >= MULTI_DOMAIN_MIN_WORDS
     life = _topic_domains(real) if long_enough else []
     if len(life) >= MULTI_DOMAIN_MIN:
         reasons.append(f"{len(life)} {_COUNT_REASON}")
-    if _has(_ALL_WRONG_RX, norm):
+    if _has("all_wrong", norm):
         reasons.append("inwoner zegt dat alles misloopt")
-    if _has(_PERSON_RX, norm):
+    if _has("person", norm):
         reasons.append("inwoner wil een persoon spreken")
-    if (_has(_HOMELESS_NOW_RX, _FIRED_RX.sub(" # ", norm))
+    if (_has("homeless_now", _rx("fired").sub(" # ", norm))
             and "dreigend verlies van woning" not in reasons):
         reasons.append("inwoner heeft geen slaapplek")
-    if _has(_CARE_LOST_RX, norm):
+    if _has("care_lost", norm):
         reasons.append("mantelzorg valt weg")
-    if _has(_REJECTED_RX, norm) and _has(_INCOME_RX, norm):
+    if _has("rejected", norm) and _has("income", norm):
         reasons.append("inkomen afgewezen of gestopt")
-    if _has(_SANCTION_RX, norm) and not general:
+    if _has("sanction", norm) and not general:
         reasons.append("maatregel op de uitkering")
-    reasons += [need for need, rx in _ACUTE_RX.items() if _has(rx, norm)]
-    if (_has(_DECISION_CUT_RX, norm) and _has(_SERVICE_RX, norm)
+    reasons += [need for need in ACUTE_NEEDS if _has(f"acute.{need}", norm)]
+    if (_has("decision_cut", norm) and _has("service", norm)
             and "inkomen afgewezen of gestopt" not in reasons):
         reasons.append("besluit over hulp afgewezen of verlaagd")
-    if (_has(_DISPUTE_RX, norm) and ("bezwaar_klacht" in tset or _has(_SERVICE_RX, norm))
+    if (_has("dispute", norm) and ("bezwaar_klacht" in tset or _has("service", norm))
             and "besluit over hulp afgewezen of verlaagd" not in reasons):
         reasons.append("bezwaar tegen een besluit")
-    if (_has(_DEBT_THREAT_RX, norm) and (debts or _has(r"\bbeslag\w*|\bdeurwaarder\w*", norm))
+    if (_has("debt_threat", norm) and (debts or _has("debt_threat_named", norm))
             and not general):
         reasons.append("dreigende maatregel bij schulden")
-    if _has(_SELF_NEGLECT_RX, norm):
+    if _has("self_neglect", norm):
         reasons.append("iemand zorgt niet meer voor zichzelf")
-    if _has(_AGGRESSION_WITH_CHILDREN_RX, norm) and "veiligheid van kinderen" not in reasons:
+    if _has("aggression_with_children", norm) and "veiligheid van kinderen" not in reasons:
         reasons.append("agressie in een gezin met kinderen")
-    domains = [name for name, rx in _DOMAIN_RX.items() if _has(rx, norm)]
+    domains = [name for name in _patterns()["domains"] if _has(f"domains.{name}", norm)]
     if len(domains) >= MULTI_DOMAIN_MIN and len(life) < MULTI_DOMAIN_MIN and long_enough:
         reasons.append("problemen op " + ", ".join(domains))
     return reasons

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import triage
+from assistant.topics import TOPICS
 from assistant.triage import (
+    ACUTE_NEEDS,
     RUNGS,
     Complexity,
     assess_complexity,
@@ -467,7 +470,7 @@ def test_a_life_domain_count_alone_needs_the_classifier_to_see_a_case(monkeypatc
     reason, the handoff classifier has to agree (MULTI_DOMAIN_SUPPORT); other rules stand alone."""
     from types import SimpleNamespace
 
-    from assistant import handoff_classifier, triage
+    from assistant import handoff_classifier
 
     # Below the support it is below the classifier's own threshold: no reason of its own to add.
     assert triage.MULTI_DOMAIN_SUPPORT <= handoff_classifier.THRESHOLD
@@ -514,3 +517,34 @@ def test_sleeping_well_in_english_is_no_acute_need():
 def test_a_wish_to_talk_to_someone_in_either_word_order():
     for text in ("ik wil graag praten met iemand over mijn huis", "kan ik met iemand praten over mijn huis"):
         assert "inwoner wil een persoon spreken" in assess_complexity(text, keyword_topics(text)).reasons
+
+
+def test_the_pattern_file_is_complete_and_every_pattern_compiles():
+    """The word lists are data: a key the logic reads must be there, every <<reference>> must
+    name a pattern of the file, and every pattern must compile (a typo would otherwise show
+    only when a resident's message reaches that rule)."""
+    import yaml
+
+    raw = yaml.safe_load(triage.PATTERNS_FILE.read_text(encoding="utf-8"))
+    assert set(raw["acute"]) == set(ACUTE_NEEDS)
+    assert set(raw["topic_keywords"]) <= set(TOPICS)
+    assert set(raw["tried"]) == {"netwerk", "zelf", "voorliggend_veld"}
+    assert {"geld", "zorg", "kinderen", "wonen"} <= set(raw["domains"])
+
+    def paths(value, prefix):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield from paths(inner, f"{prefix}.{key}" if prefix else str(key))
+        else:
+            yield prefix
+
+    for path in paths({k: v for k, v in raw.items() if k != "tried"}, ""):
+        assert triage._rx(path).pattern, path
+        assert "<<" not in triage._rx(path).pattern, path
+    assert all(rx.pattern and "<<" not in rx.pattern for rxs in triage._tried_rx().values() for rx in rxs)
+
+
+def test_a_reference_to_itself_in_the_pattern_file_is_refused(monkeypatch):
+    monkeypatch.setattr(triage, "_patterns", lambda: {"loop": "a|<<loop>>"})
+    with pytest.raises(ValueError, match="refers to itself"):
+        triage._joined("<<loop>>")
