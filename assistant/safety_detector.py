@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Tuple
 
 import yaml
+from anyascii import anyascii
 
 from assistant.message import SENTENCE_END, Message, MessageLike
 
@@ -127,7 +128,7 @@ def normalise(text: str) -> str:
         return ""
     text = str(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+        text = unicodedata.normalize("NFKD", _in_latin_letters(text.translate(_LETTERS)))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NON_WORD.sub(" ", text.lower())
     for rx, repl in _contractions():
@@ -141,6 +142,17 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
                           "ß": "ss", "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE"})
 _SPACES = re.compile(r"\s+")
+
+
+def _in_latin_letters(text: str) -> str:
+    """Letters of other scripts (Cyrillic, Greek, Arabic ...) as the Latin letters of their
+    transliteration ("я хочу померти" -> "ya khochu pomerti"), so the lexicon can hold the danger
+    phrases of residents who write in their own language; Latin letters, emoji and symbols are
+    left as they are (emoji must not turn into words a rule could read)."""
+    if all(not ch.isalpha() or "LATIN" in unicodedata.name(ch, "LATIN") for ch in text):
+        return text
+    return "".join(anyascii(ch) if ch.isalpha() and "LATIN" not in unicodedata.name(ch, "LATIN") else ch
+                   for ch in text)
 
 
 @dataclass(frozen=True)

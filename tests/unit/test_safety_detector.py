@@ -757,6 +757,38 @@ def test_letters_without_a_decomposition_become_their_plain_letter() -> None:
     assert normalise("Zgwałcił, almıyor, Søren, Straße") == " zgwalcil almiyor soren strasse "
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("я хочу померти", "suicide"),
+    ("Я більше не хочу жити, я втомилася від усього", "suicide"),
+    ("Я не хочу больше жить", "suicide"),
+    ("Мій чоловік мене б'є, я боюся", "domestic_violence"),
+    ("Мой муж меня бьёт каждый вечер", "domestic_violence"),
+    ("Мене зґвалтували вчора на вечірці", "sexual_violence"),
+    ("Моя мама не дихає!", "medical_emergency"),
+    ("أريد أن أموت", "suicide"),
+    ("زوجي يضربني كل يوم", "domestic_violence"),
+])
+def test_danger_in_ukrainian_russian_and_arabic_script(text: str, kind: str) -> None:
+    """Other scripts are read in their Latin transliteration, where the lexicon holds the phrases."""
+    assert kind in detect_rules_only(text).kinds
+
+
+@pytest.mark.parametrize("text", [
+    "Мне нужна помощь с арендой",
+    "Я шукаю роботу в Гронінгені",
+    "هل يمكنني الحصول على مساعدة في الإيجار",
+])
+def test_an_ordinary_question_in_another_script_raises_no_alarm(text: str) -> None:
+    assert not detect_rules_only(text).urgent
+
+
+def test_other_scripts_are_transliterated_and_emoji_are_not() -> None:
+    from assistant.safety_detector import normalise
+
+    assert normalise("Я хочу померти") == " ya khochu pomerti "
+    assert normalise("moe 😢 🔪 zó moe") == " moe zo moe "
+
+
 def test_self_harm_in_english_told_with_the_body_part_and_on_purpose() -> None:
     assert "self_harm" in detect_rules_only("yesterday I burned my arm with the iron on purpose").kinds
     assert "self_harm" in detect_rules_only("when she shouts I hit my head against the wall").kinds
