@@ -23,6 +23,7 @@ from knowledge import get_glossary
 from actions.common import AssistantAction, catalogue, entity, user_texts, utter_long
 from assistant.replies import BUTTON_HUMAN, details_button
 from assistant.decisions import Decision, clarify_options, decide
+from assistant.message import Message
 from actions.feedback import offer_feedback
 from assistant.ladder_text import rung_buttons, rung_message
 from assistant.triage import tried_rungs
@@ -103,6 +104,15 @@ def ask_back(dispatcher: CollectingDispatcher, tracker: Tracker,
     person); the second time in a row, hand over. Why here: the answer action and the
     fallback action must ask back on the same decisions the evaluation counts as asking back."""
     count = float(tracker.get_slot("fallback_count") or 0) + 1
+    if Message.of(decision.text).in_other_script:
+        # Ukrainian, Russian or Arabic: topic buttons in Dutch would not help; say what the
+        # assistant reads (in Dutch and English, the languages it does read) and offer a person.
+        dispatcher.utter_message(
+            text="Ik ben een chatbot. Ik lees alleen Nederlands en een beetje Engels. "
+                 "I am a chatbot. I can only read Dutch and some English. "
+                 f"Een medewerker kan u helpen. {catalogue().profile.general_contact}",
+            buttons=[BUTTON_HUMAN])
+        return [SlotSet("fallback_count", count), SlotSet("awaiting", None)]
     if count >= 2:
         dispatcher.utter_message(text="Het lukt mij niet goed om uw vraag te begrijpen. "
                                       "Een medewerker kan u beter helpen.")

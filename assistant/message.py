@@ -9,6 +9,7 @@ the evaluation tools and the tests.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Tuple, Union
@@ -48,6 +49,15 @@ class Message:
         from assistant.safety_detector import normalise
 
         return tuple(normalise(p) for p in CLAUSE_SPLIT.split(self.text) if p and p.strip())
+
+    @cached_property
+    def in_other_script(self) -> bool:
+        """Most letters are of another script than Latin (Cyrillic, Arabic ...): the assistant
+        cannot answer such a message, so it says which languages it reads instead of offering
+        topics the resident did not ask about."""
+        letters = [ch for ch in self.text if ch.isalpha()]
+        other = sum(1 for ch in letters if "LATIN" not in unicodedata.name(ch, "LATIN"))
+        return bool(letters) and other * 2 > len(letters)
 
     @cached_property
     def tokens(self) -> Tuple[str, ...]:

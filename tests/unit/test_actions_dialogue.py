@@ -211,6 +211,17 @@ def test_clarify_offers_topic_buttons_then_a_person():
     assert slots.get("takeover") is True  # second miss: a person takes over
 
 
+def test_a_question_in_another_script_gets_the_languages_the_assistant_reads():
+    """Topic buttons in Dutch do not help someone who writes Ukrainian; a person does."""
+    tracker = make_tracker("Мне нужна помощь с арендой квартиры", "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.3}, {"name": "out_of_scope_other", "confidence": 0.15}]
+    msgs, _ = run(core.ActionClarify(), tracker)
+    payloads = [b["payload"] for m in msgs for b in m.get("buttons") or []]
+    assert "alleen Nederlands" in texts(msgs) and "only read Dutch" in texts(msgs)
+    assert payloads == ["/request_human"]
+
+
 def test_staff_message_carries_the_agent_name():
     msgs, slots = run(handoff.ActionStaffMessage(), make_tracker(
         "EXTERNAL: EXTERNAL_staff_message", "EXTERNAL_staff_message", {"takeover": True},
