@@ -789,6 +789,27 @@ def test_other_scripts_are_transliterated_and_emoji_are_not() -> None:
     assert normalise("moe 😢 🔪 zó moe") == " moe zo moe "
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("he says he will kill the neighbour tonight", "danger_to_others"),
+    ("My partner smashed my phone and pushed me down the stairs last week", "domestic_violence"),
+    ("My husband locks me in the apartment when he goes to work", "coercive_control"),
+    ("My neighbour says he'll burn the asylum centre down tonight", "danger_to_others"),
+    ("my roommate swallowed batteries again and is vomiting", "medical_emergency"),
+])
+def test_english_danger_told_as_a_story(text: str, kind: str) -> None:
+    """English "will" is read after the chat contraction that writes it "wil"."""
+    assert kind in detect_rules_only(text).kinds
+
+
+@pytest.mark.parametrize("text", [
+    "I'm drowning in debt. Not suicidal or anything, just overwhelmed.",
+    "Looking for an English-speaking group for survivors of domestic abuse, I left my ex years ago.",
+    "Voor de scholing van ons team zoek ik materiaal over het herkennen van ouderenmishandeling.",
+])
+def test_english_and_work_close_calls_raise_no_alarm(text: str) -> None:
+    assert not detect_rules_only(text).urgent
+
+
 def test_self_harm_in_english_told_with_the_body_part_and_on_purpose() -> None:
     assert "self_harm" in detect_rules_only("yesterday I burned my arm with the iron on purpose").kinds
     assert "self_harm" in detect_rules_only("when she shouts I hit my head against the wall").kinds

@@ -548,3 +548,21 @@ def test_a_reference_to_itself_in_the_pattern_file_is_refused(monkeypatch):
     monkeypatch.setattr(triage, "_patterns", lambda: {"loop": "a|<<loop>>"})
     with pytest.raises(ValueError, match="refers to itself"):
         triage._joined("<<loop>>")
+
+
+@pytest.mark.parametrize("text", [
+    "I need to talk to someone, please, not a website.",
+    "Can someone finally call me back in English?",
+    "Can someone just sit down with me and sort out where to start?",
+])
+def test_a_wish_for_a_person_in_english(text):
+    assert "inwoner wil een persoon spreken" in assess_complexity(text, []).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "Onze dochter van 14 eet sinds de zomer bijna niets meer en sport elke avond.",
+    "Meneer haalt zijn medicijnen al drie weken niet op bij de apotheek.",
+    "Bij de buurvrouw ligt de post tot aan de deur.",
+])
+def test_self_neglect_told_by_what_someone_no_longer_does(text):
+    assert "iemand zorgt niet meer voor zichzelf" in assess_complexity(text, []).reasons
