@@ -39,7 +39,7 @@ from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Tuple
 import yaml
 from anyascii import anyascii
 
-from assistant.message import SENTENCE_END, Message, MessageLike
+from assistant.message import Message, MessageLike
 
 __all__ = [
     "SafetyResult",
@@ -414,6 +414,11 @@ def neutralised_forms(text: str) -> Tuple[str, ...]:
 _LAUGHTER = re.compile("[\U0001F602\U0001F605\U0001F606\U0001F923\U0001F61C\U0001F61D\U0001F643]")
 
 
+#: Where a frame ends: a sentence, or a colon ("ik lees dit artikel over ...: mijn neefje
+#: vertelde ...") after which the writer's own story begins.
+_FRAME_SPLIT = re.compile(r"[.!?;:\n]+")
+
+
 def unframed(text: MessageLike) -> str:
     """The normalised message without what is framed as not a disclosure, as both judges read it.
 
@@ -448,7 +453,7 @@ def unframed(text: MessageLike) -> str:
     if not laughing and c.frame_clause.search(norm) is None:
         return norm
     kept = []
-    for raw in SENTENCE_END.split(msg.text):
+    for raw in _FRAME_SPLIT.split(msg.text):
         sentence = normalise(raw) + (" haha " if _LAUGHTER.search(raw) else "")
         if c.frame_clause.search(sentence) and not blocked(sentence):
             continue

@@ -810,6 +810,24 @@ def test_english_and_work_close_calls_raise_no_alarm(text: str) -> None:
     assert not detect_rules_only(text).urgent
 
 
+def test_a_frame_ends_at_a_colon_where_the_writer_s_own_story_begins() -> None:
+    text = ("Ik lees dit artikel over de ijsbaan terwijl ik bij de vijver sta: er is net een "
+            "jongetje door het ijs gezakt en ik zie hem niet meer bovenkomen!")
+    assert detect_rules_only(text).urgent
+    assert not detect_rules_only("Ik lees dit artikel over de ijsbaan: mooi geschreven.").urgent
+
+
+@pytest.mark.parametrize("text", [
+    "Ik ben acht jaar geleden met hulp van de vrouwenopvang bij een gewelddadige man weggegaan. "
+    "Nu gaat het goed, ik heb een baan. Kan ik vrijwilliger worden bij de opvang?",
+    "ik heb 4 jaar geleden een overdosis gehad. nu 3 jaar clean. moet ik dat melden bij een verzekeraar?",
+    "ik luister een podcast over mensen die na een overdosis gereanimeerd werden, is er een cursus?",
+    "ik snij mezelf steeds in mijn vingers bij het groente snijden, is er een kookcursus?",
+])
+def test_danger_told_as_over_or_as_something_heard_raises_no_alarm(text: str) -> None:
+    assert not detect_rules_only(text).urgent
+
+
 def test_self_harm_in_english_told_with_the_body_part_and_on_purpose() -> None:
     assert "self_harm" in detect_rules_only("yesterday I burned my arm with the iron on purpose").kinds
     assert "self_harm" in detect_rules_only("when she shouts I hit my head against the wall").kinds
