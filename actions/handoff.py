@@ -57,6 +57,7 @@ RESIDENT_WHY = {
     "dreigend verlies van woning": "u misschien uw huis kwijtraakt",
     "mantelzorger overbelast": "de zorg voor uw naaste u te zwaar wordt",
     "veiligheid van kinderen": "u zich zorgen maakt over de veiligheid van een kind",
+    "kind gaat niet naar school of trekt zich terug": "u zich zorgen maakt om uw kind",
     "inwoner zegt dat alles misloopt": "er veel tegelijk misgaat",
     "inwoner wil een persoon spreken": "u graag met iemand wilt praten",
     "inwoner heeft geen slaapplek": "u geen slaapplek heeft",

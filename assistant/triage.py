@@ -437,6 +437,8 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
     if (_has("homeless_now", _rx("fired").sub(" # ", norm))
             and "dreigend verlies van woning" not in reasons):
         reasons.append("inwoner heeft geen slaapplek")
+    if _has("child_withdrawal", norm) and "veiligheid van kinderen" not in reasons:
+        reasons.append("kind gaat niet naar school of trekt zich terug")
     if _has("care_lost", norm):
         reasons.append("mantelzorg valt weg")
     if _has("rejected", norm) and _has("income", norm):

@@ -566,3 +566,15 @@ def test_a_wish_for_a_person_in_english(text):
 ])
 def test_self_neglect_told_by_what_someone_no_longer_does(text):
     assert "iemand zorgt niet meer voor zichzelf" in assess_complexity(text, []).reasons
+
+
+def test_a_child_who_stays_away_from_school_or_in_the_bedroom_is_a_case_for_a_person():
+    text = "Onze dochter van 10 wil 's ochtends niet meer naar school, elke dag buikpijn."
+    assert "kind gaat niet naar school of trekt zich terug" in assess_complexity(text, []).reasons
+    text = "Ze staat op de wachtlijst en komt intussen haar kamer bijna niet meer uit."
+    assert "kind gaat niet naar school of trekt zich terug" in assess_complexity(text, []).reasons
+
+
+def test_an_empty_fridge_is_no_food_today():
+    result = assess_complexity("ik heb 2 euro en de bijstand komt pas over 9 dagen. koelkast leeg.", [])
+    assert "geen eten vandaag" in result.reasons and result.acute
