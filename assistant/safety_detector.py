@@ -233,7 +233,7 @@ def _lexicon() -> _Lexicon:
 
 #: The cue patterns the detector combines with the rules (see the lexicon file for each).
 _CUES: Tuple[str, ...] = ("acute_cues", "acute_not", "acute_violence", "child_self", "light_cues",
-                          "elder_context", "past_cues", "present_cues", "frame_clause",
+                          "mental_health_cues", "elder_context", "past_cues", "present_cues", "frame_clause",
                           "frame_message", "resolved_cues", "frame_blockers", "frame_self",
                           "reassured_cues")
 
@@ -260,6 +260,7 @@ class _Compiled:
     acute_violence: Pattern[str]
     child_self: Pattern[str]
     light: Pattern[str]
+    mental_light: Pattern[str]
     elder: Pattern[str]
     past: Pattern[str]
     present: Pattern[str]
@@ -319,6 +320,7 @@ def _compiled() -> _Compiled:
         acute_violence=_rx(lex.cues["acute_violence"]),
         child_self=_rx(lex.cues["child_self"]),
         light=_rx(lex.cues["light_cues"]),
+        mental_light=_rx(lex.cues["mental_health_cues"]),
         elder=_rx(lex.cues["elder_context"]),
         past=_rx(lex.cues["past_cues"]),
         present=_rx(lex.cues["present_cues"]),
@@ -544,7 +546,9 @@ def _detect(message: MessageLike, intent: Optional[str], confidence: float,
             matched.append(phrase)
 
     if not kinds and intent in CRISIS_INTENTS and (confidence or 0.0) >= NLU_THRESHOLD:
-        m = c.light.search(cleaned)
+        # "Angstig" and aggression describe what a question about mental health is about ("zo
+        # angstig dat ik niet meer naar buiten ga"): that intent has a light-cue list without them.
+        m = (c.mental_light if intent == "psychische_problemen_crisis" else c.light).search(cleaned)
         if m is not None:
             kinds.add("psychiatric_crisis" if intent == "psychische_problemen_crisis" else "domestic_violence")
             matched.extend([f"intent:{intent}", m.group(0).strip()])

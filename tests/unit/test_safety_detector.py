@@ -655,6 +655,14 @@ def test_a_threat_now_is_danger_beside_a_killing_long_ago() -> None:
     assert detect("hij heeft gisteren gezegd dat hij mij vermoordt, en mijn broer is in de oorlog vermoord").urgent
 
 
+def test_a_lasting_anxiety_with_a_mental_health_intent_is_a_question() -> None:
+    """"Angstig" describes the condition a mental-health question is about; despair still counts."""
+    intent = "psychische_problemen_crisis"
+    assert not detect_rules_only("ik ben de hele dag zo angstig dat ik niet meer naar buiten ga",
+                                 intent, 0.95).urgent
+    assert detect_rules_only("ik ben zo angstig en zie het niet meer zitten", intent, 0.95).urgent
+
+
 def test_anxiety_treated_by_the_poh_is_a_question() -> None:
     text = "wat is een poh ggz, mijn huisarts stuurt me daarheen voor mijn angst"
     assert not detect_rules_only(text, "psychische_problemen_crisis", 0.95).urgent
