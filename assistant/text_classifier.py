@@ -66,10 +66,14 @@ TfidfBlock = Tuple[Callable[[str], List[str]], Dict[str, int], np.ndarray, int]
 NLU_DATA: Path = Path(__file__).resolve().parents[1] / "nlu" / "data"
 
 
-def nlu_examples(exclude: Collection[str] = (), folder: Path = NLU_DATA) -> List[str]:
-    """Every NLU training example, in file order, except those of the ``exclude`` intents."""
+def nlu_examples(exclude: Collection[str] = (), folder: Path = NLU_DATA,
+                 skip_files: Collection[str] = ()) -> List[str]:
+    """Every NLU training example, in file order, except those of the ``exclude`` intents and
+    those in the files named in ``skip_files``."""
     out: List[str] = []
     for path in sorted(folder.glob("*.yml")):
+        if path.name in skip_files:
+            continue
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in data.get("nlu") or ():
             if not isinstance(block, dict) or block.get("intent") in (None, *exclude):
