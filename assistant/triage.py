@@ -424,7 +424,7 @@ def _rule_reasons(text: MessageLike, topics: Sequence[str]) -> List[str]:
         reasons.append("dreigend verlies van woning")
     if ("mantelzorg" in tset or _has("mantelzorg", norm)) and _has("exhausted", norm):
         reasons.append("mantelzorger overbelast")
-    if _has("child_safety", norm):
+    if _has("child_safety", norm) and not general:
         reasons.append("veiligheid van kinderen")
     long_enough = own_words >= MULTI_DOMAIN_MIN_WORDS
     life = _topic_domains(real) if long_enough else []

@@ -578,3 +578,13 @@ def test_a_child_who_stays_away_from_school_or_in_the_bedroom_is_a_case_for_a_pe
 def test_an_empty_fridge_is_no_food_today():
     result = assess_complexity("ik heb 2 euro en de bijstand komt pas over 9 dagen. koelkast leeg.", [])
     assert "geen eten vandaag" in result.reasons and result.acute
+
+
+def test_a_utility_that_announces_a_cut_off_is_same_day_help():
+    result = assess_complexity("Het waterbedrijf heeft afsluiting aangekondigd voor dinsdag. Wat kan ik doen?", [])
+    assert "gas, stroom of water afgesloten" in result.reasons
+
+
+def test_a_definition_question_about_a_child_protection_order_is_no_case_for_a_person():
+    text = "Wat is een ondertoezichtstelling en mag ik als ouder nog zelf beslissen over de school?"
+    assert "veiligheid van kinderen" not in assess_complexity(text, ["jeugdhulp_opvoeden"]).reasons
