@@ -161,7 +161,7 @@ def _prepare(text: str) -> str:
 
 
 _CLASSIFIER = tc.TextClassifier(prepare=_prepare, negative=PLAIN_LABEL, result=Prediction,
-                                whole_too=True)
+                                whole_too=True, train_pieces=True)
 
 
 @lru_cache(maxsize=1)

@@ -248,6 +248,8 @@ class TextClassifier:
     window_step: int = 15
     #: Inverse regularisation strength of both logistic regressions.
     c: float = 10.0
+    #: Train on the pieces of long negative examples too (see :meth:`_training_pieces`).
+    train_pieces: bool = False
 
     # ------------------------------------------------------------------------------ training
 
@@ -255,8 +257,9 @@ class TextClassifier:
         """Fit both models on raw texts and their labels (a kind, or :attr:`negative`)."""
         from sklearn.linear_model import LogisticRegression
 
+        prepared, labels = self._training_pieces(texts, labels)
         vec = _vectoriser()
-        x = vec.fit_transform([self.prepare(t) for t in texts])
+        x = vec.fit_transform(prepared)
         y = np.array([lab != self.negative for lab in labels])
         binary = LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000,
                                     solver="liblinear", random_state=_RANDOM_STATE)
@@ -267,6 +270,29 @@ class TextClassifier:
         kinds.fit(x[idx], np.array(labels)[idx])
         return Model(vec, binary, kinds, tuple(str(c) for c in kinds.classes_),
                      _flatten(vec, binary, kinds))
+
+    def _training_pieces(self, texts: Sequence[str],
+                         labels: Sequence[str]) -> Tuple[List[str], List[str]]:
+        """The prepared examples, and beside each long negative example its pieces too.
+
+        Why: a long message is judged by its highest piece (see :meth:`predict`), so the model
+        must know every piece of a long close call or plain story as negative; trained only on
+        the whole story, it met those pieces for the first time at a resident's message. A
+        positive example keeps only its whole text: its danger may sit in one piece alone.
+        """
+        out_texts: List[str] = []
+        out_labels: List[str] = []
+        for text, label in zip(texts, labels):
+            prepared = self.prepare(text)
+            out_texts.append(prepared)
+            out_labels.append(label)
+            if (self.train_pieces and label == self.negative
+                    and len(prepared.split()) > self.window_words + self.window_step):
+                for piece in self.pieces(text):
+                    if len(piece.split()) >= self.min_words and piece != prepared:
+                        out_texts.append(piece)
+                        out_labels.append(label)
+        return out_texts, out_labels
 
     # ------------------------------------------------------------------------------- scoring
 
