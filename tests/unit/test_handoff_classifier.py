@@ -187,3 +187,16 @@ def test_modules_are_pure(module: str) -> None:
         for a in n.names
     }
     assert not {m for m in imported if m.split(".")[0] in {"rasa", "rasa_sdk"}}
+
+
+def test_the_pieces_of_a_long_plain_example_are_plain_examples_too() -> None:
+    """A long message is judged by its highest piece, so the model learns the pieces of a long
+    plain story as plain; a case for a person keeps only its whole text (its reason may sit in
+    one piece alone)."""
+    story = ("ik heb het zwaar gehad, mijn man is overleden en ik heb lang schulden gehad maar "
+             "dat is nu klaar, ik woon alleen met twee kinderen en werk in de thuiszorg en ik "
+             "slaap slecht en mijn moeder is ziek en ik zie haar elke dag, nu mijn vraag, is er "
+             "een regeling voor het schoolreisje van mijn dochter want dat kost veertig euro")
+    texts, labels = hc._CLASSIFIER._training_pieces([story, story], [hc.PLAIN_LABEL, "dispute"])
+    assert len(texts) > 3 and labels.count("dispute") == 1
+    assert all(label == hc.PLAIN_LABEL for label in labels if label != "dispute")
