@@ -55,14 +55,18 @@ class Message:
         """Most letters are of another script than Latin (Cyrillic, Arabic ...): the assistant
         cannot answer such a message, so it says which languages it reads instead of offering
         topics the resident did not ask about."""
-        letters = [ch for ch in self.text if ch.isalpha()]
-        other = sum(1 for ch in letters if "LATIN" not in unicodedata.name(ch, "LATIN"))
-        return bool(letters) and other * 2 > len(letters)
+        letters = sum(1 for ch in self.text if ch.isalpha())
+        return letters > 0 and sum(1 for ch in self.text if other_script(ch)) * 2 > letters
 
     @cached_property
     def tokens(self) -> Tuple[str, ...]:
         """The words of the normalised text."""
         return tuple(self.normalised.split())
+
+
+def other_script(ch: str) -> bool:
+    """A letter of another script than Latin (Cyrillic, Greek, Arabic ...)."""
+    return ch.isalpha() and "LATIN" not in unicodedata.name(ch, "LATIN")
 
 
 #: What every detector accepts: the message read once, or a plain string.

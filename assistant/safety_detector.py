@@ -39,7 +39,7 @@ from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Tuple
 import yaml
 from anyascii import anyascii
 
-from assistant.message import Message, MessageLike
+from assistant.message import Message, MessageLike, other_script
 
 __all__ = [
     "SafetyResult",
@@ -149,10 +149,7 @@ def _in_latin_letters(text: str) -> str:
     transliteration ("я хочу померти" -> "ya khochu pomerti"), so the lexicon can hold the danger
     phrases of residents who write in their own language; Latin letters, emoji and symbols are
     left as they are (emoji must not turn into words a rule could read)."""
-    if all(not ch.isalpha() or "LATIN" in unicodedata.name(ch, "LATIN") for ch in text):
-        return text
-    return "".join(anyascii(ch) if ch.isalpha() and "LATIN" not in unicodedata.name(ch, "LATIN") else ch
-                   for ch in text)
+    return "".join(anyascii(ch) if other_script(ch) else ch for ch in text)
 
 
 @dataclass(frozen=True)
@@ -233,7 +230,7 @@ def _lexicon() -> _Lexicon:
 
 #: The cue patterns the detector combines with the rules (see the lexicon file for each).
 _CUES: Tuple[str, ...] = ("acute_cues", "acute_not", "acute_violence", "child_self", "light_cues",
-                          "mental_health_cues", "elder_context", "past_cues", "present_cues", "frame_clause",
+                          "mental_health_not", "elder_context", "past_cues", "present_cues", "frame_clause",
                           "frame_message", "resolved_cues", "frame_blockers", "frame_self",
                           "reassured_cues")
 
@@ -260,7 +257,7 @@ class _Compiled:
     acute_violence: Pattern[str]
     child_self: Pattern[str]
     light: Pattern[str]
-    mental_light: Pattern[str]
+    mental_not: Pattern[str]
     elder: Pattern[str]
     past: Pattern[str]
     present: Pattern[str]
@@ -320,7 +317,7 @@ def _compiled() -> _Compiled:
         acute_violence=_rx(lex.cues["acute_violence"]),
         child_self=_rx(lex.cues["child_self"]),
         light=_rx(lex.cues["light_cues"]),
-        mental_light=_rx(lex.cues["mental_health_cues"]),
+        mental_not=_rx(lex.cues["mental_health_not"]),
         elder=_rx(lex.cues["elder_context"]),
         past=_rx(lex.cues["past_cues"]),
         present=_rx(lex.cues["present_cues"]),
@@ -546,9 +543,12 @@ def _detect(message: MessageLike, intent: Optional[str], confidence: float,
             matched.append(phrase)
 
     if not kinds and intent in CRISIS_INTENTS and (confidence or 0.0) >= NLU_THRESHOLD:
-        # "Angstig" and aggression describe what a question about mental health is about ("zo
-        # angstig dat ik niet meer naar buiten ga"): that intent has a light-cue list without them.
-        m = (c.mental_light if intent == "psychische_problemen_crisis" else c.light).search(cleaned)
+        cues = c.light.finditer(cleaned)
+        if intent == "psychische_problemen_crisis":
+            # "Angstig" and aggression describe what a question about mental health is about
+            # ("zo angstig dat ik niet meer naar buiten ga"): for that intent they do not count.
+            cues = (cue for cue in cues if not c.mental_not.match(cue.group(0)))
+        m = next(cues, None)
         if m is not None:
             kinds.add("psychiatric_crisis" if intent == "psychische_problemen_crisis" else "domestic_violence")
             matched.extend([f"intent:{intent}", m.group(0).strip()])

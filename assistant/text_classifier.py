@@ -286,8 +286,7 @@ class TextClassifier:
             prepared = self.prepare(text)
             out_texts.append(prepared)
             out_labels.append(label)
-            if (self.train_pieces and label == self.negative
-                    and len(prepared.split()) > self.window_words + self.window_step):
+            if self.train_pieces and label == self.negative and self._in_pieces(len(prepared.split())):
                 for piece in self.pieces(text):
                     if len(piece.split()) >= self.min_words and piece != prepared:
                         out_texts.append(piece)
@@ -311,10 +310,14 @@ class TextClassifier:
         k, k2 = (int(i) for i in np.argsort(-pk, kind="stable")[:2])
         return self.result(float(p), labels[k], float(pk[k]), labels[k2])
 
+    def _in_pieces(self, n_words: int) -> bool:
+        """A text of this many words is long enough to be judged by its pieces, not as a whole."""
+        return n_words > self.window_words + self.window_step
+
     def windows(self, prepared: str) -> List[str]:
         """Overlapping word windows of a long prepared text (the text itself when short)."""
         words = prepared.split()
-        if len(words) <= self.window_words + self.window_step:
+        if not self._in_pieces(len(words)):
             return [prepared]
         out = [" ".join(words[i:i + self.window_words])
                for i in range(0, len(words) - self.window_step, self.window_step)]
@@ -364,7 +367,7 @@ class TextClassifier:
         if len(prepared.split()) < self.min_words:
             return self.result(0.0, self.negative, 0.0, self.negative)
         fitted = model()
-        if len(prepared.split()) <= self.window_words + self.window_step:
+        if not self._in_pieces(len(prepared.split())):
             return self.fast_score(fitted.fast, fitted.kind_labels, prepared)
         pieces = [p for p in self.pieces(text) if len(p.split()) >= self.min_words] or [prepared]
         scored = self.score(fitted, pieces)
